@@ -1,0 +1,51 @@
+// The command line: what the user asked for, validated, before anything is
+// loaded or forked. ParseCommandLine is the single source of truth for the
+// option names (the CLI11 app it builds), including prefix expansion.
+#ifndef PYLOGEN_CLI_OPTIONS_H_
+#define PYLOGEN_CLI_OPTIONS_H_
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <vector>
+
+namespace pylogen::cli {
+
+// One load: a CUT and how to drive it (closed model, DESIGN §3).
+struct LoadOptions {
+  std::string cut;            // as given: cuts/Dummy, cuts.Dummy, path/X.so
+  std::string id;             // --id; empty means the CUT's name
+  std::uint32_t processes = 1;
+  double postpone_s = 0;
+  double rampup_s = 0;
+  double duration_s = 0;      // > 0 wins over loops
+  std::uint64_t loops = 5;
+  std::vector<std::string> lengths{"0"};
+  double pauseloop_s = 0;
+  double pauselen_s = 0;
+  std::string extra = "{}";   // a JSON object
+};
+
+struct RunOptions {
+  LoadOptions load;
+  double summary_s = 1;
+  std::string outformat = "short";
+  std::string output;         // empty: stdout
+  std::string report;         // empty: no JSON report
+  int verbosity = 0;
+  std::uint64_t queue = 0;    // records per worker ring; 0: automatic
+  double grace_s = 10;
+};
+
+// Why parsing stopped: a usage error (exit 2) or a help/version request
+// (exit 0, text to print on stdout).
+struct ParseStop {
+  int exit_code;
+  std::string text;
+};
+
+std::expected<RunOptions, ParseStop> ParseCommandLine(const std::vector<std::string>& args);
+
+}  // namespace pylogen::cli
+
+#endif  // PYLOGEN_CLI_OPTIONS_H_

@@ -1,0 +1,53 @@
+#include "cli/prefix.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace pylogen::cli {
+namespace {
+
+// The full name `word` stands for, "" when none.
+std::expected<std::string, std::string> Resolve(const std::string& word,
+                                                const std::vector<std::string>& names) {
+  if (std::find(names.begin(), names.end(), word) != names.end()) return word;
+  std::vector<std::string> candidates;
+  for (const auto& name : names) {
+    if (name.starts_with(word)) candidates.push_back("--" + name);
+  }
+  if (candidates.size() > 1) {
+    std::sort(candidates.begin(), candidates.end());
+    return std::unexpected(fmt::format("ambiguous option --{}: could be {}", word,
+                                       fmt::join(candidates, ", ")));
+  }
+  return candidates.empty() ? std::string() : candidates.front().substr(2);
+}
+
+}  // namespace
+
+std::expected<std::vector<std::string>, std::string> ExpandPrefixes(
+    const std::vector<std::string>& args, const std::vector<std::string>& long_names) {
+  std::vector<std::string> out;
+  out.reserve(args.size());
+  bool options_over = false;
+  for (const auto& arg : args) {
+    if (options_over || !arg.starts_with("--") || arg.size() == 2) {
+      options_over = options_over || arg == "--";
+      out.push_back(arg);
+      continue;
+    }
+    std::size_t eq = arg.find('=');
+    std::string word = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    auto full = Resolve(word, long_names);
+    if (!full) return std::unexpected(full.error());
+    if (full->empty()) {
+      out.push_back(arg);
+    } else {
+      out.push_back("--" + *full + (eq == std::string::npos ? "" : arg.substr(eq)));
+    }
+  }
+  return out;
+}
+
+}  // namespace pylogen::cli

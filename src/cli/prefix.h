@@ -1,0 +1,22 @@
+// Python argparse's abbreviations: a long option may be given by any unique
+// prefix (--proc for --process). The names come from the CLI11 app itself.
+#ifndef PYLOGEN_CLI_PREFIX_H_
+#define PYLOGEN_CLI_PREFIX_H_
+
+#include <expected>
+#include <string>
+#include <vector>
+
+namespace pylogen::cli {
+
+// Rewrites every "--prefix[=value]" of `args` that abbreviates exactly one of
+// `long_names` (given without dashes) to the full name. An exact name always
+// wins over longer ones; an ambiguous prefix is an error listing the
+// candidates; an unknown name is left for the parser to reject. Arguments
+// after a bare "--" and the values of options are not touched.
+std::expected<std::vector<std::string>, std::string> ExpandPrefixes(
+    const std::vector<std::string>& args, const std::vector<std::string>& long_names);
+
+}  // namespace pylogen::cli
+
+#endif  // PYLOGEN_CLI_PREFIX_H_

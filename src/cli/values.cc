@@ -1,0 +1,97 @@
+#include "cli/values.h"
+
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace pylogen::cli {
+namespace {
+
+struct Unit {
+  std::string_view suffix;
+  double seconds;
+};
+// Longest suffixes first so that "ms" is not read as "m" + garbage.
+constexpr Unit kUnits[] = {{"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"s", 1},
+                           {"m", 60},    {"h", 3600}};
+
+std::string DurationError(std::string_view option, std::string_view text) {
+  return fmt::format(
+      "{}: '{}' is not a duration (expected seconds >= 0 like 10 or 0.5, or a number "
+      "with a unit: 500ms, 250us, 30s, 2m, 1h)",
+      option, text);
+}
+
+}  // namespace
+
+std::expected<double, std::string> ParseDuration(std::string_view option, std::string_view text) {
+  double scale = 1;
+  std::string_view number = text;
+  for (const Unit& unit : kUnits) {
+    if (number.size() > unit.suffix.size() && number.ends_with(unit.suffix)) {
+      number.remove_suffix(unit.suffix.size());
+      scale = unit.seconds;
+      break;
+    }
+  }
+  double value = 0;
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (number.empty() || ec != std::errc() || end != number.data() + number.size() ||
+      !std::isfinite(value) || value < 0) {
+    return std::unexpected(DurationError(option, text));
+  }
+  return value * scale;
+}
+
+std::expected<std::uint64_t, std::string> ParseCount(std::string_view option, std::string_view text,
+                                                     std::uint64_t min, std::uint64_t max) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < min ||
+      value > max) {
+    return std::unexpected(
+        fmt::format("{}: '{}' is not a valid count (expected an integer from {} to {})", option,
+                    text, min, max));
+  }
+  return value;
+}
+
+std::expected<std::vector<std::string>, std::string> ParseList(std::string_view option,
+                                                               std::string_view text) {
+  std::vector<std::string> tokens;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t comma = text.find(',', start);
+    std::string_view token = text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
+    if (token.empty()) {
+      return std::unexpected(fmt::format(
+          "{}: '{}' has an empty item (expected comma-separated values like 0 or 384,512,1024)",
+          option, text));
+    }
+    tokens.emplace_back(token);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return tokens;
+}
+
+std::expected<std::string, std::string> ParseJsonObject(std::string_view option, std::string_view text) {
+  try {
+    nlohmann::json value = nlohmann::json::parse(text);
+    if (!value.is_object()) {
+      return std::unexpected(
+          fmt::format("{}: expected a JSON object like '{{\"sleep\":0}}', got a {}", option, value.type_name()));
+    }
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    // nlohmann's text is "[json.exception.parse_error.101] parse error at ...": keep the tail.
+    auto pos = what.find("] ");
+    return std::unexpected(fmt::format("{}: '{}' is not valid JSON: {}", option, text,
+                                       pos == std::string::npos ? what : what.substr(pos + 2)));
+  }
+  return std::string(text);
+}
+
+}  // namespace pylogen::cli

@@ -1,0 +1,28 @@
+// Parsing of option values: durations with units, counts, JSON objects.
+// Pure functions; each error names the option and what was expected.
+#ifndef PYLOGEN_CLI_VALUES_H_
+#define PYLOGEN_CLI_VALUES_H_
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pylogen::cli {
+
+// Seconds from "10", "0.5", "500ms", "250us", "2m", "1h", "1.5s". Negative,
+// NaN, infinite and empty values are errors.
+std::expected<double, std::string> ParseDuration(std::string_view option, std::string_view text);
+// An integer in [min, max].
+std::expected<std::uint64_t, std::string> ParseCount(std::string_view option, std::string_view text,
+                                                     std::uint64_t min, std::uint64_t max);
+// Comma-separated non-empty tokens ("0", "384,512,1024").
+std::expected<std::vector<std::string>, std::string> ParseList(std::string_view option,
+                                                               std::string_view text);
+// Validates that `text` is a JSON object; returns it unchanged.
+std::expected<std::string, std::string> ParseJsonObject(std::string_view option, std::string_view text);
+
+}  // namespace pylogen::cli
+
+#endif  // PYLOGEN_CLI_VALUES_H_

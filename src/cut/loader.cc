@@ -1,0 +1,135 @@
+#include "cut/loader.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace pylogen::cut {
+namespace fs = std::filesystem;
+namespace {
+
+// "cuts.Dummy" (Pylogen's Python module spelling) means "cuts/Dummy".
+std::string Normalize(std::string_view name) {
+  std::string text(name);
+  if (text.find('/') == std::string::npos && !text.ends_with(".so")) {
+    std::replace(text.begin(), text.end(), '.', '/');
+  }
+  return text;
+}
+
+void AddUnique(std::vector<fs::path>& out, const fs::path& path) {
+  if (std::find(out.begin(), out.end(), path) == out.end()) out.push_back(path);
+}
+
+// X, X.so, dir/libX.so under `base`.
+void AddNameForms(std::vector<fs::path>& out, const fs::path& base, const fs::path& name) {
+  fs::path full = name.is_absolute() ? name : base / name;
+  AddUnique(out, full);
+  if (full.extension() != ".so") {
+    AddUnique(out, fs::path(full.string() + ".so"));
+    AddUnique(out, full.parent_path() / ("lib" + full.filename().string() + ".so"));
+  }
+}
+
+fs::path ExecutableDir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path() : exe.parent_path();
+}
+
+}  // namespace
+
+SearchPaths DefaultSearchPaths() {
+  SearchPaths paths;
+  std::error_code ec;
+  paths.cwd = fs::current_path(ec);
+  if (const char* env = std::getenv("PYLOGEN_CUT_PATH")) {
+    std::string_view text(env);
+    while (!text.empty()) {
+      std::size_t colon = text.find(':');
+      std::string_view folder = text.substr(0, colon);
+      if (!folder.empty()) paths.env.emplace_back(folder);
+      if (colon == std::string_view::npos) break;
+      text.remove_prefix(colon + 1);
+    }
+  }
+  fs::path exe_dir = ExecutableDir();
+  if (!exe_dir.empty()) {
+    paths.own.push_back(exe_dir / "cuts");
+    paths.own.push_back((exe_dir / ".." / PYLOGEN_CUT_INSTALL_DIR).lexically_normal());
+  }
+  return paths;
+}
+
+std::vector<fs::path> Candidates(std::string_view name, const SearchPaths& paths) {
+  fs::path cut = Normalize(name);
+  std::vector<fs::path> out;
+  AddNameForms(out, paths.cwd, cut);
+  if (cut.is_absolute()) return out;
+  fs::path base = cut.filename();
+  for (const auto& folder : paths.env) {
+    AddNameForms(out, folder, cut);
+    AddNameForms(out, folder, base);
+  }
+  for (const auto& folder : paths.own) AddNameForms(out, folder, base);
+  return out;
+}
+
+void LoadedCut::Closer::operator()(void* handle) const { dlclose(handle); }
+
+std::string LoadedCut::name() const {
+  std::string stem = path_.stem().string();
+  if (stem.starts_with("lib") && stem.size() > 3) stem.erase(0, 3);
+  return stem;
+}
+
+std::expected<LoadedCut, std::string> LoadedCut::Load(std::string_view name,
+                                                      const SearchPaths& paths) {
+  std::vector<fs::path> tried = Candidates(name, paths);
+  for (const auto& file : tried) {
+    std::error_code ec;
+    if (fs::is_regular_file(file, ec)) return LoadFile(file);
+  }
+  std::string places;
+  for (const auto& file : tried) places += (places.empty() ? "" : ", ") + file.string();
+  return std::unexpected(fmt::format("CUT '{}' not found (tried {})", name, places));
+}
+
+std::expected<LoadedCut, std::string> LoadedCut::LoadFile(const fs::path& file) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(file, ec);
+  dlerror();
+  std::unique_ptr<void, Closer> handle(dlopen(absolute.c_str(), RTLD_NOW | RTLD_LOCAL));
+  if (!handle) {
+    return std::unexpected(fmt::format("cannot load CUT {}: {}", absolute.string(), dlerror()));
+  }
+  auto* descriptor =
+      static_cast<const CutDescriptor*>(dlsym(handle.get(), kDescriptorSymbol));
+  if (descriptor == nullptr) {
+    return std::unexpected(fmt::format(
+        "{} is not a pylogen CUT: it has no '{}' symbol (a CUT registers its class with "
+        "PYLOGEN_REGISTER_CUT)",
+        absolute.string(), kDescriptorSymbol));
+  }
+  if (descriptor->abi_version != kAbiVersion) {
+    return std::unexpected(fmt::format(
+        "{} was built for pylogen CUT ABI version {}, this pylogen uses version {}: rebuild "
+        "the CUT against this pylogen's SDK",
+        absolute.string(), descriptor->abi_version, kAbiVersion));
+  }
+  if (descriptor->layout != LayoutFingerprint()) {
+    return std::unexpected(fmt::format(
+        "{} was built with another layout of the SDK types (other compiler, standard library "
+        "or nlohmann_json version): rebuild the CUT against this pylogen's SDK",
+        absolute.string()));
+  }
+  if (descriptor->create == nullptr || descriptor->destroy == nullptr) {
+    return std::unexpected(fmt::format("{}: its CUT descriptor has no factory", absolute.string()));
+  }
+  return LoadedCut(std::move(handle), descriptor, absolute);
+}
+
+}  // namespace pylogen::cut

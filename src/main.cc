@@ -1,0 +1,81 @@
+// pylogen: wires the command line, the CUT loader, the run plan, the shared
+// segment and the supervisor. Maps every error to its exit code.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/options.h"
+#include "cut/loader.h"
+#include "plan/run_plan.h"
+#include "process/child.h"
+#include "process/supervisor.h"
+#include "shm/segment.h"
+#include "util/log.h"
+
+namespace {
+
+using pylogen::process::kExitUsage;
+
+int UsageError(const std::string& message) {
+  fmt::print(stderr, "pylogen: error: {} (see pylogen --help)\n", message);
+  return kExitUsage;
+}
+
+// Opens an output file before anything is forked; -1 with a message on error.
+int OpenOutput(const std::string& option, const std::string& path, std::string* error) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) *error = fmt::format("{}: cannot open '{}' for writing: {}", option, path, std::strerror(errno));
+  return fd;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  pylogen::process::InitProcessTitle(argc, argv);
+  pylogen::process::BlockRunSignals();
+
+  auto options = pylogen::cli::ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+  if (!options) {
+    if (options.error().exit_code == 0) {
+      fmt::print("{}", options.error().text);
+      return 0;
+    }
+    return UsageError(options.error().text);
+  }
+  pylogen::log::SetLevel(options->verbosity);
+
+  auto cut = pylogen::cut::LoadedCut::Load(options->load.cut, pylogen::cut::DefaultSearchPaths());
+  if (!cut) return UsageError(cut.error());
+  pylogen::log::Info("CUT {} loaded from {}", cut->name(), cut->path().string());
+
+  pylogen::plan::RunPlan plan =
+      pylogen::plan::BuildPlan(*options, &cut->descriptor(), cut->name(), cut->path().string());
+  if (plan.format_fell_back) {
+    pylogen::log::Warn("unknown --outformat '{}': event lines use the long format", options->outformat);
+  }
+
+  pylogen::process::OutputFds fds;
+  std::string error;
+  if (!plan.output_path.empty() && (fds.lines = OpenOutput("--output", plan.output_path, &error)) < 0) {
+    return UsageError(error);
+  }
+  if (!plan.report_path.empty() && (fds.report = OpenOutput("--report", plan.report_path, &error)) < 0) {
+    return UsageError(error);
+  }
+
+  auto segment = pylogen::shm::Segment::Create(plan.slot_count, plan.ring_capacity);
+  if (!segment) {
+    fmt::print(stderr, "pylogen: error: {}\n", segment.error());
+    return pylogen::process::kExitFailure;
+  }
+  pylogen::log::Info("{} runner(s), rings of {} records, {:.1f} MiB of shared memory",
+                     plan.slot_count, plan.ring_capacity, segment->size() / 1048576.0);
+  return pylogen::process::Supervise(plan, *segment, fds);
+}

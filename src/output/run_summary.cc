@@ -1,0 +1,281 @@
+#include "output/run_summary.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace pylogen::output {
+namespace {
+
+constexpr double kPercentiles[] = {50, 90, 99, 99.9};
+constexpr const char* kPercentileKeys[] = {"p50_ns", "p90_ns", "p99_ns", "p99_9_ns"};
+
+std::string WallText(std::int64_t ns) {
+  if (ns == 0) return "-";
+  time_t seconds = static_cast<time_t>(ns / 1'000'000'000);
+  tm local;
+  localtime_r(&seconds, &local);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}", local.tm_year + 1900,
+                     local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min, local.tm_sec,
+                     (ns / 1'000'000) % 1000);
+}
+
+std::string IsoText(std::int64_t ns) {
+  if (ns == 0) return "";
+  time_t seconds = static_cast<time_t>(ns / 1'000'000'000);
+  tm utc;
+  gmtime_r(&seconds, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900,
+                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                     (ns / 1000) % 1'000'000);
+}
+
+double Rate(std::uint64_t count, double seconds) { return seconds > 0 ? count / seconds : 0; }
+
+// The request histograms of each load, merged: the per-id latency.
+std::map<std::uint16_t, stats::Histogram> MergedByLoad(const stats::Aggregator& agg) {
+  std::map<std::uint16_t, stats::Histogram> merged;
+  for (const stats::NameStats& name : agg.names()) {
+    if (name.kind == stats::RecordKind::kRequest) merged[name.load].Merge(name.service);
+  }
+  return merged;
+}
+
+struct IdTotals {
+  std::uint64_t requests = 0, errors = 0, transactions = 0;
+};
+std::map<std::uint16_t, IdTotals> TotalsByLoad(const stats::Aggregator& agg) {
+  std::map<std::uint16_t, IdTotals> totals;
+  for (const stats::NameStats& name : agg.names()) {
+    IdTotals& t = totals[name.load];
+    if (name.kind == stats::RecordKind::kRequest) {
+      t.requests += name.count;
+      t.errors += name.errors;
+    } else {
+      t.transactions += name.count;
+    }
+  }
+  return totals;
+}
+
+void AppendLatencyRow(fmt::memory_buffer& out, const std::string& label, std::uint64_t count,
+                      std::uint64_t errors, double rate, const stats::Histogram& h) {
+  fmt::format_to(std::back_inserter(out), "  {:<44} {:>10} {:>7} {:>11.1f}", label, count,
+                 errors, rate);
+  fmt::format_to(std::back_inserter(out), " {:>9}", HumanDuration(h.min()));
+  fmt::format_to(std::back_inserter(out), " {:>9}", HumanDuration(std::llround(h.mean())));
+  for (double p : kPercentiles) {
+    fmt::format_to(std::back_inserter(out), " {:>9}", HumanDuration(h.ValueAtPercentile(p)));
+  }
+  fmt::format_to(std::back_inserter(out), " {:>9}\n", HumanDuration(h.max()));
+}
+
+void AppendHeader(fmt::memory_buffer& out, const char* first) {
+  fmt::format_to(std::back_inserter(out), "  {:<44} {:>10} {:>7} {:>11} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
+                 first, "count", "errors", "rate/s", "min", "mean", "p50", "p90", "p99", "p99.9",
+                 "max");
+}
+
+nlohmann::json LatencyJson(const stats::Histogram& h) {
+  nlohmann::json j = {{"count", h.count()},
+                      {"min_ns", h.min()},
+                      {"mean_ns", h.mean()},
+                      {"max_ns", h.max()}};
+  for (std::size_t i = 0; i < std::size(kPercentiles); ++i) {
+    j[kPercentileKeys[i]] = h.ValueAtPercentile(kPercentiles[i]);
+  }
+  j["histogram"] = h.ToJson();
+  return j;
+}
+
+nlohmann::json HighWaterJson(const stats::HighWater& hw) {
+  return {{"value", hw.value}, {"at", IsoText(hw.at_ns)}};
+}
+
+// Median over the steady intervals of global / (sum of locals x requests per op).
+double LocalGlobalRatio(const RunSummary& s) {
+  const auto& intervals = s.stats->intervals();
+  if (intervals.size() < 4 || s.operations == 0) return 1;
+  double per_op = static_cast<double>(s.stats->requests()) / s.operations;
+  std::vector<double> ratios;
+  for (std::size_t i = 1; i + 1 < intervals.size(); ++i) {
+    const stats::Interval& iv = intervals[i];
+    if (iv.requests_per_s > 0 && iv.sum_local_ops_per_s > 0) {
+      ratios.push_back(iv.requests_per_s / (iv.sum_local_ops_per_s * per_op));
+    }
+  }
+  if (ratios.size() < 2) return 1;
+  std::nth_element(ratios.begin(), ratios.begin() + ratios.size() / 2, ratios.end());
+  return ratios[ratios.size() / 2];
+}
+
+}  // namespace
+
+std::string HumanDuration(std::int64_t ns) {
+  double v = static_cast<double>(ns);
+  double a = std::fabs(v);
+  if (a < 1e3) return fmt::format("{}ns", ns);
+  if (a < 1e6) return fmt::format("{:.2f}us", v / 1e3);
+  if (a < 1e9) return fmt::format("{:.2f}ms", v / 1e6);
+  return fmt::format("{:.3f}s", v / 1e9);
+}
+
+void AddDerivedWarnings(RunSummary& s) {
+  const stats::Aggregator& agg = *s.stats;
+  double queue_hwm = agg.queue_length().value;
+  if (queue_hwm > 4.0 * s.cores) {
+    s.warnings.push_back(fmt::format(
+        "queue high-water mark {:.0f} records > 4 x {} cores: the reader fell behind, global "
+        "throughput biased (local throughputs are not)",
+        queue_hwm, s.cores));
+  }
+  double ratio = LocalGlobalRatio(s);
+  if (ratio < 0.75 || ratio > 1.25) {
+    s.warnings.push_back(fmt::format(
+        "global throughput is {:.2f} x the sum of the local throughputs: global figures biased",
+        ratio));
+  }
+  std::uint64_t empty = 0;
+  for (const WorkerSummary& w : s.workers) {
+    empty += w.empty_operations;
+    if (w.state == "crashed") {
+      s.warnings.push_back(fmt::format("{} (pid {}) of {} crashed: {} (signal {})", w.name, w.pid,
+                                       w.load_id, strsignal(w.signal), w.signal));
+    } else if (w.state == "killed") {
+      s.warnings.push_back(fmt::format("{} (pid {}) of {} was killed after the grace period",
+                                       w.name, w.pid, w.load_id));
+    } else if (w.state == "failed") {
+      s.warnings.push_back(fmt::format("{} (pid {}) of {} failed (exit code {}){}{}", w.name, w.pid,
+                                       w.load_id, w.exit_code, w.error.empty() ? "" : ": ",
+                                       w.error));
+    }
+  }
+  if (empty != 0) {
+    s.warnings.push_back(fmt::format(
+        "{} operations made no request: their func() must run its work through requests().exec()",
+        empty));
+  }
+  if (agg.overflowed() != 0) {
+    s.warnings.push_back(fmt::format("more than {} distinct names: {} records counted under "
+                                     "'(other names)'",
+                                     stats::kMaxNames, agg.overflowed()));
+  }
+  if (s.interrupted) s.warnings.push_back("the run was interrupted: partial results");
+}
+
+std::string SummaryText(const RunSummary& s) {
+  const stats::Aggregator& agg = *s.stats;
+  fmt::memory_buffer out;
+  auto add = [&out]<class... Args>(fmt::format_string<Args...> format, Args&&... args) {
+    fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+  };
+  add("\n== pylogen summary ==\n");
+  add("run: {:.3f} s from {} to {}{}\n", s.duration_s, WallText(s.start_wall_ns),
+      WallText(s.end_wall_ns), s.interrupted ? " (interrupted)" : "");
+  add("requests: {} ({} errors), {:.1f}/s; transactions: {}; operations: {}\n", agg.requests(),
+      agg.request_errors(), Rate(agg.requests(), s.duration_s), agg.transactions(), s.operations);
+  add("\nper name (all processes of a load merged):\n");
+  AppendHeader(out, "name");
+  for (const stats::NameStats& n : agg.names()) {
+    AppendLatencyRow(out, n.name, n.count, n.errors, Rate(n.count, s.duration_s), n.service);
+    if (n.wait) {
+      AppendLatencyRow(out, "  wait", n.count, 0, 0, *n.wait);
+      AppendLatencyRow(out, "  response", n.count, 0, 0, *n.response);
+    }
+  }
+  add("\nper id (requests):\n");
+  AppendHeader(out, "id");
+  auto totals = TotalsByLoad(agg);
+  for (const auto& [load, h] : MergedByLoad(agg)) {
+    const IdTotals& t = totals[load];
+    AppendLatencyRow(out, agg.load_id(load), t.requests, t.errors, Rate(t.requests, s.duration_s), h);
+  }
+  add("\nhigh-water marks:\n");
+  add("  queue length       {:>12.0f} records  at {}\n", agg.queue_length().value, WallText(agg.queue_length().at_ns));
+  add("  global throughput  {:>12.1f} req/s    at {}\n", agg.throughput().value, WallText(agg.throughput().at_ns));
+  add("  running workers    {:>12.0f}          at {}\n", agg.running().value, WallText(agg.running().at_ns));
+  add("  busy workers       {:>12.0f}          at {}\n", agg.busy().value, WallText(agg.busy().at_ns));
+  add("\nworkers: {}; producers waited {:.3f} s in {} waits for room in the queue ({} records per worker)\n",
+      s.workers.size(), s.producer_wait_ns / 1e9, s.producer_waits, s.ring_capacity);
+  constexpr std::size_t kListed = 16;
+  for (std::size_t i = 0; i < s.workers.size() && i < kListed; ++i) {
+    const WorkerSummary& w = s.workers[i];
+    add("  {:<12} {:<16} pid {:<8} {:<8} operations {}\n", w.name, w.load_id, w.pid, w.state, w.operations);
+  }
+  if (s.workers.size() > kListed) add("  ... {} more in the JSON report\n", s.workers.size() - kListed);
+  if (!s.warnings.empty()) {
+    add("\nwarnings:\n");
+    for (const std::string& w : s.warnings) add("  - {}\n", w);
+  }
+  return fmt::to_string(out);
+}
+
+nlohmann::json SummaryJson(const RunSummary& s) {
+  const stats::Aggregator& agg = *s.stats;
+  nlohmann::json names = nlohmann::json::array();
+  for (const stats::NameStats& n : agg.names()) {
+    nlohmann::json j = {{"name", n.name},
+                        {"id", agg.load_id(n.load)},
+                        {"nature", n.kind == stats::RecordKind::kRequest ? "req" : "tra"},
+                        {"count", n.count},
+                        {"errors", n.errors},
+                        {"rate", Rate(n.count, s.duration_s)},
+                        {"bytes_in", n.bytes_in},
+                        {"bytes_out", n.bytes_out},
+                        {"service", LatencyJson(n.service)}};
+    if (n.wait) {
+      j["wait"] = LatencyJson(*n.wait);
+      j["response"] = LatencyJson(*n.response);
+    }
+    names.push_back(std::move(j));
+  }
+  nlohmann::json ids = nlohmann::json::array();
+  auto totals = TotalsByLoad(agg);
+  for (const auto& [load, h] : MergedByLoad(agg)) {
+    const IdTotals& t = totals[load];
+    ids.push_back({{"id", agg.load_id(load)},
+                   {"requests", t.requests},
+                   {"errors", t.errors},
+                   {"transactions", t.transactions},
+                   {"rate", Rate(t.requests, s.duration_s)},
+                   {"latency", LatencyJson(h)}});
+  }
+  nlohmann::json workers = nlohmann::json::array();
+  for (const WorkerSummary& w : s.workers) {
+    workers.push_back({{"name", w.name}, {"id", w.load_id}, {"pid", w.pid}, {"state", w.state},
+                       {"signal", w.signal}, {"exit_code", w.exit_code}, {"error", w.error},
+                       {"operations", w.operations}, {"empty_operations", w.empty_operations},
+                       {"wait_ns", w.wait_ns}, {"waits", w.waits}});
+  }
+  nlohmann::json intervals = nlohmann::json::array();
+  for (const stats::Interval& iv : agg.intervals()) {
+    intervals.push_back({{"end", IsoText(iv.end_ns)},
+                         {"requests_per_s", iv.requests_per_s},
+                         {"sum_local_ops_per_s", iv.sum_local_ops_per_s}});
+  }
+  return {{"schema", 1},
+          {"start", IsoText(s.start_wall_ns)},
+          {"end", IsoText(s.end_wall_ns)},
+          {"duration_s", s.duration_s},
+          {"interrupted", s.interrupted},
+          {"requests", {{"count", agg.requests()}, {"errors", agg.request_errors()}, {"rate", Rate(agg.requests(), s.duration_s)}}},
+          {"transactions", {{"count", agg.transactions()}}},
+          {"operations", s.operations},
+          {"names", std::move(names)},
+          {"ids", std::move(ids)},
+          {"high_water_marks",
+           {{"queue_length", HighWaterJson(agg.queue_length())},
+            {"throughput", HighWaterJson(agg.throughput())},
+            {"running_workers", HighWaterJson(agg.running())},
+            {"busy_workers", HighWaterJson(agg.busy())}}},
+          {"producer_wait", {{"ns", s.producer_wait_ns}, {"count", s.producer_waits}, {"ring_capacity", s.ring_capacity}}},
+          {"workers", std::move(workers)},
+          {"throughput", std::move(intervals)},
+          {"warnings", s.warnings}};
+}
+
+}  // namespace pylogen::output

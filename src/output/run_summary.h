@@ -1,0 +1,57 @@
+// The end-of-run summary (DESIGN §6) as data, and its two renderings: the
+// text printed on stdout and the JSON report (schema in the README).
+// Built and rendered in the reader process, once, after the queue is drained.
+#ifndef PYLOGEN_OUTPUT_RUN_SUMMARY_H_
+#define PYLOGEN_OUTPUT_RUN_SUMMARY_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "stats/aggregator.h"
+
+namespace pylogen::output {
+
+struct WorkerSummary {
+  std::string name;     // runner-3
+  std::string load_id;
+  int pid = 0;
+  std::string state;    // ended, failed, crashed, killed, running, idle
+  int signal = 0;
+  int exit_code = 0;
+  std::string error;
+  std::uint64_t operations = 0;
+  std::uint64_t empty_operations = 0;
+  std::uint64_t wait_ns = 0;  // waiting for room in the queue
+  std::uint64_t waits = 0;
+};
+
+struct RunSummary {
+  const stats::Aggregator* stats = nullptr;
+  std::int64_t start_wall_ns = 0;  // first request's begin
+  std::int64_t end_wall_ns = 0;    // last request's end
+  double duration_s = 0;           // end - start (0 when no request)
+  bool interrupted = false;
+  unsigned cores = 1;
+  std::vector<WorkerSummary> workers;
+  std::uint64_t operations = 0;    // sum over workers
+  std::uint64_t producer_wait_ns = 0;
+  std::uint64_t producer_waits = 0;
+  std::uint64_t ring_capacity = 0;
+  std::vector<std::string> warnings;
+};
+
+// Adds the warnings DESIGN §6 asks for, derived from the figures.
+void AddDerivedWarnings(RunSummary& summary);
+
+std::string SummaryText(const RunSummary& summary);
+nlohmann::json SummaryJson(const RunSummary& summary);
+
+// "1.23ms", "45ns", "2.000s": a latency in the unit that reads best.
+std::string HumanDuration(std::int64_t ns);
+
+}  // namespace pylogen::output
+
+#endif  // PYLOGEN_OUTPUT_RUN_SUMMARY_H_

@@ -1,0 +1,69 @@
+// The run plan: the validated, resolved description of a run that every
+// process of it shares (copied into children by fork). Built once by the
+// supervisor from the command line, before anything is forked.
+#ifndef PYLOGEN_PLAN_RUN_PLAN_H_
+#define PYLOGEN_PLAN_RUN_PLAN_H_
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+#include "output/line_format.h"
+#include "pylogen/cut.h"
+
+namespace pylogen::plan {
+
+// One load: a CUT driven by its own runners (one command line).
+struct LoadPlan {
+  std::string id;            // --id, or the CUT's name
+  std::string cut_name;      // "Dummy"
+  std::string cut_path;      // the .so that was loaded
+  const CutDescriptor* cut = nullptr;  // valid in every process of the run
+  std::string extra;         // --extra, a JSON object's text
+  std::vector<std::string> lengths;
+  std::uint32_t processes = 1;
+  double postpone_s = 0;
+  double rampup_s = 0;
+  double duration_s = 0;     // > 0: time-bound runners
+  std::uint64_t loops = 0;   // used when duration_s == 0
+  double pauseloop_s = 0;
+  double pauselen_s = 0;
+  std::uint32_t first_slot = 0;  // slots [first_slot, first_slot + processes)
+
+  // Seconds after the run's start at which runner `index` starts.
+  double StartOffset(std::uint32_t index) const { return postpone_s + index * rampup_s; }
+};
+
+struct RunPlan {
+  std::vector<LoadPlan> loads;
+  std::uint32_t slot_count = 0;     // one per worker of the whole run
+  std::uint64_t ring_capacity = 0;  // records per worker ring
+  double summary_s = 1;
+  output::LineFormat format = output::LineFormat::kShort;
+  bool format_fell_back = false;
+  std::string output_path;          // empty: stdout
+  std::string report_path;          // empty: none
+  double grace_s = 10;
+  int verbosity = 0;
+
+  // The load and runner index a slot belongs to.
+  const LoadPlan& LoadOfSlot(std::uint32_t slot) const;
+};
+
+// Shared-memory budget of the automatic ring size.
+inline constexpr std::uint64_t kAutoQueueBytes = 256ull << 20;
+inline constexpr std::uint64_t kMaxAutoRing = 16384;
+inline constexpr std::uint64_t kMinAutoRing = 64;
+// Records per ring when --queue is 0: the largest power of two that keeps
+// every ring within the budget, clamped to [kMinAutoRing, kMaxAutoRing].
+std::uint64_t AutoRingCapacity(std::uint32_t slot_count);
+
+// Builds the plan of a single-CUT run; `cut` is the loaded plugin.
+RunPlan BuildPlan(const cli::RunOptions& options, const CutDescriptor* cut,
+                  const std::string& cut_name, const std::string& cut_path);
+
+}  // namespace pylogen::plan
+
+#endif  // PYLOGEN_PLAN_RUN_PLAN_H_

@@ -1,0 +1,121 @@
+#include "process/closed_runner.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "process/cut_instance.h"
+#include "process/op_reporter.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace pylogen::process {
+namespace {
+
+// Operations/s of this runner over the last --summary interval.
+class LocalThroughput {
+ public:
+  LocalThroughput(std::int64_t now, double interval_s)
+      : interval_ns_(static_cast<std::int64_t>(interval_s * 1e9)), start_(now) {}
+  // Counts one operation ended at `now`; returns the current figure.
+  float Count(std::int64_t now) {
+    ++ops_;
+    if (now - start_ >= interval_ns_) {
+      value_ = static_cast<float>(static_cast<double>(ops_) * 1e9 / static_cast<double>(now - start_));
+      ops_ = 0;
+      start_ = now;
+    }
+    return value_;
+  }
+
+ private:
+  std::int64_t interval_ns_;
+  std::int64_t start_;
+  std::uint64_t ops_ = 0;
+  float value_ = 0;
+};
+
+class Runner {
+ public:
+  Runner(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment,
+         std::uint32_t slot_index, CutInstance cut)
+      : plan_(plan),
+        load_(load),
+        segment_(segment),
+        slot_(segment.slot(slot_index)),
+        cut_(std::move(cut)),
+        reporter_(segment.Producer(slot_index), &slot_, static_cast<std::uint16_t>(&load - plan.loads.data()),
+                  static_cast<std::int32_t>(getpid()), util::WallOffsetNanos()),
+        throughput_(MonotonicNanos(), plan.summary_s) {}
+
+  void Run(std::int64_t end_mono_ns) {
+    for (std::uint64_t loop = 0; KeepLooping(loop, end_mono_ns); ++loop) {
+      cut_->resetBeforeSteps();
+      for (std::size_t i = 0; i < load_.lengths.size(); ++i) {
+        if (Stopping()) return;
+        Operation(i);
+        if (load_.pauselen_s > 0) Pause(load_.pauselen_s);
+      }
+      if (load_.pauseloop_s > 0) Pause(load_.pauseloop_s);
+    }
+  }
+
+ private:
+  bool Stopping() const { return segment_.phase() != shm::Phase::kRunning; }
+
+  bool KeepLooping(std::uint64_t loop, std::int64_t end_mono_ns) const {
+    if (Stopping()) return false;
+    if (load_.duration_s > 0) return MonotonicNanos() < end_mono_ns;
+    return loop < load_.loops;
+  }
+
+  void Operation(std::size_t length_index) {
+    ++op_count_;
+    slot_.busy.store(1, std::memory_order_relaxed);
+    cut_.RunOperation(length_index, load_.lengths[length_index]);
+    slot_.busy.store(0, std::memory_order_relaxed);
+    const RequestsManager& requests = cut_->requests();
+    std::int64_t now = requests.size() != 0 ? (requests.end() - 1)->end_ns : MonotonicNanos();
+    OpInfo op{op_count_, static_cast<std::uint16_t>(length_index), throughput_.Count(now)};
+    reporter_.Report(requests, op);
+  }
+
+  // Sleeps, waking early when a stop is requested.
+  void Pause(double seconds) const {
+    std::int64_t until = MonotonicNanos() + static_cast<std::int64_t>(seconds * 1e9);
+    constexpr std::int64_t kSlice = 50'000'000;
+    for (std::int64_t now = MonotonicNanos(); now < until && !Stopping(); now = MonotonicNanos()) {
+      util::SleepNanos(std::min(until - now, kSlice));
+    }
+  }
+
+  const plan::RunPlan& plan_;
+  const plan::LoadPlan& load_;
+  const shm::Segment& segment_;
+  shm::Slot& slot_;
+  CutInstance cut_;
+  OpReporter reporter_;
+  LocalThroughput throughput_;
+  std::uint64_t op_count_ = 0;
+};
+
+}  // namespace
+
+int RunClosedRunner(const plan::RunPlan& plan, const plan::LoadPlan& load,
+                    const shm::Segment& segment, std::uint32_t slot_index,
+                    std::int64_t start_mono_ns) {
+  shm::Slot& slot = segment.slot(slot_index);
+  auto cut = CutInstance::Create(load, slot_index - load.first_slot);
+  if (!cut) {
+    CopyBounded(slot.error, sizeof slot.error, cut.error());
+    log::Error("{}", cut.error());
+    return 1;
+  }
+  Runner runner(plan, load, segment, slot_index, std::move(*cut));
+  runner.Run(start_mono_ns + static_cast<std::int64_t>(load.duration_s * 1e9));
+  return 0;
+}
+
+}  // namespace pylogen::process

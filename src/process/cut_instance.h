@@ -1,0 +1,43 @@
+// One CUT instance in a worker process: created after fork, set up, torn
+// down and destroyed by its owner. Errors of setup/teardown come back as
+// text, never as an exception.
+#ifndef PYLOGEN_PROCESS_CUT_INSTANCE_H_
+#define PYLOGEN_PROCESS_CUT_INSTANCE_H_
+
+#include <cstdint>
+#include <expected>
+#include <string>
+
+#include "plan/run_plan.h"
+#include "pylogen/cut.h"
+
+namespace pylogen::process {
+
+class CutInstance {
+ public:
+  // Creates the CUT of `load`, binds its context and --extra, runs setup().
+  static std::expected<CutInstance, std::string> Create(const plan::LoadPlan& load,
+                                                        std::uint32_t process_index);
+  CutInstance(CutInstance&& other) noexcept : load_(other.load_), cut_(other.cut_) {
+    other.cut_ = nullptr;
+  }
+  CutInstance(const CutInstance&) = delete;
+  CutInstance& operator=(const CutInstance&) = delete;
+  ~CutInstance();
+
+  ClassUnderTest& operator*() const { return *cut_; }
+  ClassUnderTest* operator->() const { return cut_; }
+
+  // Runs one operation's hooks and func(); an exception escaping func() is
+  // recorded as a failed request named "func".
+  void RunOperation(std::size_t length_index, const std::string& length);
+
+ private:
+  CutInstance(const plan::LoadPlan* load, ClassUnderTest* cut) : load_(load), cut_(cut) {}
+  const plan::LoadPlan* load_;
+  ClassUnderTest* cut_;
+};
+
+}  // namespace pylogen::process
+
+#endif  // PYLOGEN_PROCESS_CUT_INSTANCE_H_

@@ -1,0 +1,38 @@
+// The supervisor: the main process of a run once the plan is built.
+//
+// Forks the reader, then each runner at its planned start; reaps children
+// and records how each ended in its slot; turns SIGINT/SIGTERM into a
+// graceful stop (phase kStopping, grace period, then SIGKILL), and a second
+// signal into an immediate one; kills runners that overrun --duration by
+// more than the grace period. When no runner is left it sets phase kOver and
+// waits for the reader to drain the queue and write the summary.
+//
+// REQUIRES: SIGINT, SIGTERM and SIGCHLD blocked in the calling thread
+// (BlockRunSignals) before the segment is created.
+#ifndef PYLOGEN_PROCESS_SUPERVISOR_H_
+#define PYLOGEN_PROCESS_SUPERVISOR_H_
+
+#include "plan/run_plan.h"
+#include "shm/segment.h"
+
+namespace pylogen::process {
+
+// Exit codes of a run.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;       // the run itself failed (reader died, ...)
+inline constexpr int kExitUsage = 2;         // bad input, nothing was started
+inline constexpr int kExitWorkerFault = 3;   // the run finished, but a worker crashed, failed or was killed
+inline constexpr int kExitInterrupted = 130; // SIGINT/SIGTERM
+
+// Where the reader writes: fds opened by main before anything is forked.
+struct OutputFds {
+  int lines = 1;    // event lines
+  int summary = 1;  // the text summary
+  int report = -1;  // the JSON report, -1 for none
+};
+
+int Supervise(const plan::RunPlan& plan, const shm::Segment& segment, const OutputFds& fds);
+
+}  // namespace pylogen::process
+
+#endif  // PYLOGEN_PROCESS_SUPERVISOR_H_

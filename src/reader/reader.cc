@@ -1,0 +1,197 @@
+#include "reader/reader.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "output/line_format.h"
+#include "output/run_summary.h"
+#include "output/sink.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace pylogen::reader {
+namespace {
+
+// Records taken from one ring before moving to the next: keeps the rings
+// drained fairly and bounds the time between two looks at each.
+constexpr std::uint64_t kBatch = 4096;
+// Idle back-off: the reader sleeps this long when every ring was empty,
+// doubling up to the maximum while nothing arrives.
+constexpr std::int64_t kMinIdleNs = 50'000;
+constexpr std::int64_t kMaxIdleNs = 1'000'000;
+
+std::vector<std::string> LoadIds(const plan::RunPlan& plan) {
+  std::vector<std::string> ids;
+  for (const auto& load : plan.loads) ids.push_back(load.id);
+  return ids;
+}
+std::vector<std::string> CutNames(const plan::RunPlan& plan) {
+  std::vector<std::string> names;
+  for (const auto& load : plan.loads) names.push_back(load.cut_name);
+  return names;
+}
+
+class Reader {
+ public:
+  Reader(const plan::RunPlan& plan, const shm::Segment& segment, const ReaderFds& fds)
+      : plan_(plan),
+        segment_(segment),
+        fds_(fds),
+        lines_(fds.lines),
+        writer_(plan.format),
+        stats_(LoadIds(plan), CutNames(plan)),
+        wall_offset_ns_(util::WallOffsetNanos()) {}
+
+  int Run() {
+    writer_.Header(lines_.buffer());
+    std::int64_t interval_ns = static_cast<std::int64_t>(plan_.summary_s * 1e9);
+    std::int64_t next_tick = MonotonicNanos() + interval_ns;
+    std::int64_t idle_ns = kMinIdleNs;
+    while (true) {
+      bool over = segment_.phase() == shm::Phase::kOver;  // read before draining
+      std::uint64_t drained = DrainAll();
+      std::int64_t now = MonotonicNanos();
+      if (now >= next_tick) {
+        Tick(now, interval_ns);
+        next_tick += interval_ns * std::max<std::int64_t>(1, (now - next_tick) / interval_ns + 1);
+      }
+      if (drained != 0) {
+        idle_ns = kMinIdleNs;
+        continue;
+      }
+      if (over) break;  // phase kOver was set before this empty pass: all drained
+      lines_.Flush();
+      util::SleepNanos(idle_ns);
+      idle_ns = std::min(idle_ns * 2, kMaxIdleNs);
+    }
+    lines_.Flush();
+    return Finish();
+  }
+
+ private:
+  std::uint64_t DrainAll() {
+    const shm::SegmentHeader& header = segment_.header();
+    std::uint32_t started = header.started.load(std::memory_order_relaxed);
+    std::uint32_t ended = header.ended.load(std::memory_order_relaxed);
+    context_.started = started;
+    context_.ended = ended;
+    context_.active = started - std::min(started, ended);
+    std::uint64_t queued = 0;
+    for (std::uint32_t i = 0; i < segment_.slot_count(); ++i) queued += segment_.Consumer(i).Available();
+    if (queued != 0) stats_.OfferQueueLength(queued, MonotonicNanos() + wall_offset_ns_);
+    std::uint64_t total = 0;
+    for (std::uint32_t i = 0; i < segment_.slot_count(); ++i) {
+      total += segment_.Consumer(i).Drain(kBatch, [this, i](const stats::Record& r) { Consume(i, r); });
+      lines_.FlushIfFull();
+    }
+    return total;
+  }
+
+  void Consume(std::uint32_t slot, const stats::Record& record) {
+    if (record.load >= plan_.loads.size()) return;  // cannot happen: records are published whole
+    std::uint64_t count = stats_.Add(slot, record);
+    if (plan_.format == output::LineFormat::kNone) return;
+    const plan::LoadPlan& load = plan_.loads[record.load];
+    context_.global_count = count;
+    context_.global_throughput = stats_.global_throughput();
+    context_.load_id = load.id;
+    context_.cut_name = load.cut_name;
+    context_.length = record.length_index < load.lengths.size()
+                          ? std::string_view(load.lengths[record.length_index])
+                          : std::string_view("?");
+    writer_.Line(record, context_, lines_.buffer());
+  }
+
+  void Tick(std::int64_t now_mono, std::int64_t interval_ns) {
+    std::uint32_t running = 0, busy = 0;
+    for (std::uint32_t i = 0; i < segment_.slot_count(); ++i) {
+      const shm::Slot& slot = segment_.slot(i);
+      if (slot.state.load(std::memory_order_acquire) != shm::SlotState::kRunning) continue;
+      ++running;
+      busy += slot.busy.load(std::memory_order_relaxed);
+    }
+    stats_.Tick(now_mono + wall_offset_ns_, interval_ns / 1e9, running, busy);
+  }
+
+  output::WorkerSummary Worker(std::uint32_t i) const {
+    const shm::Slot& slot = segment_.slot(i);
+    output::WorkerSummary w;
+    w.name = fmt::format("runner-{}", i);
+    w.load_id = plan_.LoadOfSlot(i).id;
+    w.state = shm::SlotStateName(slot.state.load(std::memory_order_acquire));
+    w.pid = slot.pid;
+    w.signal = slot.signal;
+    w.exit_code = slot.exit_code;
+    w.error = std::string(slot.error, strnlen(slot.error, sizeof slot.error));
+    w.operations = slot.ops.load(std::memory_order_acquire);
+    w.empty_operations = slot.empty_ops.load(std::memory_order_relaxed);
+    w.wait_ns = slot.wait_ns.load(std::memory_order_relaxed);
+    w.waits = slot.waits.load(std::memory_order_relaxed);
+    return w;
+  }
+
+  output::RunSummary Summarize() const {
+    output::RunSummary s;
+    s.stats = &stats_;
+    s.start_wall_ns = stats_.first_begin_ns();
+    s.end_wall_ns = stats_.last_end_ns();
+    s.duration_s = s.end_wall_ns > s.start_wall_ns ? (s.end_wall_ns - s.start_wall_ns) / 1e9 : 0;
+    s.interrupted = segment_.header().stop_wall_ns.load(std::memory_order_relaxed) != 0;
+    s.cores = std::max(1u, std::thread::hardware_concurrency());
+    s.ring_capacity = segment_.ring_capacity();
+    for (std::uint32_t i = 0; i < segment_.slot_count(); ++i) {
+      s.workers.push_back(Worker(i));
+      s.operations += s.workers.back().operations;
+      s.producer_wait_ns += s.workers.back().wait_ns;
+      s.producer_waits += s.workers.back().waits;
+    }
+    if (plan_.format_fell_back) {
+      s.warnings.push_back("unknown --outformat: event lines written in the long format");
+    }
+    if (!lines_.error().empty()) {
+      s.warnings.push_back(fmt::format("event lines lost: {} bytes could not be written: {}",
+                                       lines_.lost_bytes(), lines_.error()));
+    }
+    output::AddDerivedWarnings(s);
+    return s;
+  }
+
+  int Finish() {
+    output::RunSummary summary = Summarize();
+    output::FdSink out(fds_.summary);
+    out.Write(output::SummaryText(summary));
+    int code = out.error().empty() ? 0 : 1;
+    if (fds_.report >= 0) {
+      output::FdSink report(fds_.report);
+      report.Write(output::SummaryJson(summary).dump(2) + "\n");
+      if (!report.error().empty()) {
+        log::Error("cannot write the report: {}", report.error());
+        code = 1;
+      }
+    }
+    return code;
+  }
+
+  const plan::RunPlan& plan_;
+  const shm::Segment& segment_;
+  ReaderFds fds_;
+  output::FdSink lines_;
+  output::LineWriter writer_;
+  stats::Aggregator stats_;
+  output::LineContext context_;
+  std::int64_t wall_offset_ns_;
+};
+
+}  // namespace
+
+int RunReader(const plan::RunPlan& plan, const shm::Segment& segment, const ReaderFds& fds) {
+  signal(SIGPIPE, SIG_IGN);  // a closed pipe is a write error, reported, not a death
+  return Reader(plan, segment, fds).Run();
+}
+
+}  // namespace pylogen::reader

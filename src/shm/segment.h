@@ -1,0 +1,118 @@
+// The shared-memory segment every process of a run maps: a header, one slot
+// per worker (its ring's control words, its counters, its state) and the
+// rings' records.
+//
+// Owner: the supervisor creates it before forking anything; every child
+// inherits the mapping. It is anonymous shared memory (Boost.Interprocess
+// anonymous_shared_memory): there is no name to unlink, and the kernel frees
+// it when the last process of the run exits, however it exits.
+//
+// Writers: a worker writes its own slot's producer fields; the reader writes
+// the rings' tails; the supervisor writes the header's phase and counters and
+// each slot's state. No locks: nothing a killed process could leave held.
+#ifndef PYLOGEN_SHM_SEGMENT_H_
+#define PYLOGEN_SHM_SEGMENT_H_
+
+#include <atomic>
+#include <cstdint>
+#include <expected>
+#include <string>
+
+#include <boost/interprocess/mapped_region.hpp>
+
+#include "shm/ring.h"
+#include "stats/record.h"
+
+namespace pylogen::shm {
+
+inline constexpr std::uint64_t kMagic = 0x6e65676f6c7970ULL;  // "pylogen"
+inline constexpr std::uint32_t kLayoutVersion = 1;
+
+enum class Phase : std::uint32_t {
+  kRunning = 0,   // work goes on
+  kStopping = 1,  // stop requested: finish the call in flight, start no other
+  kOver = 2,      // every worker is gone: the reader drains and ends
+};
+
+enum class SlotState : std::uint32_t {
+  kIdle = 0,      // not started yet
+  kRunning = 1,
+  kEnded = 2,     // exited 0
+  kFailed = 3,    // exited non-zero (its error text says why)
+  kCrashed = 4,   // killed by a signal it did not get from the supervisor
+  kKilled = 5,    // killed by the supervisor after the grace period
+};
+const char* SlotStateName(SlotState state);
+
+struct SegmentHeader {
+  std::uint64_t magic;
+  std::uint32_t version;
+  std::uint32_t slot_count;
+  std::uint64_t ring_capacity;
+  alignas(kCacheLine) std::atomic<std::uint32_t> phase;
+  std::atomic<std::uint32_t> started;  // workers forked so far
+  std::atomic<std::uint32_t> ended;    // workers reaped so far
+  std::atomic<std::int64_t> stop_wall_ns;  // when a stop was requested, else 0
+};
+
+struct Slot {
+  RingControl ring;
+  // Producer-owned counters.
+  alignas(kCacheLine) std::atomic<std::uint64_t> ops;        // operations fully reported
+  std::atomic<std::uint64_t> empty_ops;  // operations whose func made no request
+  std::atomic<std::uint64_t> wait_ns;    // time spent waiting for room in the ring
+  std::atomic<std::uint64_t> waits;      // how many times it had to wait
+  std::atomic<std::uint32_t> busy;       // 1 while inside func()
+  // Supervisor-owned.
+  alignas(kCacheLine) std::atomic<SlotState> state;
+  std::int32_t pid;
+  std::int32_t exit_code;
+  std::int32_t signal;
+  std::uint16_t load;
+  std::uint16_t index;  // runner index within its load
+  // Written by the worker before it exits with a failure.
+  char error[128];
+};
+
+// Owns the mapping. Move-only.
+class Segment {
+ public:
+  // Maps and pre-faults a segment for `slot_count` workers with rings of
+  // `ring_capacity` records (a power of two >= 2).
+  static std::expected<Segment, std::string> Create(std::uint32_t slot_count,
+                                                    std::uint64_t ring_capacity);
+
+  SegmentHeader& header() const { return *header_; }
+  Slot& slot(std::uint32_t i) const { return slots_[i]; }
+  std::uint32_t slot_count() const { return header_->slot_count; }
+  std::uint64_t ring_capacity() const { return header_->ring_capacity; }
+  stats::Record* records(std::uint32_t i) const { return records_ + i * ring_capacity(); }
+  std::size_t size() const { return region_.get_size(); }
+
+  RingProducer Producer(std::uint32_t i) const {
+    return RingProducer(&slots_[i].ring, records(i), ring_capacity());
+  }
+  RingConsumer Consumer(std::uint32_t i) const {
+    return RingConsumer(&slots_[i].ring, records(i), ring_capacity());
+  }
+
+  Phase phase() const { return static_cast<Phase>(header_->phase.load(std::memory_order_acquire)); }
+  void set_phase(Phase phase) const {
+    header_->phase.store(static_cast<std::uint32_t>(phase), std::memory_order_release);
+  }
+
+ private:
+  Segment(boost::interprocess::mapped_region region, std::uint32_t slot_count,
+          std::uint64_t ring_capacity);
+  boost::interprocess::mapped_region region_;
+  SegmentHeader* header_;
+  Slot* slots_;
+  stats::Record* records_;
+};
+
+// Bytes a segment of this shape needs.
+std::size_t SegmentBytes(std::uint32_t slot_count, std::uint64_t ring_capacity);
+
+}  // namespace pylogen::shm
+
+#endif  // PYLOGEN_SHM_SEGMENT_H_
