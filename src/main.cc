@@ -23,8 +23,9 @@ namespace {
 
 using pylogen::process::kExitUsage;
 
+// Bad input: one line on stderr, exit 2, nothing started.
 int UsageError(const std::string& message) {
-  fmt::print(stderr, "pylogen: error: {} (see pylogen --help)\n", message);
+  fmt::print(stderr, "pylogen: error: {}\n", message);
   return kExitUsage;
 }
 
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
       fmt::print("{}", options.error().text);
       return 0;
     }
-    return UsageError(options.error().text);
+    return UsageError(options.error().text + " (see pylogen --help)");
   }
   pylogen::log::SetLevel(options->verbosity);
 

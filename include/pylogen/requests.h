@@ -81,9 +81,10 @@ class RequestsManager {
   const char* name() const { return name_; }
 
   // Runs `fn` as the request `request_name` and returns its rc.
-  // `fn` is called as fn(Request&) when it accepts one, else as fn(); it may
-  // return an integer rc (0 = success) or nothing (success). An exception gives
-  // rc kRcException and its what() as the error text.
+  // `fn` is called as fn(Request&) when it accepts one, else as fn(). An
+  // integer result is the rc (0 = success); a void one means success unless
+  // fn called Request::Fail. An exception gives rc kRcException and its
+  // what() as the error text.
   // REQUIRES: not called from inside another exec() of the same manager.
   template <class Fn>
   int exec(std::string_view request_name, Fn&& fn) {
@@ -93,7 +94,7 @@ class RequestsManager {
     CopyBounded(request.name, kNameCapacity, request_name);
     request.begin_ns = MonotonicNanos();
     try {
-      request.rc = Invoke(std::forward<Fn>(fn), request);
+      Invoke(std::forward<Fn>(fn), request);
     } catch (const std::exception& e) {
       request.Fail(kRcException, e.what());
     } catch (...) {
@@ -112,22 +113,20 @@ class RequestsManager {
   void Reset() { done_.clear(); }
 
  private:
+  // Calls fn with or without the request; an integer result becomes the rc,
+  // a void one leaves the rc as the callable set it (0 unless it called Fail).
   template <class Fn>
-  static int Invoke(Fn&& fn, Request& request) {
+  static void Invoke(Fn&& fn, Request& request) {
     if constexpr (std::is_invocable_v<Fn, Request&>) {
-      return Result(std::forward<Fn>(fn), request);
+      if constexpr (std::is_void_v<std::invoke_result_t<Fn, Request&>>) {
+        std::forward<Fn>(fn)(request);
+      } else {
+        request.rc = static_cast<int>(std::forward<Fn>(fn)(request));
+      }
+    } else if constexpr (std::is_void_v<std::invoke_result_t<Fn>>) {
+      std::forward<Fn>(fn)();
     } else {
-      return Result(std::forward<Fn>(fn));
-    }
-  }
-  template <class Fn, class... Args>
-  static int Result(Fn&& fn, Args&... args) {
-    using R = std::invoke_result_t<Fn, Args&...>;
-    if constexpr (std::is_void_v<R>) {
-      std::forward<Fn>(fn)(args...);
-      return 0;
-    } else {
-      return static_cast<int>(std::forward<Fn>(fn)(args...));
+      request.rc = static_cast<int>(std::forward<Fn>(fn)());
     }
   }
 

@@ -137,6 +137,11 @@ std::expected<RunOptions, ParseStop> ParseCommandLine(const std::vector<std::str
     return std::unexpected(ParseStop{0, app.help()});
   } catch (const CLI::CallForVersion&) {
     return std::unexpected(ParseStop{0, std::string("pylogen ") + PYLOGEN_VERSION + "\n"});
+  } catch (const CLI::RequiredError& e) {
+    if (options.load.cut.empty()) {
+      return std::unexpected(ParseStop{2, "no CUT given: expected pylogen CUT [options], e.g. pylogen cuts/Dummy --proc 4"});
+    }
+    return std::unexpected(ParseStop{2, e.what()});
   } catch (const CLI::ParseError& e) {
     return std::unexpected(ParseStop{2, e.what()});
   }

@@ -81,9 +81,7 @@ class Reader {
     context_.started = started;
     context_.ended = ended;
     context_.active = started - std::min(started, ended);
-    std::uint64_t queued = 0;
-    for (std::uint32_t i = 0; i < segment_.slot_count(); ++i) queued += segment_.Consumer(i).Available();
-    if (queued != 0) stats_.OfferQueueLength(queued, MonotonicNanos() + wall_offset_ns_);
+    SampleHighWaterMarks();
     std::uint64_t total = 0;
     for (std::uint32_t i = 0; i < segment_.slot_count(); ++i) {
       total += segment_.Consumer(i).Drain(kBatch, [this, i](const stats::Record& r) { Consume(i, r); });
@@ -107,15 +105,24 @@ class Reader {
     writer_.Line(record, context_, lines_.buffer());
   }
 
-  void Tick(std::int64_t now_mono, std::int64_t interval_ns) {
-    std::uint32_t running = 0, busy = 0;
+  // Queue length, running and busy workers, once per pass over the rings.
+  void SampleHighWaterMarks() {
+    std::uint64_t queued = 0;
+    std::uint32_t busy = 0;
     for (std::uint32_t i = 0; i < segment_.slot_count(); ++i) {
+      queued += segment_.Consumer(i).Available();
       const shm::Slot& slot = segment_.slot(i);
-      if (slot.state.load(std::memory_order_acquire) != shm::SlotState::kRunning) continue;
-      ++running;
-      busy += slot.busy.load(std::memory_order_relaxed);
+      if (slot.state.load(std::memory_order_relaxed) == shm::SlotState::kRunning) {
+        busy += slot.busy.load(std::memory_order_relaxed);
+      }
     }
-    stats_.Tick(now_mono + wall_offset_ns_, interval_ns / 1e9, running, busy);
+    std::int64_t now = MonotonicNanos() + wall_offset_ns_;
+    stats_.OfferQueueLength(queued, now);
+    stats_.OfferWorkers(context_.active, busy, now);
+  }
+
+  void Tick(std::int64_t now_mono, std::int64_t interval_ns) {
+    stats_.Tick(now_mono + wall_offset_ns_, interval_ns / 1e9);
   }
 
   output::WorkerSummary Worker(std::uint32_t i) const {

@@ -103,8 +103,7 @@ std::uint64_t Aggregator::Add(std::uint32_t slot, const Record& record) {
   return requests_;
 }
 
-void Aggregator::Tick(std::int64_t now_ns, double interval_s, std::uint32_t running,
-                      std::uint32_t busy) {
+void Aggregator::Tick(std::int64_t now_ns, double interval_s) {
   global_throughput_ = static_cast<double>(interval_requests_) / interval_s;
   interval_requests_ = 0;
   double sum_local = 0;
@@ -114,8 +113,6 @@ void Aggregator::Tick(std::int64_t now_ns, double interval_s, std::uint32_t runn
   }
   intervals_.push_back({now_ns, global_throughput_, sum_local});
   throughput_hwm_.Offer(global_throughput_, now_ns);
-  running_.Offer(running, now_ns);
-  busy_.Offer(busy, now_ns);
 }
 
 }  // namespace pylogen::stats

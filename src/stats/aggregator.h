@@ -67,11 +67,15 @@ class Aggregator {
   // count after it (requests only, as Pylogen counts).
   std::uint64_t Add(std::uint32_t slot, const Record& record);
 
-  // Closes a --summary interval at wall time `now_ns`: global throughput and
-  // the high-water marks sampled by the reader.
-  void Tick(std::int64_t now_ns, double interval_s, std::uint32_t running, std::uint32_t busy);
+  // Closes a --summary interval at wall time `now_ns`: global throughput.
+  void Tick(std::int64_t now_ns, double interval_s);
+  // High-water marks sampled by the reader on each pass over the rings.
   void OfferQueueLength(std::uint64_t length, std::int64_t now_ns) {
     queue_length_.Offer(static_cast<double>(length), now_ns);
+  }
+  void OfferWorkers(std::uint32_t running, std::uint32_t busy, std::int64_t now_ns) {
+    running_.Offer(running, now_ns);
+    busy_.Offer(busy, now_ns);
   }
 
   std::uint64_t requests() const { return requests_; }

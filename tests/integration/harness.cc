@@ -42,6 +42,35 @@ double Now() {
   _exit(127);
 }
 
+// The pid of the process of group `pgid` whose comm is `comm`, 0 if none.
+pid_t FindInGroup(pid_t pgid, const std::string& comm) {
+  DIR* proc = opendir("/proc");
+  if (proc == nullptr) return 0;
+  pid_t found = 0;
+  while (dirent* e = readdir(proc)) {
+    int pid = atoi(e->d_name);
+    if (pid <= 0) continue;
+    std::ifstream in("/proc/" + std::string(e->d_name) + "/stat");
+    std::string stat;
+    std::getline(in, stat);
+    auto open = stat.find('(');
+    auto close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    std::string state;
+    int ppid = 0, group = 0;
+    rest >> state >> ppid >> group;
+    if (group == pgid && stat.substr(open + 1, close - open - 1) == comm) found = pid;
+  }
+  closedir(proc);
+  return found;
+}
+
+void Send(pid_t pid, const TimedSignal& signal) {
+  pid_t target = signal.comm.empty() ? pid : FindInGroup(pid, signal.comm);
+  if (target > 0) kill(target, signal.signo);
+}
+
 bool ReadSome(int fd, std::string& into) {
   char buffer[65536];
   ssize_t n = read(fd, buffer, sizeof buffer);
@@ -78,7 +107,7 @@ RunResult RunPylogen(const RunSpec& spec) {
       kill(-pid, SIGKILL);
     }
     while (next_signal < spec.signals.size() && now - start >= spec.signals[next_signal].after_s) {
-      kill(pid, spec.signals[next_signal++].signo);
+      Send(pid, spec.signals[next_signal++]);
     }
     pollfd fds[2] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0}};
     poll(fds, 2, 20);
@@ -96,7 +125,7 @@ RunResult RunPylogen(const RunSpec& spec) {
       kill(-pid, SIGKILL);
     }
     while (next_signal < spec.signals.size() && Now() - start >= spec.signals[next_signal].after_s) {
-      kill(pid, spec.signals[next_signal++].signo);
+      Send(pid, spec.signals[next_signal++]);
     }
     usleep(10000);
   }

@@ -16,6 +16,7 @@ namespace pylogen::testing {
 struct TimedSignal {
   double after_s;
   int signo;
+  std::string comm;  // empty: pylogen itself; else the process of its group with this name
 };
 
 struct RunResult {

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Quick start, step 2 (and CI): installs missing dependencies, builds
+# everything with the tests and runs the whole suite with ctest, then does it
+# again in an AddressSanitizer + UBSan build. SANITIZE=0 skips the second pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+scripts/install-deps.sh
+
+run_suite() {
+  local dir=$1; shift
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+  (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 300)
+}
+
+echo "== Release build, all tests =="
+run_suite build-test -DCMAKE_BUILD_TYPE=Release -DPYLOGEN_BUILD_BENCH=ON
+
+if [[ "${SANITIZE:-1}" != 0 ]]; then
+  echo "== AddressSanitizer + UBSan build, all tests =="
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    run_suite build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPYLOGEN_SANITIZE=ON -DPYLOGEN_BUILD_BENCH=OFF
+fi

@@ -1,0 +1,88 @@
+// Bad input (DESIGN §7): one clear line on stderr naming the culprit and
+// what was expected, exit code 2, nothing forked, nothing on stdout.
+#include <gtest/gtest.h>
+
+#include "harness.h"
+
+namespace pylogen::testing {
+namespace {
+
+struct BadInput {
+  const char* name;
+  std::vector<std::string> args;
+  const char* expected;  // in the error line
+};
+
+class BadInputTest : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(BadInputTest, OneLineExitTwoNothingStarted) {
+  const BadInput& c = GetParam();
+  std::vector<std::string> args;
+  for (const auto& a : c.args) {
+    if (a.rfind("@test/", 0) == 0) {
+      args.push_back(TestCut(a.substr(6)));
+    } else if (a.rfind("@sample/", 0) == 0) {
+      args.push_back(SampleCut(a.substr(8)));
+    } else {
+      args.push_back(a);
+    }
+  }
+  auto r = RunPylogen(args, 20);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  auto lines = Lines(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_EQ(lines[0].rfind("pylogen: error: ", 0), 0u) << lines[0];
+  EXPECT_NE(lines[0].find(c.expected), std::string::npos) << lines[0];
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_TRUE(GroupGone(r.pgid, 1));
+}
+
+const std::string kDummy = "@sample/Dummy";
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadInputTest,
+    ::testing::Values(
+        BadInput{"UnknownOption", {kDummy, "--frobnicate", "3"}, "--frobnicate"},
+        BadInput{"AmbiguousPrefix", {kDummy, "--pause", "1"}, "--pauselen, --pauseloop"},
+        BadInput{"NotANumber", {kDummy, "--process", "many"}, "--process: 'many'"},
+        BadInput{"ZeroProcesses", {kDummy, "--process", "0"}, "--process: '0'"},
+        BadInput{"NegativeProcesses", {kDummy, "--process", "-2"}, "--process"},
+        BadInput{"NegativeDuration", {kDummy, "--duration", "-1"}, "--duration: '-1' is not a duration"},
+        BadInput{"BadUnit", {kDummy, "--rampup", "3 weeks"}, "--rampup"},
+        BadInput{"BadLoops", {kDummy, "--loops", "1.5"}, "--loops: '1.5'"},
+        BadInput{"EmptyLength", {kDummy, "--lengths", "1,,2"}, "--lengths"},
+        BadInput{"BadJson", {kDummy, "--extra", "{sleep:0}"}, "--extra: '{sleep:0}' is not valid JSON"},
+        BadInput{"JsonNotObject", {kDummy, "--extra", "[1,2]"}, "--extra: expected a JSON object"},
+        BadInput{"ZeroSummary", {kDummy, "--summary", "0"}, "--summary"},
+        BadInput{"QueueNotPowerOfTwo", {kDummy, "--queue", "100"}, "--queue: 100"},
+        BadInput{"MissingAction", {}, "no CUT given"},
+        BadInput{"CutNotFound", {"cuts/NoSuchCut"}, "CUT 'cuts/NoSuchCut' not found (tried "},
+        BadInput{"NotACut", {"@test/NotACut.so"}, "is not a pylogen CUT"},
+        BadInput{"WrongAbi", {"@test/WrongAbi.so"}, "rebuild the CUT against this pylogen's SDK"},
+        BadInput{"OutputInMissingFolder", {kDummy, "--output", "/nonexistent/dir/x"}, "--output: cannot open"},
+        BadInput{"ReportInMissingFolder", {kDummy, "--report", "/nonexistent/dir/r.json"}, "--report: cannot open"}),
+    [](const ::testing::TestParamInfo<BadInput>& info) { return info.param.name; });
+
+TEST(BadInput, CutNotFoundListsEveryPlaceTried) {
+  RunSpec spec;
+  spec.args = {"cuts.NoSuchCut"};
+  spec.env = {"PYLOGEN_CUT_PATH=/opt/a:/opt/b"};
+  auto r = RunPylogen(spec);
+  EXPECT_EQ(r.exit_code, 2);
+  for (const char* place : {"cuts/NoSuchCut.so", "cuts/libNoSuchCut.so", "/opt/a/cuts/NoSuchCut.so",
+                            "/opt/b/NoSuchCut.so"}) {
+    EXPECT_NE(r.err.find(place), std::string::npos) << place << " missing from: " << r.err;
+  }
+}
+
+TEST(BadInput, HelpExplainsAndExitsZero) {
+  auto r = RunPylogen({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* option : {"--process", "--duration", "--lengths", "--extra", "--outformat",
+                             "--report", "--queue", "--grace"}) {
+    EXPECT_NE(r.out.find(option), std::string::npos) << option;
+  }
+}
+
+}  // namespace
+}  // namespace pylogen::testing
