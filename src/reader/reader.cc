@@ -119,10 +119,16 @@ class Reader {
     std::int64_t now = MonotonicNanos() + wall_offset_ns_;
     stats_.OfferQueueLength(queued, now);
     stats_.OfferWorkers(context_.active, busy, now);
+    last_queued_ = queued;
+    last_busy_ = busy;
   }
 
+  // Closes a --summary interval; with -vv, a periodic summary on stderr.
   void Tick(std::int64_t now_mono, std::int64_t interval_ns) {
     stats_.Tick(now_mono + wall_offset_ns_, interval_ns / 1e9);
+    log::Info("requests {} ({} errors), {:.1f}/s; queue {}; workers running {}, busy {}",
+              stats_.requests(), stats_.request_errors(), stats_.global_throughput(), last_queued_,
+              context_.active, last_busy_);
   }
 
   output::WorkerSummary Worker(std::uint32_t i) const {
@@ -192,6 +198,8 @@ class Reader {
   stats::Aggregator stats_;
   output::LineContext context_;
   std::int64_t wall_offset_ns_;
+  std::uint64_t last_queued_ = 0;
+  std::uint32_t last_busy_ = 0;
 };
 
 }  // namespace

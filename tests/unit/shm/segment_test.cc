@@ -1,0 +1,114 @@
+// The shared segment and its per-producer SPSC rings.
+#include "shm/segment.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace pylogen::shm {
+namespace {
+
+TEST(Segment, RejectsCapacitiesThatAreNotPowersOfTwo) {
+  for (std::uint64_t bad : {0ull, 1ull, 3ull, 100ull}) {
+    auto s = Segment::Create(1, bad);
+    ASSERT_FALSE(s.has_value()) << bad;
+    EXPECT_NE(s.error().find("power of two"), std::string::npos);
+  }
+}
+
+TEST(Segment, LaysOutHeaderSlotsAndRecords) {
+  auto s = Segment::Create(3, 8);
+  ASSERT_TRUE(s.has_value()) << s.error();
+  EXPECT_EQ(s->header().magic, kMagic);
+  EXPECT_EQ(s->slot_count(), 3u);
+  EXPECT_EQ(s->ring_capacity(), 8u);
+  EXPECT_EQ(s->phase(), Phase::kRunning);
+  EXPECT_GE(s->size(), SegmentBytes(3, 8));
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(&s->slot(i)) % kCacheLine, 0u);
+    EXPECT_EQ(s->slot(i).state.load(), SlotState::kIdle);
+  }
+  // Rings do not overlap each other or the slots.
+  EXPECT_EQ(s->records(1) - s->records(0), 8);
+  EXPECT_GT(reinterpret_cast<char*>(s->records(0)), reinterpret_cast<char*>(&s->slot(2)));
+}
+
+TEST(Ring, FullRingRefusesAndDrainFreesRoom) {
+  auto s = Segment::Create(1, 4);
+  ASSERT_TRUE(s.has_value());
+  RingProducer producer = s->Producer(0);
+  for (int i = 0; i < 4; ++i) {
+    stats::Record* r = producer.TryClaim();
+    ASSERT_NE(r, nullptr) << i;
+    r->op_count = static_cast<std::uint64_t>(i);
+    producer.Publish();
+  }
+  EXPECT_EQ(producer.TryClaim(), nullptr);
+  RingConsumer consumer = s->Consumer(0);
+  EXPECT_EQ(consumer.Available(), 4u);
+  std::vector<std::uint64_t> seen;
+  EXPECT_EQ(consumer.Drain(3, [&](const stats::Record& r) { seen.push_back(r.op_count); }), 3u);
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{0, 1, 2}));
+  EXPECT_NE(producer.TryClaim(), nullptr);
+  EXPECT_EQ(consumer.Available(), 1u);
+}
+
+TEST(Ring, UnpublishedRecordIsInvisible) {
+  auto s = Segment::Create(1, 4);
+  ASSERT_TRUE(s.has_value());
+  RingProducer producer = s->Producer(0);
+  ASSERT_NE(producer.TryClaim(), nullptr);  // claimed, written, never published
+  EXPECT_EQ(s->Consumer(0).Available(), 0u);
+}
+
+TEST(Ring, ThreadsTransferEveryRecordInOrder) {
+  auto s = Segment::Create(1, 64);
+  ASSERT_TRUE(s.has_value());
+  constexpr std::uint64_t kCount = 100000;
+  std::thread producer_thread([&] {
+    RingProducer producer = s->Producer(0);
+    for (std::uint64_t i = 0; i < kCount; ++i) {
+      stats::Record* r;
+      while ((r = producer.TryClaim()) == nullptr) std::this_thread::yield();
+      r->op_count = i;
+      producer.Publish();
+    }
+  });
+  RingConsumer consumer = s->Consumer(0);
+  std::uint64_t expected = 0;
+  bool in_order = true;
+  while (expected < kCount) {
+    auto n = consumer.Drain(16, [&](const stats::Record& r) { in_order &= r.op_count == expected++; });
+    if (n == 0) std::this_thread::yield();
+  }
+  producer_thread.join();
+  EXPECT_TRUE(in_order);
+  EXPECT_EQ(consumer.Available(), 0u);
+}
+
+// The mapping is shared with forked children, which is what the run relies on.
+TEST(Segment, ChildWritesAreSeenByTheParent) {
+  auto s = Segment::Create(1, 4);
+  ASSERT_TRUE(s.has_value());
+  pid_t pid = fork();
+  if (pid == 0) {
+    RingProducer producer = s->Producer(0);
+    producer.TryClaim()->op_count = 42;
+    producer.Publish();
+    s->slot(0).ops.store(7);
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(s->slot(0).ops.load(), 7u);
+  std::uint64_t seen = 0;
+  s->Consumer(0).Drain(4, [&](const stats::Record& r) { seen = r.op_count; });
+  EXPECT_EQ(seen, 42u);
+}
+
+}  // namespace
+}  // namespace pylogen::shm
