@@ -39,7 +39,7 @@ std::expected<double, std::string> ParseDuration(std::string_view option, std::s
   double value = 0;
   auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
   if (number.empty() || ec != std::errc() || end != number.data() + number.size() ||
-      !std::isfinite(value) || value < 0) {
+      !std::isfinite(value) || std::signbit(value)) {
     return std::unexpected(DurationError(option, text));
   }
   return value * scale;

@@ -29,6 +29,7 @@ std::expected<CutInstance, std::string> CutInstance::Create(const plan::LoadPlan
   try {
     raw->BindHost(std::move(context), nlohmann::json::parse(load.extra));
     raw->setup();
+    instance.set_up_ = true;
   } catch (const std::exception& e) {
     return std::unexpected(fmt::format("{}: setup failed: {}", load.cut_name, e.what()));
   } catch (...) {
@@ -40,7 +41,7 @@ std::expected<CutInstance, std::string> CutInstance::Create(const plan::LoadPlan
 CutInstance::~CutInstance() {
   if (cut_ == nullptr) return;
   try {
-    cut_->teardown();
+    if (set_up_) cut_->teardown();
   } catch (const std::exception& e) {
     log::Warn("{}: teardown failed: {}", load_->cut_name, e.what());
   } catch (...) {

@@ -18,7 +18,8 @@ class CutInstance {
   // Creates the CUT of `load`, binds its context and --extra, runs setup().
   static std::expected<CutInstance, std::string> Create(const plan::LoadPlan& load,
                                                         std::uint32_t process_index);
-  CutInstance(CutInstance&& other) noexcept : load_(other.load_), cut_(other.cut_) {
+  CutInstance(CutInstance&& other) noexcept
+      : load_(other.load_), cut_(other.cut_), set_up_(other.set_up_) {
     other.cut_ = nullptr;
   }
   CutInstance(const CutInstance&) = delete;
@@ -36,6 +37,7 @@ class CutInstance {
   CutInstance(const plan::LoadPlan* load, ClassUnderTest* cut) : load_(load), cut_(cut) {}
   const plan::LoadPlan* load_;
   ClassUnderTest* cut_;
+  bool set_up_ = false;  // teardown() only follows a setup() that succeeded
 };
 
 }  // namespace pylogen::process

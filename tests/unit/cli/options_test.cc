@@ -1,0 +1,195 @@
+#include "cli/options.h"
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace pylogen::cli {
+namespace {
+
+using Args = std::vector<std::string>;
+
+RunOptions ParseOk(const Args& args) {
+  auto result = ParseCommandLine(args);
+  EXPECT_TRUE(result.has_value()) << "exit " << result.error().exit_code << ": "
+                                  << result.error().text;
+  return result.value_or(RunOptions{});
+}
+
+TEST(ParseCommandLineTest, Defaults) {
+  RunOptions o = ParseOk({"cuts/Dummy"});
+  EXPECT_EQ(o.load.cut, "cuts/Dummy");
+  EXPECT_EQ(o.load.id, "");
+  EXPECT_EQ(o.load.processes, 1u);
+  EXPECT_EQ(o.load.loops, 5u);
+  EXPECT_EQ(o.load.lengths, Args{"0"});
+  EXPECT_EQ(o.load.duration_s, 0);
+  EXPECT_EQ(o.load.postpone_s, 0);
+  EXPECT_EQ(o.load.rampup_s, 0);
+  EXPECT_EQ(o.load.pauseloop_s, 0);
+  EXPECT_EQ(o.load.pauselen_s, 0);
+  EXPECT_EQ(o.load.extra, "{}");
+  EXPECT_EQ(o.summary_s, 1);
+  EXPECT_EQ(o.outformat, "short");
+  EXPECT_EQ(o.output, "");
+  EXPECT_EQ(o.report, "");
+  EXPECT_EQ(o.verbosity, 0);
+  EXPECT_EQ(o.queue, 0u);
+  EXPECT_EQ(o.grace_s, 10);
+}
+
+// Pylogen's own sample command line, abbreviations included.
+TEST(ParseCommandLineTest, PylogenSampleWithPrefixes) {
+  RunOptions o = ParseOk({"cuts.Dummy", "--le", "384", "--pauselen", "0", "--pauselo", "0.001",
+                          "--duration", "10", "--ram", "0", "--proc", "2"});
+  EXPECT_EQ(o.load.cut, "cuts.Dummy");
+  EXPECT_EQ(o.load.lengths, Args{"384"});
+  EXPECT_EQ(o.load.pauselen_s, 0);
+  EXPECT_DOUBLE_EQ(o.load.pauseloop_s, 0.001);
+  EXPECT_EQ(o.load.duration_s, 10);
+  EXPECT_EQ(o.load.rampup_s, 0);
+  EXPECT_EQ(o.load.processes, 2u);
+  EXPECT_EQ(o.load.loops, 5u);  // untouched
+}
+
+TEST(ParseCommandLineTest, EveryOptionIsStored) {
+  RunOptions o = ParseOk({"cuts/Dummy", "--id", "LOAD1", "--process", "3", "--postpone", "2",
+                          "--rampup", "500ms", "--duration", "1m", "--loops", "7", "--lengths",
+                          "384,512,1024", "--pauseloop", "0.25", "--pauselen", "250us", "--extra",
+                          R"({"sleep":0})", "--summary", "2", "--outformat", "csv", "--output",
+                          "out.txt", "--report", "r.json", "--queue", "1024", "--grace", "3"});
+  EXPECT_EQ(o.load.id, "LOAD1");
+  EXPECT_EQ(o.load.processes, 3u);
+  EXPECT_EQ(o.load.postpone_s, 2);
+  EXPECT_DOUBLE_EQ(o.load.rampup_s, 0.5);
+  EXPECT_EQ(o.load.duration_s, 60);
+  EXPECT_EQ(o.load.loops, 7u);
+  EXPECT_EQ(o.load.lengths, (Args{"384", "512", "1024"}));
+  EXPECT_DOUBLE_EQ(o.load.pauseloop_s, 0.25);
+  EXPECT_DOUBLE_EQ(o.load.pauselen_s, 250e-6);
+  EXPECT_EQ(o.load.extra, R"({"sleep":0})");
+  EXPECT_EQ(o.summary_s, 2);
+  EXPECT_EQ(o.outformat, "csv");
+  EXPECT_EQ(o.output, "out.txt");
+  EXPECT_EQ(o.report, "r.json");
+  EXPECT_EQ(o.queue, 1024u);
+  EXPECT_EQ(o.grace_s, 3);
+}
+
+TEST(ParseCommandLineTest, EqualsFormWithPrefix) {
+  RunOptions o = ParseOk({"cuts/Dummy", "--proc=4", "--ext={\"sleep\":0.5}"});
+  EXPECT_EQ(o.load.processes, 4u);
+  EXPECT_EQ(o.load.extra, "{\"sleep\":0.5}");
+}
+
+TEST(ParseCommandLineTest, StepsIsAnAliasOfLengths) {
+  RunOptions o = ParseOk({"cuts/Dummy", "--steps", "1,2"});
+  EXPECT_EQ(o.load.lengths, (Args{"1", "2"}));
+}
+
+TEST(ParseCommandLineTest, PausestepIsAnAliasOfPauselen) {
+  RunOptions o = ParseOk({"cuts/Dummy", "--pausestep", "0.5"});
+  EXPECT_DOUBLE_EQ(o.load.pauselen_s, 0.5);
+}
+
+// Pylogen's scenario sample line: --steps, --proc, --loop (prefix of --loops), --ram.
+TEST(ParseCommandLineTest, PylogenScenarioLine) {
+  RunOptions o = ParseOk(
+      {"cuts.Dummy", "--id", "CLO_DUM1", "--steps", "0", "--proc", "2", "--loop", "10", "--ram",
+       "5", "-vvv"});
+  EXPECT_EQ(o.load.id, "CLO_DUM1");
+  EXPECT_EQ(o.load.lengths, Args{"0"});
+  EXPECT_EQ(o.load.processes, 2u);
+  EXPECT_EQ(o.load.loops, 10u);
+  EXPECT_EQ(o.load.rampup_s, 5);
+  EXPECT_EQ(o.verbosity, 3);
+}
+
+struct VerbosityCase {
+  Args args;
+  int verbosity;
+};
+
+class VerbosityTest : public ::testing::TestWithParam<VerbosityCase> {};
+
+TEST_P(VerbosityTest, CountsEveryV) {
+  Args args = {"cuts/Dummy"};
+  args.insert(args.end(), GetParam().args.begin(), GetParam().args.end());
+  EXPECT_EQ(ParseOk(args).verbosity, GetParam().verbosity);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, VerbosityTest,
+                         ::testing::Values(VerbosityCase{{}, 0}, VerbosityCase{{"-v"}, 1},
+                                           VerbosityCase{{"-vv"}, 2}, VerbosityCase{{"-vvv"}, 3},
+                                           VerbosityCase{{"-v", "-v"}, 2},
+                                           VerbosityCase{{"-vv", "-v"}, 3}));
+
+TEST(ParseCommandLineTest, HelpExitsZeroWithUsage) {
+  for (const Args& args : {Args{"--help"}, Args{"cuts/Dummy", "--help"}, Args{"-h"}}) {
+    auto result = ParseCommandLine(args);
+    ASSERT_FALSE(result.has_value()) << args.back();
+    EXPECT_EQ(result.error().exit_code, 0) << args.back();
+    EXPECT_NE(result.error().text.find("--process"), std::string::npos) << result.error().text;
+    EXPECT_NE(result.error().text.find("--lengths"), std::string::npos) << result.error().text;
+  }
+}
+
+TEST(ParseCommandLineTest, VersionExitsZero) {
+  auto result = ParseCommandLine({"--version"});
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().exit_code, 0);
+  EXPECT_EQ(result.error().text.rfind("pylogen ", 0), 0u) << result.error().text;
+}
+
+struct ErrorCase {
+  const char* label;
+  Args args;
+  std::vector<std::string> culprit;  // each must appear in the message
+};
+
+class ParseErrorTest : public ::testing::TestWithParam<ErrorCase> {};
+
+TEST_P(ParseErrorTest, ExitsTwoWithOneLineNamingTheCulprit) {
+  const ErrorCase& c = GetParam();
+  auto result = ParseCommandLine(c.args);
+  ASSERT_FALSE(result.has_value()) << "accepted";
+  EXPECT_EQ(result.error().exit_code, 2) << result.error().text;
+  const std::string& text = result.error().text;
+  EXPECT_FALSE(text.empty());
+  // One line: no newline, except possibly a final one.
+  std::size_t newline = text.find('\n');
+  EXPECT_TRUE(newline == std::string::npos || newline == text.size() - 1) << text;
+  for (const auto& word : c.culprit) {
+    EXPECT_NE(text.find(word), std::string::npos) << "'" << word << "' missing from: " << text;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ParseErrorTest,
+    ::testing::Values(
+        ErrorCase{"UnknownOption", {"cuts/Dummy", "--bogus", "1"}, {"--bogus"}},
+        ErrorCase{"ProcessNotANumber", {"cuts/Dummy", "--process", "abc"}, {"--process", "abc"}},
+        ErrorCase{"ProcessZero", {"cuts/Dummy", "--process", "0"}, {"--process", "'0'"}},
+        ErrorCase{"ProcessNegative", {"cuts/Dummy", "--process", "-1"}, {"--process", "-1"}},
+        ErrorCase{"ProcessPrefixNotANumber", {"cuts/Dummy", "--proc", "x"}, {"--process", "x"}},
+        ErrorCase{"LoopsFraction", {"cuts/Dummy", "--loops", "1.5"}, {"--loops", "1.5"}},
+        ErrorCase{"BadDuration", {"cuts/Dummy", "--duration", "10x"}, {"--duration", "10x"}},
+        ErrorCase{"NegativeDuration", {"cuts/Dummy", "--rampup", "-2"}, {"--rampup", "-2"}},
+        ErrorCase{"BadPauselen", {"cuts/Dummy", "--pausestep", "abc"}, {"--pauselen", "abc"}},
+        ErrorCase{"BadJson", {"cuts/Dummy", "--extra", "{bad"}, {"--extra", "JSON"}},
+        ErrorCase{"JsonNotObject", {"cuts/Dummy", "--extra", "[1]"}, {"--extra", "object"}},
+        ErrorCase{"EmptyLength", {"cuts/Dummy", "--lengths", "1,,2"}, {"--lengths"}},
+        ErrorCase{"SummaryZero", {"cuts/Dummy", "--summary", "0"}, {"--summary"}},
+        ErrorCase{"QueueNotPowerOfTwo", {"cuts/Dummy", "--queue", "3"}, {"--queue", "3"}},
+        ErrorCase{"QueueOne", {"cuts/Dummy", "--queue", "1"}, {"--queue"}},
+        ErrorCase{"AmbiguousPrefix",
+                  {"cuts/Dummy", "--pause", "1"},
+                  {"ambiguous", "--pause", "--pauselen", "--pauseloop"}},
+        ErrorCase{"AmbiguousPrefixOut", {"cuts/Dummy", "--out", "csv"}, {"--outformat", "--output"}},
+        ErrorCase{"MissingAction", {}, {"CUT"}},
+        ErrorCase{"MissingActionWithOptions", {"--proc", "2"}, {"CUT"}}),
+    [](const ::testing::TestParamInfo<ErrorCase>& info) { return info.param.label; });
+
+}  // namespace
+}  // namespace pylogen::cli

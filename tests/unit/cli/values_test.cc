@@ -1,0 +1,181 @@
+#include "cli/values.h"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace pylogen::cli {
+namespace {
+
+// ---- ParseDuration ----
+
+struct DurationCase {
+  std::string_view text;
+  double seconds;
+};
+
+class ParseDurationOkTest : public ::testing::TestWithParam<DurationCase> {};
+
+TEST_P(ParseDurationOkTest, GivesSeconds) {
+  const DurationCase& c = GetParam();
+  auto result = ParseDuration("--duration", c.text);
+  ASSERT_TRUE(result.has_value()) << c.text << ": " << result.error();
+  EXPECT_DOUBLE_EQ(*result, c.seconds) << c.text;
+}
+
+INSTANTIATE_TEST_SUITE_P(Values, ParseDurationOkTest,
+                         ::testing::Values(DurationCase{"10", 10}, DurationCase{"0.5", 0.5},
+                                           DurationCase{"500ms", 0.5},
+                                           DurationCase{"250us", 250e-6},
+                                           DurationCase{"2m", 120}, DurationCase{"1h", 3600},
+                                           DurationCase{"1.5s", 1.5}, DurationCase{"0", 0},
+                                           DurationCase{"30s", 30}, DurationCase{"0ms", 0}));
+
+class ParseDurationErrorTest : public ::testing::TestWithParam<std::string_view> {};
+
+TEST_P(ParseDurationErrorTest, IsRejectedNamingTheOption) {
+  const std::string_view text = GetParam();
+  auto result = ParseDuration("--pauseloop", text);
+  ASSERT_FALSE(result.has_value()) << "'" << text << "' gave " << *result;
+  EXPECT_NE(result.error().find("--pauseloop"), std::string::npos) << result.error();
+  EXPECT_NE(result.error().find("'" + std::string(text) + "'"), std::string::npos)
+      << result.error();
+  EXPECT_NE(result.error().find("duration"), std::string::npos) << result.error();
+}
+
+INSTANTIATE_TEST_SUITE_P(Garbage, ParseDurationErrorTest,
+                         ::testing::Values("", "-1", "abc", "10x", "ms", "nan", "inf", "1 s",
+                                           "-0.5s", "s", "1e400", "-0", "-0ms"));
+
+// ---- ParseCount ----
+
+struct CountCase {
+  std::string_view text;
+  std::uint64_t min;
+  std::uint64_t max;
+  std::uint64_t expected;
+};
+
+class ParseCountOkTest : public ::testing::TestWithParam<CountCase> {};
+
+TEST_P(ParseCountOkTest, GivesTheInteger) {
+  const CountCase& c = GetParam();
+  auto result = ParseCount("--loops", c.text, c.min, c.max);
+  ASSERT_TRUE(result.has_value()) << c.text << ": " << result.error();
+  EXPECT_EQ(*result, c.expected);
+}
+
+constexpr std::uint64_t kMax64 = std::numeric_limits<std::uint64_t>::max();
+
+INSTANTIATE_TEST_SUITE_P(
+    Values, ParseCountOkTest,
+    ::testing::Values(CountCase{"1", 1, 100, 1},           // lower bound is inclusive
+                      CountCase{"100", 1, 100, 100},       // upper bound is inclusive
+                      CountCase{"0", 0, 5, 0}, CountCase{"42", 0, 1000, 42},
+                      CountCase{"18446744073709551615", 0, kMax64, kMax64}));
+
+struct CountErrorCase {
+  std::string_view text;
+  std::uint64_t min;
+  std::uint64_t max;
+};
+
+class ParseCountErrorTest : public ::testing::TestWithParam<CountErrorCase> {};
+
+TEST_P(ParseCountErrorTest, IsRejectedNamingOptionAndBounds) {
+  const CountErrorCase& c = GetParam();
+  auto result = ParseCount("--process", c.text, c.min, c.max);
+  ASSERT_FALSE(result.has_value()) << "'" << c.text << "' gave " << *result;
+  const std::string& error = result.error();
+  EXPECT_NE(error.find("--process"), std::string::npos) << error;
+  EXPECT_NE(error.find("'" + std::string(c.text) + "'"), std::string::npos) << error;
+  EXPECT_NE(error.find(std::to_string(c.min)), std::string::npos) << error;
+  EXPECT_NE(error.find(std::to_string(c.max)), std::string::npos) << error;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Garbage, ParseCountErrorTest,
+    ::testing::Values(CountErrorCase{"-1", 0, 100}, CountErrorCase{"1.5", 0, 100},
+                      CountErrorCase{"", 0, 100}, CountErrorCase{"99999999999999999999", 0, kMax64},
+                      CountErrorCase{"abc", 0, 100}, CountErrorCase{"12x", 0, 100},
+                      CountErrorCase{" 1", 0, 100},
+                      CountErrorCase{"0", 1, 100},     // below min
+                      CountErrorCase{"101", 1, 100}));  // above max
+
+// ---- ParseList ----
+
+TEST(ParseListTest, SingleToken) {
+  auto result = ParseList("--lengths", "0");
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_EQ(*result, std::vector<std::string>{"0"});
+}
+
+TEST(ParseListTest, SeveralTokensInOrder) {
+  auto result = ParseList("--lengths", "384,512,1024");
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_EQ(*result, (std::vector<std::string>{"384", "512", "1024"}));
+}
+
+TEST(ParseListTest, TokensNeedNotBeNumbers) {
+  auto result = ParseList("--lengths", "small,big");
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_EQ(*result, (std::vector<std::string>{"small", "big"}));
+}
+
+class ParseListErrorTest : public ::testing::TestWithParam<std::string_view> {};
+
+TEST_P(ParseListErrorTest, EmptyItemIsRejectedNamingTheOption) {
+  auto result = ParseList("--lengths", GetParam());
+  ASSERT_FALSE(result.has_value()) << "'" << GetParam() << "' gave " << result->size() << " items";
+  EXPECT_NE(result.error().find("--lengths"), std::string::npos) << result.error();
+  EXPECT_NE(result.error().find("empty item"), std::string::npos) << result.error();
+}
+
+INSTANTIATE_TEST_SUITE_P(EmptyItems, ParseListErrorTest,
+                         ::testing::Values(",1", "1,,2", "1,", "", ","));
+
+// ---- ParseJsonObject ----
+
+TEST(ParseJsonObjectTest, ObjectIsReturnedUnchanged) {
+  const std::string text = R"({"sleep": 0, "transaction": true})";
+  auto result = ParseJsonObject("--extra", text);
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_EQ(*result, text);
+}
+
+TEST(ParseJsonObjectTest, EmptyObjectIsAccepted) {
+  auto result = ParseJsonObject("--extra", "{}");
+  ASSERT_TRUE(result.has_value()) << result.error();
+  EXPECT_EQ(*result, "{}");
+}
+
+struct JsonErrorCase {
+  std::string_view text;
+  std::string_view reason;  // expected inside the message
+};
+
+class ParseJsonObjectErrorTest : public ::testing::TestWithParam<JsonErrorCase> {};
+
+TEST_P(ParseJsonObjectErrorTest, IsRejectedNamingTheOption) {
+  const JsonErrorCase& c = GetParam();
+  auto result = ParseJsonObject("--extra", c.text);
+  ASSERT_FALSE(result.has_value()) << "'" << c.text << "' accepted";
+  EXPECT_NE(result.error().find("--extra"), std::string::npos) << result.error();
+  EXPECT_NE(result.error().find(c.reason), std::string::npos) << result.error();
+  EXPECT_EQ(result.error().find('\n'), std::string::npos) << result.error();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    NotObjects, ParseJsonObjectErrorTest,
+    ::testing::Values(JsonErrorCase{"[1,2]", "array"}, JsonErrorCase{"3", "number"},
+                      JsonErrorCase{R"("text")", "string"},
+                      JsonErrorCase{R"({"sleep":)", "not valid JSON"},
+                      JsonErrorCase{"{broken", "not valid JSON"},
+                      JsonErrorCase{"", "not valid JSON"}));
+
+}  // namespace
+}  // namespace pylogen::cli
