@@ -204,3 +204,22 @@ TEST_F(TestCutsTest, FailSetupGivesTheSetupMessage) {
 
 }  // namespace
 }  // namespace pylogen::process
+
+namespace pylogen::process {
+namespace {
+
+TEST_F(TestCutsTest, NoTeardownAfterAFailedSetup) {
+  std::string marker = (std::filesystem::temp_directory_path() /
+                        ("pylogen-teardown-" + std::to_string(getpid()))).string();
+  std::filesystem::remove(marker);
+  plan::LoadPlan load = PlanFor(fail_setup_, R"({"marker":")" + marker + R"("})");
+  {
+    auto instance = CutInstance::Create(load, 0);
+    ASSERT_FALSE(instance.has_value());
+  }
+  EXPECT_FALSE(std::filesystem::exists(marker)) << "teardown() ran after a failed setup()";
+  std::filesystem::remove(marker);
+}
+
+}  // namespace
+}  // namespace pylogen::process
