@@ -20,6 +20,7 @@
 
 #include <boost/interprocess/mapped_region.hpp>
 
+#include "shm/jobs_queue.h"
 #include "shm/ring.h"
 #include "stats/record.h"
 
@@ -70,17 +71,41 @@ struct Slot {
   std::int32_t signal;
   std::uint16_t load;
   std::uint16_t index;  // runner index within its load
+  // Opened model: set by the worker once its CUT is set up; set by the
+  // supervisor to ask an idle worker to exit.
+  std::atomic<std::uint32_t> ready;
+  std::atomic<std::uint32_t> retire;
   // Written by the worker before it exits with a failure.
   char error[128];
+};
+
+// Room for the generator's lateness histogram, as JSON (sparse buckets).
+inline constexpr std::size_t kLatenessJsonBytes = 1 << 20;
+
+// One opened-model load: its jobs queue and what its generator reports.
+// Written by the generator, except the queue's consumer side.
+struct OpenedArea {
+  JobsControl jobs;
+  alignas(kCacheLine) std::atomic<std::uint64_t> scheduled;  // events the schedule made due
+  std::atomic<std::uint64_t> emitted;                        // pushed into the queue
+  std::atomic<std::uint64_t> dropped;                        // found the queue full
+  std::atomic<std::uint32_t> generator_done;                 // no more events will come
+  std::int64_t generator_cpu_ns;   // the generator's CPU time, written when it ends
+  std::int64_t generator_run_ns;   // its wall time from the first due event to the end
+  std::atomic<std::uint32_t> lateness_size;  // bytes in lateness_json, stored last
+  char lateness_json[kLatenessJsonBytes];
 };
 
 // Owns the mapping. Move-only.
 class Segment {
  public:
   // Maps and pre-faults a segment for `slot_count` workers with rings of
-  // `ring_capacity` records (a power of two >= 2).
+  // `ring_capacity` records (a power of two >= 2), and `opened_count` opened
+  // loads with jobs queues of `jobs_capacity` events (a power of two).
   static std::expected<Segment, std::string> Create(std::uint32_t slot_count,
-                                                    std::uint64_t ring_capacity);
+                                                    std::uint64_t ring_capacity,
+                                                    std::uint32_t opened_count = 0,
+                                                    std::uint64_t jobs_capacity = 0);
 
   SegmentHeader& header() const { return *header_; }
   Slot& slot(std::uint32_t i) const { return slots_[i]; }
@@ -88,6 +113,11 @@ class Segment {
   std::uint64_t ring_capacity() const { return header_->ring_capacity; }
   stats::Record* records(std::uint32_t i) const { return records_ + i * ring_capacity(); }
   std::size_t size() const { return region_.get_size(); }
+
+  OpenedArea& opened(std::uint32_t i) const { return *OpenedAt(i); }
+  JobsQueue Jobs(std::uint32_t i) const {
+    return JobsQueue(&OpenedAt(i)->jobs, CellsOf(OpenedAt(i)), jobs_capacity_);
+  }
 
   RingProducer Producer(std::uint32_t i) const {
     return RingProducer(&slots_[i].ring, records(i), ring_capacity());
@@ -103,15 +133,25 @@ class Segment {
 
  private:
   Segment(boost::interprocess::mapped_region region, std::uint32_t slot_count,
-          std::uint64_t ring_capacity);
+          std::uint64_t ring_capacity, std::uint32_t opened_count, std::uint64_t jobs_capacity);
+  OpenedArea* OpenedAt(std::uint32_t i) const {
+    return reinterpret_cast<OpenedArea*>(opened_base_ + i * opened_stride_);
+  }
+  static JobCell* CellsOf(OpenedArea* area) {
+    return reinterpret_cast<JobCell*>(reinterpret_cast<char*>(area) + sizeof(OpenedArea));
+  }
   boost::interprocess::mapped_region region_;
+  char* opened_base_ = nullptr;
+  std::size_t opened_stride_ = 0;
+  std::uint64_t jobs_capacity_ = 0;
   SegmentHeader* header_;
   Slot* slots_;
   stats::Record* records_;
 };
 
 // Bytes a segment of this shape needs.
-std::size_t SegmentBytes(std::uint32_t slot_count, std::uint64_t ring_capacity);
+std::size_t SegmentBytes(std::uint32_t slot_count, std::uint64_t ring_capacity,
+                         std::uint32_t opened_count = 0, std::uint64_t jobs_capacity = 0);
 
 }  // namespace pylogen::shm
 

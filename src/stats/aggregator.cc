@@ -30,8 +30,8 @@ Aggregator::Key Aggregator::KeyOf(const Record& record) {
   key.kind = record.kind;
   // Records carry NUL-terminated names; copy whole arrays but zero what
   // follows the NUL so that equal names compare equal byte for byte.
-  std::strncpy(key.manager, record.manager, sizeof key.manager - 1);
-  std::strncpy(key.request, record.request, sizeof key.request - 1);
+  std::memcpy(key.manager, record.manager, strnlen(record.manager, sizeof key.manager - 1));
+  std::memcpy(key.request, record.request, strnlen(record.request, sizeof key.request - 1));
   return key;
 }
 
