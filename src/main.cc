@@ -56,8 +56,9 @@ int main(int argc, char** argv) {
   if (!cut) return UsageError(cut.error());
   pylogen::log::Info("CUT {} loaded from {}", cut->name(), cut->path().string());
 
-  pylogen::plan::RunPlan plan =
-      pylogen::plan::BuildPlan(*options, &cut->descriptor(), cut->name(), cut->path().string());
+  auto built = pylogen::plan::BuildPlan(*options, &cut->descriptor(), cut->name(), cut->path().string());
+  if (!built) return UsageError(built.error());
+  pylogen::plan::RunPlan& plan = *built;
   if (plan.format_fell_back) {
     pylogen::log::Warn("unknown --outformat '{}': event lines use the long format", options->outformat);
   }
@@ -71,7 +72,8 @@ int main(int argc, char** argv) {
     return UsageError(error);
   }
 
-  auto segment = pylogen::shm::Segment::Create(plan.slot_count, plan.ring_capacity);
+  auto segment = pylogen::shm::Segment::Create(plan.slot_count, plan.ring_capacity,
+                                               plan.opened_count, plan.jobs_capacity);
   if (!segment) {
     fmt::print(stderr, "pylogen: error: {}\n", segment.error());
     return pylogen::process::kExitFailure;

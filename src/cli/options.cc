@@ -17,8 +17,17 @@ namespace {
 struct RawOptions {
   std::string process = "1", postpone = "0", rampup = "0", duration = "0", loops = "5",
               lengths = "0", pauseloop = "0", pauselen = "0", summary = "1", queue = "0",
-              grace = "10";
+              grace = "10", prefork, trigger = "3", controller_delay = "1",
+              decrease = "10", min_workers = "1", max_workers = "1000", seed, jobs = "65536",
+              generator_delay, worker_delay;
 };
+
+// Pylogen's own options: an ambiguous prefix that was unique in Pylogen
+// keeps its Pylogen meaning (its samples use --out for --outformat).
+const std::vector<std::string> kPylogenOptions = {
+    "process", "postpone", "rampup", "duration", "loops", "lengths", "extra", "pauseloop",
+    "pauselen", "summary", "outformat", "id", "file", "defaults", "openedmodel", "schedule",
+    "controllerDelay", "generatorDelay", "trigger", "prefork", "decrease", "burst"};
 
 constexpr const char* kDescription =
     "pylogen: a multi-process load injector.\n"
@@ -29,6 +38,49 @@ constexpr const char* kDescription =
     "(or --loops loops), one operation per value of --lengths.\n"
     "Durations take seconds (10, 0.5) or units (500ms, 2m, 1h). Long options may be\n"
     "abbreviated to any unique prefix (--proc, --dur).";
+
+void AddOpenedOptions(CLI::App& app, RunOptions& o, RawOptions& raw) {
+  const char* group = "Opened model";
+  app.add_flag("--openedmodel", o.load.opened,
+               "Use the opened model: a generator emits events on --schedule, workers take them")
+      ->group(group);
+  app.add_option("--schedule", o.load.schedule,
+                 "Arrival schedule: comma-separated DURATION@RATE segments; RATE is a number, "
+                 "R1-R2 (ramp), sawtooth(P,A), triangle(P,A), staircase(S,I[,M]), "
+                 "invstaircase(...), bursts(I,D,R), sine(M,A,P) or matrix(FILE)")
+      ->capture_default_str()->group(group);
+  app.add_option("--prefork", raw.prefork,
+                 "Workers started and ready before the first event [10, at most --maxworkers]")
+      ->group(group);
+  app.add_option("--trigger", raw.trigger, "Backlog above which the controller adds a worker")
+      ->capture_default_str()->group(group);
+  app.add_option("--controllerDelay", raw.controller_delay,
+                 "Period of the controller's checks (duration)")
+      ->capture_default_str()->group(group);
+  app.add_option("--decrease", raw.decrease,
+                 "Consecutive empty-backlog checks before an idle worker retires")
+      ->capture_default_str()->group(group);
+  app.add_option("--minworkers", raw.min_workers, "Fewest workers the controller keeps")
+      ->capture_default_str()->group(group);
+  app.add_option("--maxworkers", raw.max_workers, "Most workers the controller starts")
+      ->capture_default_str()->group(group);
+  app.add_option("--arrivals", o.load.arrivals, "Spacing of events: uniform or poisson")
+      ->capture_default_str()->group(group);
+  app.add_option("--seed", raw.seed, "Seed of --arrivals poisson and --burst [drawn, reported]")
+      ->group(group);
+  app.add_option("--burst", o.load.burst,
+                 "1: no burst; 0: bursts of random size up to the rate; n: random up to n; "
+                 "fN: always N. After a burst of n, the n-1 next due instants are skipped")
+      ->capture_default_str()->group(group);
+  app.add_option("--jobs", raw.jobs,
+                 "Capacity of the jobs queue (events, a power of two); an event that finds it "
+                 "full is dropped and counted")
+      ->capture_default_str()->group(group);
+  app.add_option("--generatorDelay", raw.generator_delay,
+                 "Accepted for Pylogen compatibility; has no effect")->group(group);
+  app.add_option("--workerDelay", raw.worker_delay,
+                 "Accepted for Pylogen compatibility; has no effect")->group(group);
+}
 
 void AddOptions(CLI::App& app, RunOptions& o, RawOptions& raw) {
   app.add_option("action", o.load.cut,
@@ -74,6 +126,7 @@ void AddOptions(CLI::App& app, RunOptions& o, RawOptions& raw) {
                  "After a stop request or the end of --duration, how long calls in flight "
                  "may take before their runner is killed (duration)")
       ->capture_default_str();
+  AddOpenedOptions(app, o, raw);
   app.set_version_flag("--version", PYLOGEN_VERSION);
 }
 
@@ -83,6 +136,44 @@ std::vector<std::string> LongNames(const CLI::App& app) {
     for (const auto& name : option->get_lnames()) names.push_back(name);
   }
   return names;
+}
+
+// The opened model's cross-checks; the schedule and burst grammars are
+// checked by the plan, which parses them.
+std::expected<void, std::string> ConvertOpened(const RawOptions& raw, LoadOptions& o) {
+  if (!raw.seed.empty()) {
+    auto seed = ParseCount("--seed", raw.seed, 0, std::numeric_limits<std::uint64_t>::max());
+    if (!seed) return std::unexpected(seed.error());
+    o.seed = *seed;
+    o.seed_given = true;
+  }
+  // --prefork defaults to 10, or fewer when --maxworkers is smaller.
+  o.prefork = std::min<std::uint32_t>(10, o.max_workers);
+  if (!raw.prefork.empty()) {
+    auto prefork = ParseCount("--prefork", raw.prefork, 0, 100000);
+    if (!prefork) return std::unexpected(prefork.error());
+    o.prefork = static_cast<std::uint32_t>(*prefork);
+  }
+  if (o.controller_delay_s <= 0) return std::unexpected("--controllerDelay: expected a duration > 0");
+  if (o.min_workers > o.max_workers) {
+    return std::unexpected(fmt::format("--minworkers {} is above --maxworkers {}", o.min_workers, o.max_workers));
+  }
+  if (o.prefork > o.max_workers) {
+    return std::unexpected(fmt::format("--prefork {} is above --maxworkers {}", o.prefork, o.max_workers));
+  }
+  if (o.arrivals != "uniform" && o.arrivals != "poisson") {
+    return std::unexpected(fmt::format("--arrivals: '{}' is not uniform or poisson", o.arrivals));
+  }
+  if ((o.jobs & (o.jobs - 1)) != 0) {
+    return std::unexpected(fmt::format("--jobs: {} is not a power of two", o.jobs));
+  }
+  for (const auto& [name, text] : {std::pair{"--generatorDelay", raw.generator_delay},
+                                   std::pair{"--workerDelay", raw.worker_delay}}) {
+    if (!text.empty()) {
+      if (auto d = ParseDuration(name, text); !d) return std::unexpected(d.error());
+    }
+  }
+  return {};
 }
 
 // Converts the raw texts; the first error wins.
@@ -106,6 +197,12 @@ std::expected<void, std::string> Convert(const RawOptions& raw, RunOptions& o) {
       check(ParseDuration("--summary", raw.summary), o.summary_s),
       check(ParseCount("--queue", raw.queue, 0, 1u << 24), o.queue),
       check(ParseDuration("--grace", raw.grace), o.grace_s),
+      check(ParseCount("--trigger", raw.trigger, 0, kMax32), o.load.trigger),
+      check(ParseDuration("--controllerDelay", raw.controller_delay), o.load.controller_delay_s),
+      check(ParseCount("--decrease", raw.decrease, 1, kMax32), o.load.decrease),
+      check(ParseCount("--minworkers", raw.min_workers, 0, 100000), o.load.min_workers),
+      check(ParseCount("--maxworkers", raw.max_workers, 1, 100000), o.load.max_workers),
+      check(ParseCount("--jobs", raw.jobs, 2, 1u << 24), o.load.jobs),
   };
   for (auto& step : steps) {
     if (!step) return step;
@@ -116,7 +213,7 @@ std::expected<void, std::string> Convert(const RawOptions& raw, RunOptions& o) {
         fmt::format("--queue: {} is not a power of two >= 2 (or 0 for automatic)", o.queue));
   }
   if (o.load.lengths.size() > 65535) return std::unexpected("--lengths: at most 65535 values");
-  return {};
+  return ConvertOpened(raw, o.load);
 }
 
 }  // namespace
@@ -128,7 +225,7 @@ std::expected<RunOptions, ParseStop> ParseCommandLine(const std::vector<std::str
   app.get_formatter()->column_width(28);
   AddOptions(app, options, raw);
 
-  auto expanded = ExpandPrefixes(args, LongNames(app));
+  auto expanded = ExpandPrefixes(args, LongNames(app), kPylogenOptions);
   if (!expanded) return std::unexpected(ParseStop{2, expanded.error()});
   std::vector<std::string> reversed(expanded->rbegin(), expanded->rend());
   try {

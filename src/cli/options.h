@@ -24,6 +24,21 @@ struct LoadOptions {
   double pauseloop_s = 0;
   double pauselen_s = 0;
   std::string extra = "{}";   // a JSON object
+
+  // Opened model (DESIGN §4).
+  bool opened = false;
+  std::string schedule = "30@10";
+  std::uint32_t prefork = 10;
+  std::uint32_t trigger = 3;
+  double controller_delay_s = 1;
+  std::uint32_t decrease = 10;
+  std::uint32_t min_workers = 1;
+  std::uint32_t max_workers = 1000;
+  std::string arrivals = "uniform";  // or "poisson"
+  std::uint64_t seed = 0;
+  bool seed_given = false;           // else a seed is drawn and reported
+  std::string burst = "1";
+  std::uint64_t jobs = 65536;        // jobs queue capacity (events)
 };
 
 struct RunOptions {

@@ -8,14 +8,22 @@
 namespace pylogen::cli {
 namespace {
 
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 // The full name `word` stands for, "" when none.
 std::expected<std::string, std::string> Resolve(const std::string& word,
-                                                const std::vector<std::string>& names) {
-  if (std::find(names.begin(), names.end(), word) != names.end()) return word;
-  std::vector<std::string> candidates;
+                                                const std::vector<std::string>& names,
+                                                const std::vector<std::string>& preferred) {
+  if (Contains(names, word)) return word;
+  std::vector<std::string> candidates, preferred_candidates;
   for (const auto& name : names) {
-    if (name.starts_with(word)) candidates.push_back("--" + name);
+    if (!name.starts_with(word)) continue;
+    candidates.push_back("--" + name);
+    if (Contains(preferred, name)) preferred_candidates.push_back(name);
   }
+  if (candidates.size() > 1 && preferred_candidates.size() == 1) return preferred_candidates[0];
   if (candidates.size() > 1) {
     std::sort(candidates.begin(), candidates.end());
     return std::unexpected(fmt::format("ambiguous option --{}: could be {}", word,
@@ -27,7 +35,8 @@ std::expected<std::string, std::string> Resolve(const std::string& word,
 }  // namespace
 
 std::expected<std::vector<std::string>, std::string> ExpandPrefixes(
-    const std::vector<std::string>& args, const std::vector<std::string>& long_names) {
+    const std::vector<std::string>& args, const std::vector<std::string>& long_names,
+    const std::vector<std::string>& preferred) {
   std::vector<std::string> out;
   out.reserve(args.size());
   bool options_over = false;
@@ -39,7 +48,7 @@ std::expected<std::vector<std::string>, std::string> ExpandPrefixes(
     }
     std::size_t eq = arg.find('=');
     std::string word = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-    auto full = Resolve(word, long_names);
+    auto full = Resolve(word, long_names, preferred);
     if (!full) return std::unexpected(full.error());
     if (full->empty()) {
       out.push_back(arg);

@@ -13,9 +13,13 @@ namespace pylogen::cli {
 // `long_names` (given without dashes) to the full name. An exact name always
 // wins over longer ones; an ambiguous prefix is an error listing the
 // candidates; an unknown name is left for the parser to reject. Arguments
-// after a bare "--" and the values of options are not touched.
+// after a bare "--" and the "=value" part of an option are not touched.
+// Among the candidates of an ambiguous prefix, a single one listed in
+// `preferred` wins: prefixes that were unique in Pylogen, whose options
+// pylogen extends, keep their meaning (--out is --outformat, not --output).
 std::expected<std::vector<std::string>, std::string> ExpandPrefixes(
-    const std::vector<std::string>& args, const std::vector<std::string>& long_names);
+    const std::vector<std::string>& args, const std::vector<std::string>& long_names,
+    const std::vector<std::string>& preferred = {});
 
 }  // namespace pylogen::cli
 

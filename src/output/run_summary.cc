@@ -113,6 +113,56 @@ double LocalGlobalRatio(const RunSummary& s) {
   return ratios[ratios.size() / 2];
 }
 
+// Lateness above this at p99 means the schedule was not kept.
+constexpr std::int64_t kLateP99Ns = 1'000'000;
+
+void AddOpenedWarnings(const OpenedSummary& o, std::vector<std::string>& warnings) {
+  if (o.dropped != 0) {
+    warnings.push_back(fmt::format("{}: {} events dropped: the jobs queue was full (--jobs)",
+                                   o.load_id, o.dropped));
+  }
+  if (o.generator_state != "ended") {
+    warnings.push_back(fmt::format("{}: the generator {}{}", o.load_id, o.generator_state,
+                                   o.generator_signal ? fmt::format(" ({})", strsignal(o.generator_signal)) : ""));
+  }
+  if (o.lateness_known && o.lateness.ValueAtPercentile(99) > kLateP99Ns) {
+    warnings.push_back(fmt::format("{}: generator lateness p99 {}: events left later than scheduled",
+                                   o.load_id, HumanDuration(o.lateness.ValueAtPercentile(99))));
+  }
+  if (o.served < o.emitted && o.generator_state == "ended") {
+    warnings.push_back(fmt::format("{}: {} emitted events were not served", o.load_id, o.emitted - o.served));
+  }
+}
+
+void AppendOpenedText(fmt::memory_buffer& out, const OpenedSummary& o) {
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "  {}: schedule {} ({} arrivals, burst {}, seed {})\n", o.load_id, o.schedule,
+                 o.arrivals, o.burst, o.seed);
+  fmt::format_to(it, "    events: {} scheduled, {} emitted, {} dropped, {} served\n", o.scheduled,
+                 o.emitted, o.dropped, o.served);
+  double cpu = o.generator_run_s > 0 ? 100 * o.generator_cpu_s / o.generator_run_s : 0;
+  fmt::format_to(it, "    generator: {}, cpu {:.3f} s ({:.1f} % of a core)\n", o.generator_state,
+                 o.generator_cpu_s, cpu);
+  if (o.lateness_known) {
+    AppendHeader(out, "generator lateness");
+    AppendLatencyRow(out, "lateness", o.lateness.count(), 0, 0, o.lateness);
+  }
+}
+
+nlohmann::json OpenedJson(const OpenedSummary& o) {
+  nlohmann::json j = {{"id", o.load_id},
+                      {"schedule", o.schedule},
+                      {"arrivals", o.arrivals},
+                      {"burst", o.burst},
+                      {"seed", o.seed},
+                      {"events", {{"scheduled", o.scheduled}, {"emitted", o.emitted},
+                                  {"dropped", o.dropped}, {"served", o.served}}},
+                      {"generator", {{"state", o.generator_state}, {"signal", o.generator_signal},
+                                     {"cpu_s", o.generator_cpu_s}, {"run_s", o.generator_run_s}}}};
+  if (o.lateness_known) j["lateness"] = LatencyJson(o.lateness);
+  return j;
+}
+
 }  // namespace
 
 std::string HumanDuration(std::int64_t ns) {
@@ -164,6 +214,7 @@ void AddDerivedWarnings(RunSummary& s) {
                                      "'(other names)'",
                                      stats::kMaxNames, agg.overflowed()));
   }
+  for (const OpenedSummary& o : s.opened) AddOpenedWarnings(o, s.warnings);
   if (s.interrupted) s.warnings.push_back("the run was interrupted: partial results");
 }
 
@@ -194,6 +245,10 @@ std::string SummaryText(const RunSummary& s) {
     const IdTotals& t = totals[load];
     AppendLatencyRow(out, agg.load_id(load), t.requests, t.errors, Rate(t.requests, s.duration_s), h);
   }
+  if (!s.opened.empty()) {
+    add("\nopened model:\n");
+    for (const OpenedSummary& o : s.opened) AppendOpenedText(out, o);
+  }
   add("\nhigh-water marks:\n");
   add("  queue length       {:>12.0f} records  at {}\n", agg.queue_length().value, WallText(agg.queue_length().at_ns));
   add("  global throughput  {:>12.1f} req/s    at {}\n", agg.throughput().value, WallText(agg.throughput().at_ns));
@@ -213,6 +268,14 @@ std::string SummaryText(const RunSummary& s) {
   }
   return fmt::to_string(out);
 }
+
+namespace {
+nlohmann::json OpenedList(const RunSummary& s) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const OpenedSummary& o : s.opened) list.push_back(OpenedJson(o));
+  return list;
+}
+}  // namespace
 
 nlohmann::json SummaryJson(const RunSummary& s) {
   const stats::Aggregator& agg = *s.stats;
@@ -274,6 +337,7 @@ nlohmann::json SummaryJson(const RunSummary& s) {
             {"busy_workers", HighWaterJson(agg.busy())}}},
           {"producer_wait", {{"ns", s.producer_wait_ns}, {"count", s.producer_waits}, {"ring_capacity", s.ring_capacity}}},
           {"workers", std::move(workers)},
+          {"opened", OpenedList(s)},
           {"throughput", std::move(intervals)},
           {"warnings", s.warnings}};
 }

@@ -28,6 +28,25 @@ struct WorkerSummary {
   std::uint64_t waits = 0;
 };
 
+// One opened-model load: its generator's figures.
+struct OpenedSummary {
+  std::string load_id;
+  std::string schedule;
+  std::string arrivals;
+  std::string burst;
+  std::uint64_t seed = 0;
+  std::uint64_t scheduled = 0;  // events the schedule made due
+  std::uint64_t emitted = 0;    // pushed into the jobs queue
+  std::uint64_t dropped = 0;    // found the queue full
+  std::uint64_t served = 0;     // operations run by its workers
+  stats::Histogram lateness;    // emission - due time
+  bool lateness_known = false;  // false when the generator died before writing it
+  double generator_cpu_s = 0;
+  double generator_run_s = 0;
+  std::string generator_state;
+  int generator_signal = 0;
+};
+
 struct RunSummary {
   const stats::Aggregator* stats = nullptr;
   std::int64_t start_wall_ns = 0;  // first request's begin
@@ -40,6 +59,7 @@ struct RunSummary {
   std::uint64_t producer_wait_ns = 0;
   std::uint64_t producer_waits = 0;
   std::uint64_t ring_capacity = 0;
+  std::vector<OpenedSummary> opened;
   std::vector<std::string> warnings;
 };
 

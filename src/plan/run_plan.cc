@@ -1,5 +1,10 @@
 #include "plan/run_plan.h"
 
+#include <algorithm>
+#include <random>
+
+#include <fmt/format.h>
+
 #include "stats/record.h"
 
 namespace pylogen::plan {
@@ -18,8 +23,34 @@ std::uint64_t AutoRingCapacity(std::uint32_t slot_count) {
   return capacity;
 }
 
-RunPlan BuildPlan(const cli::RunOptions& options, const CutDescriptor* cut,
-                  const std::string& cut_name, const std::string& cut_path) {
+namespace {
+
+std::expected<OpenedPlan, std::string> BuildOpened(const cli::LoadOptions& o) {
+  auto schedule = schedule::Schedule::Parse(o.schedule);
+  if (!schedule) return std::unexpected(schedule.error());
+  OpenedPlan opened{std::move(*schedule), o.schedule};
+  opened.arrivals = o.arrivals == "poisson" ? schedule::ArrivalMode::kPoisson
+                                            : schedule::ArrivalMode::kUniform;
+  opened.seed = o.seed_given ? o.seed : std::random_device{}();
+  if (auto burst = schedule::BurstPlanner::Parse(o.burst, opened.seed); !burst) {
+    return std::unexpected(burst.error());
+  }
+  opened.burst = o.burst;
+  opened.prefork = o.prefork;
+  opened.trigger = o.trigger;
+  opened.controller_delay_s = o.controller_delay_s;
+  opened.decrease = o.decrease;
+  opened.min_workers = o.min_workers;
+  opened.max_workers = std::min(o.max_workers, kMaxOpenedSlots);
+  return opened;
+}
+
+}  // namespace
+
+std::expected<RunPlan, std::string> BuildPlan(const cli::RunOptions& options,
+                                              const CutDescriptor* cut,
+                                              const std::string& cut_name,
+                                              const std::string& cut_path) {
   RunPlan plan;
   LoadPlan load;
   const cli::LoadOptions& o = options.load;
@@ -37,9 +68,22 @@ RunPlan BuildPlan(const cli::RunOptions& options, const CutDescriptor* cut,
   load.pauseloop_s = o.pauseloop_s;
   load.pauselen_s = o.pauselen_s;
   load.first_slot = 0;
+  if (o.opened) {
+    auto opened = BuildOpened(o);
+    if (!opened) return std::unexpected(opened.error());
+    load.opened = std::move(*opened);
+    load.processes = load.opened->max_workers;
+    if (load.opened->prefork > load.processes || load.opened->min_workers > load.processes) {
+      return std::unexpected(fmt::format(
+          "--prefork/--minworkers: at most {} workers of one opened load can be alive at once",
+          kMaxOpenedSlots));
+    }
+    load.opened->area = plan.opened_count++;
+    plan.jobs_capacity = o.jobs;
+  }
+  plan.slot_count = load.processes;
   plan.loads.push_back(std::move(load));
 
-  plan.slot_count = o.processes;
   plan.ring_capacity = options.queue != 0 ? options.queue : AutoRingCapacity(plan.slot_count);
   plan.summary_s = options.summary_s;
   plan.format = output::ParseLineFormat(options.outformat, &plan.format_fell_back);

@@ -6,16 +6,41 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/options.h"
 #include "output/line_format.h"
 #include "pylogen/cut.h"
+#include "schedule/arrivals.h"
+#include "schedule/schedule.h"
 
 namespace pylogen::plan {
 
-// One load: a CUT driven by its own runners (one command line).
+// The opened model's part of a load (DESIGN §4).
+struct OpenedPlan {
+  schedule::Schedule schedule;
+  std::string schedule_text;
+  schedule::ArrivalMode arrivals = schedule::ArrivalMode::kUniform;
+  std::uint64_t seed = 0;
+  std::string burst = "1";
+  std::uint32_t prefork = 10;
+  std::uint32_t trigger = 3;
+  double controller_delay_s = 1;
+  std::uint32_t decrease = 10;
+  std::uint32_t min_workers = 1;
+  std::uint32_t max_workers = 1000;  // bounded by the load's slots
+  std::uint32_t area = 0;            // its OpenedArea in the segment
+};
+
+// Workers of one opened load that can be alive at once: each needs a slot
+// (a ring) in the segment; a slot is reused once its worker ended and its
+// ring was drained.
+inline constexpr std::uint32_t kMaxOpenedSlots = 256;
+
+// One load: a CUT driven by its own processes (one command line): closed
+// runners, or an opened model's generator and workers.
 struct LoadPlan {
   std::string id;            // --id, or the CUT's name
   std::string cut_name;      // "Dummy"
@@ -23,7 +48,7 @@ struct LoadPlan {
   const CutDescriptor* cut = nullptr;  // valid in every process of the run
   std::string extra;         // --extra, a JSON object's text
   std::vector<std::string> lengths;
-  std::uint32_t processes = 1;
+  std::uint32_t processes = 1;  // closed: runners; opened: worker slots
   double postpone_s = 0;
   double rampup_s = 0;
   double duration_s = 0;     // > 0: time-bound runners
@@ -31,6 +56,7 @@ struct LoadPlan {
   double pauseloop_s = 0;
   double pauselen_s = 0;
   std::uint32_t first_slot = 0;  // slots [first_slot, first_slot + processes)
+  std::optional<OpenedPlan> opened;  // set: the opened model
 
   // Seconds after the run's start at which runner `index` starts.
   double StartOffset(std::uint32_t index) const { return postpone_s + index * rampup_s; }
@@ -40,6 +66,8 @@ struct RunPlan {
   std::vector<LoadPlan> loads;
   std::uint32_t slot_count = 0;     // one per worker of the whole run
   std::uint64_t ring_capacity = 0;  // records per worker ring
+  std::uint32_t opened_count = 0;   // opened loads (OpenedAreas in the segment)
+  std::uint64_t jobs_capacity = 0;  // events per jobs queue
   double summary_s = 1;
   output::LineFormat format = output::LineFormat::kShort;
   bool format_fell_back = false;
@@ -53,16 +81,19 @@ struct RunPlan {
 };
 
 // Shared-memory budget of the automatic ring size.
-inline constexpr std::uint64_t kAutoQueueBytes = 256ull << 20;
+inline constexpr std::uint64_t kAutoQueueBytes = 64ull << 20;
 inline constexpr std::uint64_t kMaxAutoRing = 16384;
 inline constexpr std::uint64_t kMinAutoRing = 64;
 // Records per ring when --queue is 0: the largest power of two that keeps
 // every ring within the budget, clamped to [kMinAutoRing, kMaxAutoRing].
 std::uint64_t AutoRingCapacity(std::uint32_t slot_count);
 
-// Builds the plan of a single-CUT run; `cut` is the loaded plugin.
-RunPlan BuildPlan(const cli::RunOptions& options, const CutDescriptor* cut,
-                  const std::string& cut_name, const std::string& cut_path);
+// Builds the plan of a single-CUT run; `cut` is the loaded plugin. Fails
+// on a bad schedule or burst, naming it.
+std::expected<RunPlan, std::string> BuildPlan(const cli::RunOptions& options,
+                                              const CutDescriptor* cut,
+                                              const std::string& cut_name,
+                                              const std::string& cut_path);
 
 }  // namespace pylogen::plan
 

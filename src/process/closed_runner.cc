@@ -7,35 +7,13 @@
 #include <cstring>
 
 #include "process/cut_instance.h"
+#include "process/local_throughput.h"
 #include "process/op_reporter.h"
 #include "util/clock.h"
 #include "util/log.h"
 
 namespace pylogen::process {
 namespace {
-
-// Operations/s of this runner over the last --summary interval.
-class LocalThroughput {
- public:
-  LocalThroughput(std::int64_t now, double interval_s)
-      : interval_ns_(static_cast<std::int64_t>(interval_s * 1e9)), start_(now) {}
-  // Counts one operation ended at `now`; returns the current figure.
-  float Count(std::int64_t now) {
-    ++ops_;
-    if (now - start_ >= interval_ns_) {
-      value_ = static_cast<float>(static_cast<double>(ops_) * 1e9 / static_cast<double>(now - start_));
-      ops_ = 0;
-      start_ = now;
-    }
-    return value_;
-  }
-
- private:
-  std::int64_t interval_ns_;
-  std::int64_t start_;
-  std::uint64_t ops_ = 0;
-  float value_ = 0;
-};
 
 class Runner {
  public:

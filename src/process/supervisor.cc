@@ -7,13 +7,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <limits>
+#include <memory>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "opened/opened_driver.h"
 #include "process/child.h"
-#include "process/closed_runner.h"
+#include "process/closed_driver.h"
+#include "process/load_driver.h"
 #include "reader/reader.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -21,77 +23,55 @@
 namespace pylogen::process {
 namespace {
 
-constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+std::int64_t Nanos(double s) { return static_cast<std::int64_t>(s * 1e9); }
 
-std::int64_t Seconds(double s) { return static_cast<std::int64_t>(s * 1e9); }
-
-struct Runner {
-  std::uint32_t slot;
-  std::int64_t start_ns;     // planned start, monotonic
-  std::int64_t deadline_ns;  // after this it is killed (kNever: loop-bound)
-  pid_t pid = 0;
-  bool running = false;
-  bool killed_by_us = false;
-};
+std::string DescribeStatus(int status) {
+  if (WIFSIGNALED(status)) return fmt::format("killed by {}", strsignal(WTERMSIG(status)));
+  return fmt::format("exit code {}", WEXITSTATUS(status));
+}
 
 class Supervisor {
  public:
   Supervisor(const plan::RunPlan& plan, const shm::Segment& segment, const OutputFds& fds)
-      : plan_(plan), segment_(segment), fds_(fds) {}
+      : plan_(plan), segment_(segment), fds_(fds) {
+    for (const plan::LoadPlan& load : plan.loads) {
+      if (load.opened) {
+        drivers_.push_back(std::make_unique<opened::OpenedDriver>(plan, load, segment));
+      } else {
+        drivers_.push_back(std::make_unique<ClosedDriver>(plan, load, segment));
+      }
+    }
+  }
 
   int Run() {
-    start_ns_ = MonotonicNanos();
-    reader_pid_ = ForkChild("reader", [this] { return reader::RunReader(plan_, segment_, ReaderFds()); });
+    reader::ReaderFds reader_fds{fds_.lines, fds_.summary, fds_.report};
+    reader_pid_ = ForkChild("reader", [&] { return reader::RunReader(plan_, segment_, reader_fds); });
     if (reader_pid_ < 0) {
       log::Error("cannot fork the reader: {}", std::strerror(errno));
       return kExitFailure;
     }
-    PlanRunners();
-    while (!reader_failed_ && !killed_at_once_ && !AllRunnersDone()) Step();
+    std::int64_t now = MonotonicNanos();
+    for (auto& driver : drivers_) driver->Start(now);
+    while (!reader_failed_ && !killed_at_once_ && !AllDone()) Step();
     if (killed_at_once_) return kExitInterrupted;
+    if (reader_failed_) return kExitFailure;
     segment_.set_phase(shm::Phase::kOver);
     return FinishReader();
   }
 
  private:
-  reader::ReaderFds ReaderFds() const { return {fds_.lines, fds_.summary, fds_.report}; }
-
-  void PlanRunners() {
-    for (const plan::LoadPlan& load : plan_.loads) {
-      for (std::uint32_t i = 0; i < load.processes; ++i) {
-        std::int64_t start = start_ns_ + Seconds(load.StartOffset(i));
-        std::int64_t deadline =
-            load.duration_s > 0 ? start + Seconds(load.duration_s + plan_.grace_s) : kNever;
-        runners_.push_back({load.first_slot + i, start, deadline});
-      }
-    }
-    std::stable_sort(runners_.begin(), runners_.end(),
-                     [](const Runner& a, const Runner& b) { return a.start_ns < b.start_ns; });
+  bool AllDone() const {
+    return std::all_of(drivers_.begin(), drivers_.end(), [](const auto& d) { return d->Done(); });
   }
 
-  bool AllRunnersDone() const {
-    if (next_ < runners_.size() && !stopping_) return false;
-    return std::none_of(runners_.begin(), runners_.end(), [](const Runner& r) { return r.running; });
-  }
-
-  // Waits for the next signal or deadline, then acts on it.
+  // Waits for the next signal or deadline, then lets every driver act.
   void Step() {
     std::int64_t now = MonotonicNanos();
-    std::int64_t wake = std::min(NextDeadline(), now + Seconds(0.5));
+    std::int64_t wake = now + Nanos(0.5);
+    for (const auto& driver : drivers_) wake = std::min(wake, driver->NextDeadline());
     WaitSignal(wake - now);
     now = MonotonicNanos();
-    StartDueRunners(now);
-    KillOverdue(now);
-  }
-
-  std::int64_t NextDeadline() const {
-    std::int64_t next = kNever;
-    if (!stopping_ && next_ < runners_.size()) next = runners_[next_].start_ns;
-    for (const Runner& r : runners_) {
-      if (r.running) next = std::min(next, r.deadline_ns);
-    }
-    if (stopping_) next = std::min(next, stop_deadline_ns_);
-    return next;
+    for (auto& driver : drivers_) driver->Act(now);
   }
 
   void WaitSignal(std::int64_t timeout_ns) {
@@ -118,61 +98,18 @@ class Supervisor {
     }
     log::Warn("{}: stopping; calls in flight have {} s to finish", strsignal(signo), plan_.grace_s);
     stopping_ = true;
-    interrupted_ = true;
-    stop_deadline_ns_ = MonotonicNanos() + Seconds(plan_.grace_s);
     segment_.header().stop_wall_ns.store(util::RealtimeNanos(), std::memory_order_relaxed);
     if (segment_.phase() == shm::Phase::kRunning) segment_.set_phase(shm::Phase::kStopping);
-  }
-
-  void StartDueRunners(std::int64_t now) {
-    while (!stopping_ && next_ < runners_.size() && runners_[next_].start_ns <= now) {
-      StartRunner(runners_[next_++]);
-    }
-  }
-
-  void StartRunner(Runner& r) {
-    const plan::LoadPlan& load = plan_.LoadOfSlot(r.slot);
-    shm::Slot& slot = segment_.slot(r.slot);
-    slot.load = static_cast<std::uint16_t>(&load - plan_.loads.data());
-    slot.index = static_cast<std::uint16_t>(r.slot - load.first_slot);
-    std::int64_t start = r.start_ns;
-    pid_t pid = ForkChild(fmt::format("runner-{}", r.slot), [&, slot_index = r.slot, start] {
-      return RunClosedRunner(plan_, load, segment_, slot_index, start);
-    });
-    if (pid < 0) {
-      CopyBounded(slot.error, sizeof slot.error, fmt::format("fork failed: {}", std::strerror(errno)));
-      slot.state.store(shm::SlotState::kFailed, std::memory_order_release);
-      log::Error("cannot fork runner-{}: {}", r.slot, std::strerror(errno));
-      return;
-    }
-    r.pid = pid;
-    r.running = true;
-    slot.pid = pid;
-    slot.state.store(shm::SlotState::kRunning, std::memory_order_release);
-    segment_.header().started.fetch_add(1, std::memory_order_relaxed);
-    log::Debug("runner-{} started, pid {}", r.slot, pid);
-  }
-
-  void KillOverdue(std::int64_t now) {
-    for (Runner& r : runners_) {
-      bool overdue = now >= r.deadline_ns || (stopping_ && now >= stop_deadline_ns_);
-      if (r.running && overdue && !r.killed_by_us) {
-        log::Warn("runner-{} (pid {}) still busy after the grace period: killed", r.slot, r.pid);
-        kill(r.pid, SIGKILL);
-        r.killed_by_us = true;
-      }
-    }
+    std::int64_t deadline = MonotonicNanos() + Nanos(plan_.grace_s);
+    for (auto& driver : drivers_) driver->Stop(deadline);
   }
 
   void KillAll() {
-    for (Runner& r : runners_) {
-      if (r.running) kill(r.pid, SIGKILL);
-    }
+    for (auto& driver : drivers_) driver->KillAll();
     if (reader_pid_ > 0) kill(reader_pid_, SIGKILL);
     while (waitpid(-1, nullptr, 0) > 0) {
     }
     reader_pid_ = 0;
-    for (Runner& r : runners_) r.running = false;
   }
 
   void Reap() {
@@ -183,74 +120,47 @@ class Supervisor {
         OnReaderEnded(status);
         continue;
       }
-      auto it = std::find_if(runners_.begin(), runners_.end(), [pid](const Runner& r) { return r.pid == pid; });
-      if (it != runners_.end()) OnRunnerEnded(*it, status);
-    }
-  }
-
-  void OnRunnerEnded(Runner& r, int status) {
-    r.running = false;
-    shm::Slot& slot = segment_.slot(r.slot);
-    shm::SlotState state = shm::SlotState::kEnded;
-    if (WIFSIGNALED(status)) {
-      slot.signal = WTERMSIG(status);
-      state = r.killed_by_us ? shm::SlotState::kKilled : shm::SlotState::kCrashed;
-      if (!r.killed_by_us) {
-        log::Warn("runner-{} (pid {}) died: {}", r.slot, r.pid, strsignal(slot.signal));
+      for (auto& driver : drivers_) {
+        if (driver->OnExit(pid, status)) break;
       }
-    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-      slot.exit_code = WEXITSTATUS(status);
-      state = shm::SlotState::kFailed;
     }
-    slot.state.store(state, std::memory_order_release);
-    segment_.header().ended.fetch_add(1, std::memory_order_relaxed);
-    if (state != shm::SlotState::kEnded) worker_fault_ = true;
   }
 
   void OnReaderEnded(int status) {
     reader_status_ = status;
     reader_pid_ = 0;
-    if (!segment_ended_) {
+    if (!run_over_) {
       log::Error("the reader ended before the run did ({}): stopping", DescribeStatus(status));
       reader_failed_ = true;
       KillAll();
     }
   }
 
-  static std::string DescribeStatus(int status) {
-    if (WIFSIGNALED(status)) return fmt::format("killed by {}", strsignal(WTERMSIG(status)));
-    return fmt::format("exit code {}", WEXITSTATUS(status));
-  }
-
   // Waits for the reader to drain the queue and write the summary. A signal
   // now still counts: the first is noted, the second kills the reader.
   int FinishReader() {
-    segment_ended_ = true;
-    while (reader_pid_ > 0 && !killed_at_once_) WaitSignal(Seconds(0.5));
+    run_over_ = true;
+    while (reader_pid_ > 0 && !killed_at_once_) WaitSignal(Nanos(0.5));
     if (killed_at_once_) return kExitInterrupted;
-    if (reader_failed_ || !WIFEXITED(reader_status_) || WEXITSTATUS(reader_status_) != 0) {
-      if (!reader_failed_) log::Error("the reader failed ({})", DescribeStatus(reader_status_));
+    if (!WIFEXITED(reader_status_) || WEXITSTATUS(reader_status_) != 0) {
+      log::Error("the reader failed ({})", DescribeStatus(reader_status_));
       return kExitFailure;
     }
-    if (interrupted_) return kExitInterrupted;
-    return worker_fault_ ? kExitWorkerFault : kExitOk;
+    if (stopping_) return kExitInterrupted;
+    bool faulted = std::any_of(drivers_.begin(), drivers_.end(), [](const auto& d) { return d->Faulted(); });
+    return faulted ? kExitWorkerFault : kExitOk;
   }
 
   const plan::RunPlan& plan_;
   const shm::Segment& segment_;
   OutputFds fds_;
-  std::vector<Runner> runners_;
-  std::size_t next_ = 0;
-  std::int64_t start_ns_ = 0;
+  std::vector<std::unique_ptr<LoadDriver>> drivers_;
   pid_t reader_pid_ = 0;
   int reader_status_ = 0;
   bool reader_failed_ = false;
-  bool segment_ended_ = false;
+  bool run_over_ = false;
   bool stopping_ = false;
-  bool interrupted_ = false;
   bool killed_at_once_ = false;
-  bool worker_fault_ = false;
-  std::int64_t stop_deadline_ns_ = kNever;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "output/line_format.h"
 #include "output/run_summary.h"
@@ -134,7 +135,7 @@ class Reader {
   output::WorkerSummary Worker(std::uint32_t i) const {
     const shm::Slot& slot = segment_.slot(i);
     output::WorkerSummary w;
-    w.name = fmt::format("runner-{}", i);
+    w.name = fmt::format("{}-{}", plan_.LoadOfSlot(i).opened ? "worker" : "runner", i);
     w.load_id = plan_.LoadOfSlot(i).id;
     w.state = shm::SlotStateName(slot.state.load(std::memory_order_acquire));
     w.pid = slot.pid;
@@ -148,6 +149,37 @@ class Reader {
     return w;
   }
 
+  output::OpenedSummary Opened(const plan::LoadPlan& load) const {
+    const plan::OpenedPlan& opened = *load.opened;
+    const shm::OpenedArea& area = segment_.opened(opened.area);
+    output::OpenedSummary o;
+    o.load_id = load.id;
+    o.schedule = opened.schedule_text;
+    o.arrivals = opened.arrivals == schedule::ArrivalMode::kPoisson ? "poisson" : "uniform";
+    o.burst = opened.burst;
+    o.seed = opened.seed;
+    o.scheduled = area.scheduled.load(std::memory_order_acquire);
+    o.emitted = area.emitted.load(std::memory_order_acquire);
+    o.dropped = area.dropped.load(std::memory_order_acquire);
+    for (std::uint32_t i = load.first_slot; i < load.first_slot + load.processes; ++i) {
+      o.served += segment_.slot(i).ops.load(std::memory_order_acquire);
+    }
+    o.generator_state = shm::SlotStateName(area.generator_state.load(std::memory_order_acquire));
+    o.generator_signal = area.generator_signal;
+    o.generator_cpu_s = area.generator_cpu_ns / 1e9;
+    o.generator_run_s = area.generator_run_ns / 1e9;
+    std::uint32_t size = area.lateness_size.load(std::memory_order_acquire);
+    if (size != 0) {
+      auto json = nlohmann::json::parse(std::string_view(area.lateness_json, size), nullptr, false);
+      auto lateness = stats::Histogram::FromJson(json);
+      if (lateness) {
+        o.lateness = std::move(*lateness);
+        o.lateness_known = true;
+      }
+    }
+    return o;
+  }
+
   output::RunSummary Summarize() const {
     output::RunSummary s;
     s.stats = &stats_;
@@ -158,10 +190,16 @@ class Reader {
     s.cores = std::max(1u, std::thread::hardware_concurrency());
     s.ring_capacity = segment_.ring_capacity();
     for (std::uint32_t i = 0; i < segment_.slot_count(); ++i) {
+      // An opened load has a slot per possible worker: list those used.
+      bool unused = segment_.slot(i).state.load(std::memory_order_acquire) == shm::SlotState::kIdle;
+      if (unused && plan_.LoadOfSlot(i).opened) continue;
       s.workers.push_back(Worker(i));
       s.operations += s.workers.back().operations;
       s.producer_wait_ns += s.workers.back().wait_ns;
       s.producer_waits += s.workers.back().waits;
+    }
+    for (const plan::LoadPlan& load : plan_.loads) {
+      if (load.opened) s.opened.push_back(Opened(load));
     }
     if (plan_.format_fell_back) {
       s.warnings.push_back("unknown --outformat: event lines written in the long format");

@@ -90,6 +90,11 @@ struct OpenedArea {
   std::atomic<std::uint64_t> emitted;                        // pushed into the queue
   std::atomic<std::uint64_t> dropped;                        // found the queue full
   std::atomic<std::uint32_t> generator_done;                 // no more events will come
+  // Written by the supervisor when the generator ends.
+  std::atomic<SlotState> generator_state;
+  std::int32_t generator_pid;
+  std::int32_t generator_signal;
+  std::int32_t generator_exit_code;
   std::int64_t generator_cpu_ns;   // the generator's CPU time, written when it ends
   std::int64_t generator_run_ns;   // its wall time from the first due event to the end
   std::atomic<std::uint32_t> lateness_size;  // bytes in lateness_json, stored last

@@ -102,7 +102,7 @@ TEST_F(Faults, SigintStopsGracefullyWithSummaryAndReport) {
   std::string report = TempPath("sigint.json");
   spec.args = {SampleCut("Dummy"), "--process", "2", "--duration", "60", "--extra",
                R"({"sleep":0.05})", "--report", report};
-  spec.signals = {{1.0, SIGINT}};
+  spec.signals = {{1.0, SIGINT, ""}};
   auto r = RunPylogen(spec);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_LT(r.elapsed_s, 10);
@@ -118,7 +118,7 @@ TEST_F(Faults, SigintStopsGracefullyWithSummaryAndReport) {
 TEST_F(Faults, SigtermStopsGracefullyToo) {
   RunSpec spec;
   spec.args = {SampleCut("Dummy"), "--process", "2", "--duration", "60", "--extra", R"({"sleep":0.05})"};
-  spec.signals = {{1.0, SIGTERM}};
+  spec.signals = {{1.0, SIGTERM, ""}};
   auto r = RunPylogen(spec);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_NE(r.out.find("== pylogen summary =="), std::string::npos);
@@ -128,7 +128,7 @@ TEST_F(Faults, SigtermStopsGracefullyToo) {
 TEST_F(Faults, HungCallIsKilledAfterTheGracePeriod) {
   RunSpec spec;
   spec.args = {TestCut("Hang"), "--process", "2", "--duration", "60", "--grace", "1"};
-  spec.signals = {{0.5, SIGINT}};
+  spec.signals = {{0.5, SIGINT, ""}};
   auto r = RunPylogen(spec);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_GE(r.elapsed_s, 1.4);
@@ -140,7 +140,7 @@ TEST_F(Faults, HungCallIsKilledAfterTheGracePeriod) {
 TEST_F(Faults, SecondSignalStopsAtOnce) {
   RunSpec spec;
   spec.args = {TestCut("Hang"), "--process", "2", "--duration", "60", "--grace", "30"};
-  spec.signals = {{0.5, SIGINT}, {1.0, SIGINT}};
+  spec.signals = {{0.5, SIGINT, ""}, {1.0, SIGINT, ""}};
   auto r = RunPylogen(spec);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_LT(r.elapsed_s, 5);

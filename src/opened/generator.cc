@@ -1,0 +1,121 @@
+#include "opened/generator.h"
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "opened/pacer.h"
+#include "stats/histogram.h"
+#include "util/futex.h"
+#include "util/log.h"
+
+namespace pylogen::opened {
+namespace {
+
+std::int64_t CpuNanos() {
+  rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  auto ns = [](const timeval& tv) { return tv.tv_sec * 1'000'000'000LL + tv.tv_usec * 1000LL; };
+  return ns(usage.ru_utime) + ns(usage.ru_stime);
+}
+
+class Generator {
+ public:
+  Generator(const plan::LoadPlan& load, const shm::Segment& segment, std::int64_t start_mono_ns)
+      : opened_(*load.opened),
+        segment_(segment),
+        area_(segment.opened(opened_.area)),
+        jobs_(segment.Jobs(opened_.area)),
+        arrivals_(opened_.schedule, opened_.arrivals, opened_.seed),
+        burst_(*schedule::BurstPlanner::Parse(opened_.burst, opened_.seed ^ 0x9e3779b97f4a7c15ULL)),
+        start_(start_mono_ns) {}
+
+  int Run() {
+    std::optional<double> next = arrivals_.Next();
+    std::int64_t previous_due = start_;
+    while (next && segment_.phase() == shm::Phase::kRunning) {
+      std::int64_t due = DueTime(*next);
+      std::int64_t now = MonotonicNanos();
+      if (due > now) {
+        bool dense = due - previous_due < kBatchGapNs;
+        now = dense ? pacer_.SleepUntil(due + kBatchWindowNs) : pacer_.WaitUntil(due);
+      }
+      // Emit everything due by now, each event stamped with its own due time.
+      std::uint32_t emitted = 0;
+      while (next && (due = DueTime(*next)) <= now) {
+        emitted += EmitAt(due, opened_.schedule.RateAt(*next));
+        previous_due = due;
+        next = arrivals_.Next();
+      }
+      if (emitted != 0) WakeWorkers();
+    }
+    Finish();
+    return 0;
+  }
+
+ private:
+  std::int64_t DueTime(double t) const { return start_ + std::llround(t * 1e9); }
+
+  std::uint32_t EmitAt(std::int64_t due, double rate) {
+    area_.scheduled.fetch_add(1, std::memory_order_relaxed);
+    std::uint32_t n = burst_.AtDueInstant(rate);
+    std::uint32_t pushed = 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (jobs_.TryPush(due)) {
+        ++pushed;
+      } else {
+        area_.dropped.fetch_add(1, std::memory_order_relaxed);
+      }
+      lateness_.Record(MonotonicNanos() - due);  // emission - due time
+    }
+    area_.emitted.fetch_add(pushed, std::memory_order_relaxed);
+    return pushed;
+  }
+
+  void WakeWorkers() {
+    shm::JobsControl& control = jobs_.control();
+    control.published.fetch_add(1, std::memory_order_release);
+    if (control.waiters.load(std::memory_order_acquire) != 0) {
+      util::FutexWake(&control.published, 1 << 30);
+    }
+  }
+
+  void Finish() {
+    area_.generator_cpu_ns = CpuNanos();
+    area_.generator_run_ns = MonotonicNanos() - start_;
+    std::string json = lateness_.ToJson().dump();
+    if (json.size() <= sizeof area_.lateness_json) {
+      std::memcpy(area_.lateness_json, json.data(), json.size());
+      area_.lateness_size.store(static_cast<std::uint32_t>(json.size()), std::memory_order_release);
+    }
+    area_.generator_done.store(1, std::memory_order_release);
+    WakeWorkers();
+    util::FutexWake(&jobs_.control().published, 1 << 30);
+    log::Debug("schedule over: {} events emitted, {} dropped", area_.emitted.load(), area_.dropped.load());
+  }
+
+  const plan::OpenedPlan& opened_;
+  const shm::Segment& segment_;
+  shm::OpenedArea& area_;
+  shm::JobsQueue jobs_;
+  schedule::Arrivals arrivals_;
+  schedule::BurstPlanner burst_;
+  std::int64_t start_;
+  Pacer pacer_;
+  stats::Histogram lateness_;
+};
+
+}  // namespace
+
+int RunGenerator(const plan::LoadPlan& load, const shm::Segment& segment, std::int64_t start_mono_ns) {
+  prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);  // the default 50 us slack would blur every deadline
+  return Generator(load, segment, start_mono_ns).Run();
+}
+
+}  // namespace pylogen::opened

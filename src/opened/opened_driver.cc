@@ -1,0 +1,220 @@
+#include "opened/opened_driver.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "opened/generator.h"
+#include "opened/worker.h"
+#include "process/child.h"
+#include "process/slot_child.h"
+#include "util/futex.h"
+#include "util/log.h"
+
+namespace pylogen::opened {
+namespace {
+
+std::int64_t Nanos(double s) { return static_cast<std::int64_t>(s * 1e9); }
+
+}  // namespace
+
+OpenedDriver::OpenedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load,
+                           const shm::Segment& segment)
+    : plan_(plan),
+      load_(load),
+      opened_(*load.opened),
+      segment_(segment),
+      area_(segment.opened(load.opened->area)),
+      controller_({opened_.trigger, opened_.decrease, opened_.min_workers, opened_.max_workers}) {}
+
+void OpenedDriver::Start(std::int64_t now) {
+  std::uint32_t first = std::max(opened_.prefork, opened_.min_workers);
+  for (std::uint32_t i = 0; i < first; ++i) StartWorker();
+  log::Info("{}: {} worker(s) preforked", load_.id, workers_.size());
+  Act(now);
+}
+
+bool OpenedDriver::SlotFree(std::uint32_t slot) const {
+  bool taken = std::any_of(workers_.begin(), workers_.end(), [slot](const Worker& w) { return w.slot == slot; });
+  if (taken) return false;
+  // Its previous worker's records must all have been read: the ring is reused as it is.
+  return segment_.Consumer(slot).Available() == 0;
+}
+
+bool OpenedDriver::StartWorker() {
+  for (std::uint32_t slot = load_.first_slot; slot < load_.first_slot + load_.processes; ++slot) {
+    if (!SlotFree(slot)) continue;
+    const plan::LoadPlan& load = load_;
+    pid_t pid = process::StartInSlot(
+        segment_, slot, static_cast<std::uint16_t>(&load_ - plan_.loads.data()),
+        static_cast<std::uint16_t>(slot - load_.first_slot), fmt::format("worker-{}", slot),
+        [this, &load, slot] { return RunWorker(plan_, load, segment_, slot); });
+    if (pid < 0) {
+      faulted_ = true;
+      return false;
+    }
+    workers_.push_back({slot, pid});
+    return true;
+  }
+  log::Debug("{}: no free worker slot", load_.id);
+  return false;
+}
+
+void OpenedDriver::StartGenerator(std::int64_t now) {
+  std::int64_t start = now + kStartLeadNs;
+  const plan::LoadPlan& load = load_;
+  generator_pid_ = process::ForkChild(fmt::format("generator-{}", opened_.area),
+                                      [this, &load, start] { return RunGenerator(load, segment_, start); });
+  if (generator_pid_ < 0) {
+    log::Error("{}: cannot fork the generator", load_.id);
+    faulted_ = true;
+    generator_pid_ = 0;
+    area_.generator_done.store(1, std::memory_order_release);
+    util::FutexWake(&segment_.Jobs(opened_.area).control().published, 1 << 30);
+    stage_ = Stage::kOver;
+    return;
+  }
+  area_.generator_pid = generator_pid_;
+  area_.generator_state.store(shm::SlotState::kRunning, std::memory_order_release);
+  stage_ = Stage::kGenerating;
+  next_check_ = start + Nanos(opened_.controller_delay_s);
+  log::Info("{}: generator started, pid {}", load_.id, generator_pid_);
+}
+
+std::int64_t OpenedDriver::NextDeadline() const {
+  std::int64_t next = std::min(next_check_, stop_deadline_);
+  // While preforking, poll the workers' ready flags.
+  if (stage_ == Stage::kPreforking && !stopping_) next = std::min(next, MonotonicNanos() + 1'000'000);
+  return next;
+}
+
+void OpenedDriver::Act(std::int64_t now) {
+  if (stage_ == Stage::kPreforking && !stopping_) {
+    bool ready = std::all_of(workers_.begin(), workers_.end(), [this](const Worker& w) {
+      return segment_.slot(w.slot).ready.load(std::memory_order_acquire) != 0;
+    });
+    if (ready) StartGenerator(now);
+  }
+  if (!stopping_ && now >= next_check_) Control(now);
+  KillOverdue(now);
+}
+
+Observation OpenedDriver::Observe() const {
+  Observation seen;
+  seen.backlog = segment_.Jobs(opened_.area).Backlog();
+  for (const Worker& w : workers_) {
+    const shm::Slot& slot = segment_.slot(w.slot);
+    if (slot.retire.load(std::memory_order_relaxed) != 0) continue;
+    ++seen.workers;
+    bool idle = slot.ready.load(std::memory_order_relaxed) != 0 &&
+                slot.busy.load(std::memory_order_relaxed) == 0;
+    seen.idle += idle;
+  }
+  return seen;
+}
+
+void OpenedDriver::Control(std::int64_t now) {
+  Observation seen = Observe();
+  bool generating = stage_ == Stage::kGenerating;
+  Decision decision = controller_.Check(seen);
+  // Once the schedule is over, only a remaining backlog justifies a worker.
+  if (!generating && seen.backlog == 0 && decision == Decision::kAddWorker) decision = Decision::kNothing;
+  std::int64_t delay = Nanos(opened_.controller_delay_s);
+  next_check_ = now + delay;
+  if (decision == Decision::kAddWorker && StartWorker()) {
+    log::Info("{}: backlog {} > trigger {}: worker added ({} now)", load_.id, seen.backlog,
+              opened_.trigger, workers_.size());
+    next_check_ = now + delay / 4;  // the backlog may need more than one
+  } else if (decision == Decision::kRetireWorker) {
+    for (const Worker& w : workers_) {
+      shm::Slot& slot = segment_.slot(w.slot);
+      if (slot.ready.load() != 0 && slot.busy.load() == 0 && slot.retire.load() == 0) {
+        slot.retire.store(1, std::memory_order_release);
+        util::FutexWake(&segment_.Jobs(opened_.area).control().published, 1 << 30);
+        log::Info("{}: no backlog for {} checks: worker-{} retires", load_.id, opened_.decrease, w.slot);
+        break;
+      }
+    }
+  }
+  if (stage_ == Stage::kOver && workers_.empty()) next_check_ = process::kNever;
+}
+
+void OpenedDriver::KillOverdue(std::int64_t now) {
+  if (now < stop_deadline_) return;
+  for (Worker& w : workers_) {
+    if (!w.killed_by_us) {
+      log::Warn("worker-{} (pid {}) still busy after the grace period: killed", w.slot, w.pid);
+      kill(w.pid, SIGKILL);
+      w.killed_by_us = true;
+    }
+  }
+  if (generator_pid_ > 0 && !generator_killed_by_us_) {
+    kill(generator_pid_, SIGKILL);
+    generator_killed_by_us_ = true;
+  }
+}
+
+bool OpenedDriver::OnExit(pid_t pid, int status) {
+  if (pid == generator_pid_) {
+    generator_pid_ = 0;
+    shm::SlotState state = process::StateOfExit(status, generator_killed_by_us_);
+    if (WIFSIGNALED(status)) area_.generator_signal = WTERMSIG(status);
+    if (WIFEXITED(status)) area_.generator_exit_code = WEXITSTATUS(status);
+    area_.generator_state.store(state, std::memory_order_release);
+    if (state != shm::SlotState::kEnded) {
+      faulted_ = true;
+      log::Warn("{}: the generator died ({})", load_.id, shm::SlotStateName(state));
+      // Let the workers drain what was emitted and leave.
+      area_.generator_done.store(1, std::memory_order_release);
+      util::FutexWake(&segment_.Jobs(opened_.area).control().published, 1 << 30);
+    }
+    stage_ = Stage::kOver;
+    return true;
+  }
+  auto it = std::find_if(workers_.begin(), workers_.end(), [pid](const Worker& w) { return w.pid == pid; });
+  if (it == workers_.end()) return false;
+  bool was_ready = segment_.slot(it->slot).ready.load(std::memory_order_acquire) != 0;
+  shm::SlotState state = process::RecordExit(segment_, it->slot, status, it->killed_by_us,
+                                             fmt::format("worker-{}", it->slot));
+  faulted_ = faulted_ || state != shm::SlotState::kEnded;
+  workers_.erase(it);
+  // A worker that cannot set its CUT up will not do better on a retry:
+  // abandon the load rather than fork failing workers forever.
+  if (!was_ready && state != shm::SlotState::kEnded) Abandon();
+  return true;
+}
+
+void OpenedDriver::Abandon() {
+  if (stage_ == Stage::kOver && next_check_ == process::kNever) return;
+  log::Error("{}: a worker could not set its CUT up: the load stops", load_.id);
+  stage_ = Stage::kOver;
+  next_check_ = process::kNever;
+  if (generator_pid_ > 0 && !generator_killed_by_us_) {
+    kill(generator_pid_, SIGKILL);
+    generator_killed_by_us_ = true;
+  }
+  area_.generator_done.store(1, std::memory_order_release);
+  util::FutexWake(&segment_.Jobs(opened_.area).control().published, 1 << 30);
+}
+
+void OpenedDriver::Stop(std::int64_t deadline) {
+  stopping_ = true;
+  stop_deadline_ = deadline;
+  next_check_ = process::kNever;
+  if (stage_ == Stage::kPreforking) stage_ = Stage::kOver;
+  util::FutexWake(&segment_.Jobs(opened_.area).control().published, 1 << 30);
+}
+
+bool OpenedDriver::Done() const {
+  return stage_ == Stage::kOver && generator_pid_ == 0 && workers_.empty();
+}
+
+void OpenedDriver::KillAll() {
+  for (const Worker& w : workers_) kill(w.pid, SIGKILL);
+  if (generator_pid_ > 0) kill(generator_pid_, SIGKILL);
+}
+
+}  // namespace pylogen::opened

@@ -1,0 +1,70 @@
+// The opened model's processes (DESIGN §4) for one load: --prefork workers
+// first, then — once all of them are ready — the generator; every
+// --controllerDelay the controller looks at the backlog and adds a worker
+// (re-checking sooner while the backlog persists) or retires an idle one.
+// Workers take a free slot; a slot is free again once its worker ended and
+// the reader drained its ring. Supervisor process only.
+#ifndef PYLOGEN_OPENED_OPENED_DRIVER_H_
+#define PYLOGEN_OPENED_OPENED_DRIVER_H_
+
+#include <vector>
+
+#include "opened/controller.h"
+#include "plan/run_plan.h"
+#include "process/load_driver.h"
+#include "shm/segment.h"
+
+namespace pylogen::opened {
+
+class OpenedDriver : public process::LoadDriver {
+ public:
+  OpenedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment);
+
+  void Start(std::int64_t now) override;
+  std::int64_t NextDeadline() const override;
+  void Act(std::int64_t now) override;
+  bool OnExit(pid_t pid, int status) override;
+  void Stop(std::int64_t deadline) override;
+  bool Done() const override;
+  void KillAll() override;
+  bool Faulted() const override { return faulted_; }
+
+  // Lead time between the moment every preforked worker is ready and the
+  // schedule's time 0, so that forking the generator does not eat into it.
+  static constexpr std::int64_t kStartLeadNs = 5'000'000;
+
+ private:
+  struct Worker {
+    std::uint32_t slot;
+    pid_t pid;
+    bool killed_by_us = false;
+  };
+  enum class Stage { kPreforking, kGenerating, kOver };
+
+  bool StartWorker();
+  void StartGenerator(std::int64_t now);
+  void Control(std::int64_t now);
+  bool SlotFree(std::uint32_t slot) const;
+  Observation Observe() const;
+  void KillOverdue(std::int64_t now);
+  void Abandon();
+
+  const plan::RunPlan& plan_;
+  const plan::LoadPlan& load_;
+  const plan::OpenedPlan& opened_;
+  const shm::Segment& segment_;
+  shm::OpenedArea& area_;
+  Controller controller_;
+  std::vector<Worker> workers_;  // alive
+  Stage stage_ = Stage::kPreforking;
+  pid_t generator_pid_ = 0;
+  bool generator_killed_by_us_ = false;
+  std::int64_t next_check_ = process::kNever;
+  bool stopping_ = false;
+  std::int64_t stop_deadline_ = process::kNever;
+  bool faulted_ = false;
+};
+
+}  // namespace pylogen::opened
+
+#endif  // PYLOGEN_OPENED_OPENED_DRIVER_H_

@@ -1,0 +1,92 @@
+#include "opened/worker.h"
+
+#include <unistd.h>
+
+#include "process/cut_instance.h"
+#include "process/local_throughput.h"
+#include "process/op_reporter.h"
+#include "util/clock.h"
+#include "util/futex.h"
+#include "util/log.h"
+
+namespace pylogen::opened {
+namespace {
+
+// How long an idle worker sleeps before looking at the stop/retire flags again.
+constexpr std::int64_t kIdleWaitNs = 50'000'000;
+
+class Worker {
+ public:
+  Worker(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment,
+         std::uint32_t slot_index, process::CutInstance cut)
+      : load_(load),
+        segment_(segment),
+        slot_(segment.slot(slot_index)),
+        area_(segment.opened(load.opened->area)),
+        jobs_(segment.Jobs(load.opened->area)),
+        cut_(std::move(cut)),
+        wall_offset_ns_(util::WallOffsetNanos()),
+        reporter_(segment.Producer(slot_index), &slot_,
+                  static_cast<std::uint16_t>(&load - plan.loads.data()),
+                  static_cast<std::int32_t>(getpid()), wall_offset_ns_),
+        throughput_(MonotonicNanos(), plan.summary_s) {}
+
+  void Run() {
+    while (segment_.phase() == shm::Phase::kRunning) {
+      shm::JobsControl& control = jobs_.control();
+      std::uint32_t seen = control.published.load(std::memory_order_acquire);
+      if (auto intended = jobs_.TryPop()) {
+        Operation(*intended);
+        continue;
+      }
+      if (area_.generator_done.load(std::memory_order_acquire) != 0 && jobs_.Backlog() == 0) return;
+      if (slot_.retire.load(std::memory_order_acquire) != 0) return;
+      control.waiters.fetch_add(1, std::memory_order_acq_rel);
+      util::FutexWait(&control.published, seen, kIdleWaitNs);
+      control.waiters.fetch_sub(1, std::memory_order_acq_rel);
+    }
+  }
+
+ private:
+  void Operation(std::int64_t intended_mono_ns) {
+    ++op_count_;
+    std::size_t length_index = (op_count_ - 1) % load_.lengths.size();
+    slot_.busy.store(1, std::memory_order_relaxed);
+    cut_.RunOperation(length_index, load_.lengths[length_index]);
+    slot_.busy.store(0, std::memory_order_relaxed);
+    const RequestsManager& requests = cut_->requests();
+    std::int64_t now = requests.size() != 0 ? (requests.end() - 1)->end_ns : MonotonicNanos();
+    process::OpInfo op{op_count_, static_cast<std::uint16_t>(length_index), throughput_.Count(now)};
+    op.intended_ns = intended_mono_ns + wall_offset_ns_;
+    reporter_.Report(requests, op);
+  }
+
+  const plan::LoadPlan& load_;
+  const shm::Segment& segment_;
+  shm::Slot& slot_;
+  shm::OpenedArea& area_;
+  shm::JobsQueue jobs_;
+  process::CutInstance cut_;
+  std::int64_t wall_offset_ns_;
+  process::OpReporter reporter_;
+  process::LocalThroughput throughput_;
+  std::uint64_t op_count_ = 0;
+};
+
+}  // namespace
+
+int RunWorker(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment,
+              std::uint32_t slot_index) {
+  shm::Slot& slot = segment.slot(slot_index);
+  auto cut = process::CutInstance::Create(load, slot_index - load.first_slot);
+  if (!cut) {
+    CopyBounded(slot.error, sizeof slot.error, cut.error());
+    log::Error("{}", cut.error());
+    return 1;
+  }
+  slot.ready.store(1, std::memory_order_release);
+  Worker(plan, load, segment, slot_index, std::move(*cut)).Run();
+  return 0;
+}
+
+}  // namespace pylogen::opened

@@ -1,0 +1,97 @@
+#include "process/closed_driver.h"
+
+#include <signal.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "process/closed_runner.h"
+#include "process/slot_child.h"
+#include "util/log.h"
+
+namespace pylogen::process {
+namespace {
+
+std::int64_t Nanos(double seconds) { return static_cast<std::int64_t>(seconds * 1e9); }
+
+}  // namespace
+
+void ClosedDriver::Start(std::int64_t now) {
+  for (std::uint32_t i = 0; i < load_.processes; ++i) {
+    std::int64_t start = now + Nanos(load_.StartOffset(i));
+    std::int64_t deadline =
+        load_.duration_s > 0 ? start + Nanos(load_.duration_s + plan_.grace_s) : kNever;
+    runners_.push_back({load_.first_slot + i, start, deadline});
+  }
+  Act(now);
+}
+
+std::int64_t ClosedDriver::NextDeadline() const {
+  std::int64_t next = kNever;
+  if (!stopping_ && next_ < runners_.size()) next = runners_[next_].start_ns;
+  for (const Runner& r : runners_) {
+    if (r.running && !r.killed_by_us) next = std::min(next, std::min(r.deadline_ns, stop_deadline_));
+  }
+  return next;
+}
+
+void ClosedDriver::Act(std::int64_t now) {
+  while (!stopping_ && next_ < runners_.size() && runners_[next_].start_ns <= now) {
+    StartRunner(runners_[next_++]);
+  }
+  for (Runner& r : runners_) {
+    bool overdue = now >= r.deadline_ns || now >= stop_deadline_;
+    if (r.running && overdue && !r.killed_by_us) {
+      log::Warn("runner-{} (pid {}) still busy after the grace period: killed", r.slot, r.pid);
+      kill(r.pid, SIGKILL);
+      r.killed_by_us = true;
+    }
+  }
+}
+
+void ClosedDriver::StartRunner(Runner& r) {
+  std::uint32_t slot = r.slot;
+  std::int64_t start = r.start_ns;
+  const plan::LoadPlan& load = load_;
+  pid_t pid = StartInSlot(segment_, slot, static_cast<std::uint16_t>(&load_ - plan_.loads.data()),
+                          static_cast<std::uint16_t>(slot - load_.first_slot),
+                          fmt::format("runner-{}", slot), [this, &load, slot, start] {
+                            return RunClosedRunner(plan_, load, segment_, slot, start);
+                          });
+  if (pid < 0) {
+    faulted_ = true;
+    return;
+  }
+  r.pid = pid;
+  r.running = true;
+}
+
+bool ClosedDriver::OnExit(pid_t pid, int status) {
+  auto it = std::find_if(runners_.begin(), runners_.end(),
+                         [pid](const Runner& r) { return r.running && r.pid == pid; });
+  if (it == runners_.end()) return false;
+  it->running = false;
+  shm::SlotState state = RecordExit(segment_, it->slot, status, it->killed_by_us,
+                                    fmt::format("runner-{}", it->slot));
+  faulted_ = faulted_ || state != shm::SlotState::kEnded;
+  return true;
+}
+
+void ClosedDriver::Stop(std::int64_t deadline) {
+  stopping_ = true;
+  stop_deadline_ = deadline;
+}
+
+bool ClosedDriver::Done() const {
+  if (!stopping_ && next_ < runners_.size()) return false;
+  return std::none_of(runners_.begin(), runners_.end(), [](const Runner& r) { return r.running; });
+}
+
+void ClosedDriver::KillAll() {
+  for (const Runner& r : runners_) {
+    if (r.running) kill(r.pid, SIGKILL);
+  }
+}
+
+}  // namespace pylogen::process

@@ -1,0 +1,52 @@
+// The closed model's processes (DESIGN §3): runner i starts at
+// postpone + i x rampup; a duration-bound runner still busy grace seconds
+// after its duration is killed. Supervisor process only.
+#ifndef PYLOGEN_PROCESS_CLOSED_DRIVER_H_
+#define PYLOGEN_PROCESS_CLOSED_DRIVER_H_
+
+#include <vector>
+
+#include "plan/run_plan.h"
+#include "process/load_driver.h"
+#include "shm/segment.h"
+
+namespace pylogen::process {
+
+class ClosedDriver : public LoadDriver {
+ public:
+  ClosedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment)
+      : plan_(plan), load_(load), segment_(segment) {}
+
+  void Start(std::int64_t now) override;
+  std::int64_t NextDeadline() const override;
+  void Act(std::int64_t now) override;
+  bool OnExit(pid_t pid, int status) override;
+  void Stop(std::int64_t deadline) override;
+  bool Done() const override;
+  void KillAll() override;
+  bool Faulted() const override { return faulted_; }
+
+ private:
+  struct Runner {
+    std::uint32_t slot;
+    std::int64_t start_ns;     // planned start
+    std::int64_t deadline_ns;  // killed after it (kNever: loop-bound)
+    pid_t pid = 0;
+    bool running = false;
+    bool killed_by_us = false;
+  };
+  void StartRunner(Runner& runner);
+
+  const plan::RunPlan& plan_;
+  const plan::LoadPlan& load_;
+  const shm::Segment& segment_;
+  std::vector<Runner> runners_;  // in start order
+  std::size_t next_ = 0;
+  bool stopping_ = false;
+  std::int64_t stop_deadline_ = kNever;
+  bool faulted_ = false;
+};
+
+}  // namespace pylogen::process
+
+#endif  // PYLOGEN_PROCESS_CLOSED_DRIVER_H_

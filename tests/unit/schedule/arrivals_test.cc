@@ -1,0 +1,316 @@
+#include "schedule/arrivals.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "schedule/schedule.h"
+
+namespace pylogen::schedule {
+namespace {
+
+Schedule MustParse(const std::string& text) {
+  auto schedule = Schedule::Parse(text);
+  EXPECT_TRUE(schedule.has_value()) << text << ": " << schedule.error();
+  return schedule.value_or(*Schedule::Parse("1@0"));
+}
+
+std::vector<double> AllDueTimes(const Schedule& schedule, ArrivalMode mode = ArrivalMode::kUniform,
+                                std::uint64_t seed = 1) {
+  Arrivals arrivals(schedule, mode, seed);
+  std::vector<double> times;
+  while (auto t = arrivals.Next()) times.push_back(*t);
+  return times;
+}
+
+// Events with due time in [a, b).
+double CountIn(const std::vector<double>& times, double a, double b) {
+  return static_cast<double>(std::lower_bound(times.begin(), times.end(), b) -
+                             std::lower_bound(times.begin(), times.end(), a));
+}
+
+// ---- Uniform: the count over any window is the integral within +-1.
+
+class ArrivalsUniformTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ArrivalsUniformTest, CountOverAnyWindowIsTheIntegral) {
+  Schedule schedule = MustParse(GetParam());
+  std::vector<double> times = AllDueTimes(schedule);
+  ASSERT_TRUE(std::is_sorted(times.begin(), times.end())) << GetParam();
+  EXPECT_EQ(times.size(), static_cast<std::size_t>(std::floor(schedule.Total() + 1e-9)));
+  ASSERT_FALSE(times.empty());
+  EXPECT_GT(times.front(), 0);
+  EXPECT_LE(times.back(), schedule.duration_s() + 1e-9);
+
+  std::mt19937_64 rng(42);
+  std::uniform_real_distribution<double> when(-1, schedule.duration_s() + 1);
+  std::vector<std::pair<double, double>> windows;
+  for (int i = 0; i < 3000; ++i) {
+    double a = when(rng), b = when(rng);
+    windows.emplace_back(std::min(a, b), std::max(a, b));
+  }
+  // Windows on and around every segment boundary, and short ones.
+  for (double boundary = 0; boundary <= schedule.duration_s(); boundary += 0.5) {
+    windows.emplace_back(boundary - 0.25, boundary + 0.25);
+    windows.emplace_back(boundary, boundary + 1);
+    windows.emplace_back(boundary - 1, boundary);
+    windows.emplace_back(boundary, boundary + 0.001);
+  }
+  for (auto [a, b] : windows) {
+    double expected = schedule.IntegralTo(b) - schedule.IntegralTo(a);
+    EXPECT_NEAR(CountIn(times, a, b), expected, 1 + 1e-9)
+        << GetParam() << " window [" << a << ", " << b << ")";
+  }
+}
+
+TEST_P(ArrivalsUniformTest, KthEventIsWhereTheIntegralReachesK) {
+  Schedule schedule = MustParse(GetParam());
+  std::vector<double> times = AllDueTimes(schedule);
+  for (std::size_t k = 1; k <= times.size(); k += 7) {
+    EXPECT_NEAR(schedule.IntegralTo(times[k - 1]), static_cast<double>(k), 1e-6)
+        << GetParam() << " event " << k;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Arrivals, ArrivalsUniformTest,
+    ::testing::Values("20@7.3", "20@3-40", "20@40-3", "20@sawtooth(3,50)", "20@triangle(4,30)",
+                      "20@staircase(2,3)", "20@staircase(1,2,7)", "20@invstaircase(2,5,40)",
+                      "20@invstaircase(2,5,40,10)", "20@bursts(1.5,0.5,60)", "20@sine(20,15,3)",
+                      "20@sine(5,20,3)", "20@sawtooth(0.01,3000)",
+                      "3@5,2@0,4@10-1,5@sawtooth(1,30),3@sine(4,8,2),2@bursts(0.3,0.2,40)",
+                      "0.5@3,0.5@0.5,0.5@7,0.5@0,0.5@2.2,0.5@9.1"));
+
+TEST(ArrivalsUniformTest, MatrixCountIsTheIntegral) {
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("pylogen_arrivals_test_" + std::to_string(::getpid()) + ".csv"))
+                         .string();
+  std::ofstream(path) << "2,0\n5,10\n10,5\n12,30\n20,2\n";
+  Schedule schedule = MustParse("1@3,25@matrix(" + path + "),2@4");
+  std::remove(path.c_str());
+  std::vector<double> times = AllDueTimes(schedule);
+  EXPECT_EQ(times.size(), static_cast<std::size_t>(std::floor(schedule.Total() + 1e-9)));
+  for (double a = -0.5; a < schedule.duration_s(); a += 0.25) {
+    for (double width : {0.3, 1.0, 4.7}) {
+      double expected = schedule.IntegralTo(a + width) - schedule.IntegralTo(a);
+      EXPECT_NEAR(CountIn(times, a, a + width), expected, 1 + 1e-9) << a << " +" << width;
+    }
+  }
+}
+
+TEST(ArrivalsUniformTest, PylogenSampleGivesFourteenEventsTheLastAtFifty) {
+  std::vector<double> times = AllDueTimes(MustParse("5@1,10@0.1,5@1,30@0.1"));
+  const std::vector<double> expected = {1, 2, 3, 4, 5, 15, 16, 17, 18, 19, 20, 30, 40, 50};
+  ASSERT_EQ(times.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(times[i], expected[i], 1e-9) << i;
+}
+
+TEST(ArrivalsUniformTest, PonosWeakCaseKeepsTheLowIntensity) {
+  // 0.5/s and 4/s alternating each second: ponos gives 0.8/s in the low seconds.
+  std::string text;
+  for (int i = 0; i < 10; ++i) text += std::string(i ? "," : "") + (i % 2 ? "1@4" : "1@0.5");
+  Schedule schedule = MustParse(text);
+  EXPECT_DOUBLE_EQ(schedule.Total(), 22.5);
+  std::vector<double> times = AllDueTimes(schedule);
+  EXPECT_GE(times.size(), 22u);
+  EXPECT_LE(times.size(), 23u);
+  double low = 0;
+  for (int second = 0; second < 10; second += 2) low += CountIn(times, second, second + 1);
+  EXPECT_GE(low, 2);
+  EXPECT_LE(low, 3);
+}
+
+TEST(ArrivalsUniformTest, SawtoothAboveAThousandPerSecondIsExact) {
+  Schedule schedule = MustParse("10@sawtooth(5,2000)");
+  std::vector<double> times = AllDueTimes(schedule);
+  EXPECT_NEAR(static_cast<double>(times.size()), 10000, 1);
+  // The first period's last second alone is 1800/s on average.
+  EXPECT_NEAR(CountIn(times, 4, 5), schedule.IntegralTo(5) - schedule.IntegralTo(4), 1);
+}
+
+TEST(ArrivalsUniformTest, ZeroRateSegmentsEmitNothingAndDoNotStall) {
+  Schedule schedule = MustParse("3@0,2@5,3@0,2@5,4@0");
+  Arrivals arrivals(schedule, ArrivalMode::kUniform, 1);
+  std::vector<double> times;
+  while (auto t = arrivals.Next()) times.push_back(*t);
+  ASSERT_EQ(times.size(), 20u);
+  EXPECT_NEAR(times.front(), 3.2, 1e-12);
+  EXPECT_NEAR(times[9], 5, 1e-12);
+  EXPECT_NEAR(times[10], 8.2, 1e-12);
+  EXPECT_NEAR(times.back(), 10, 1e-12);
+  EXPECT_EQ(CountIn(times, 5.000001, 8.2), 0);
+  EXPECT_FALSE(arrivals.Next().has_value());  // and stays over
+  EXPECT_FALSE(arrivals.Next().has_value());
+
+  EXPECT_FALSE(Arrivals(MustParse("5@0"), ArrivalMode::kUniform, 1).Next().has_value());
+  EXPECT_FALSE(Arrivals(MustParse("5@0"), ArrivalMode::kPoisson, 1).Next().has_value());
+  std::vector<double> poisson = AllDueTimes(schedule, ArrivalMode::kPoisson, 3);
+  EXPECT_EQ(CountIn(poisson, 0, 3) + CountIn(poisson, 5, 8) + CountIn(poisson, 10, 14), 0);
+}
+
+TEST(ArrivalsUniformTest, RoundedSumsDoNotPushAnEventPastAZeroGap) {
+  // 0.06 + 0.57 + 0.37 sums to just under 1 in doubles; the first event is
+  // still the end of the third second, not after the 5 s at 0.
+  std::vector<double> times = AllDueTimes(MustParse("1@0.06,1@0.57,1@0.37,5@0,1@1"));
+  ASSERT_EQ(times.size(), 2u);
+  EXPECT_NEAR(times[0], 3, 1e-9);
+  EXPECT_NEAR(times[1], 9, 1e-9);
+
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("pylogen_arrivals_gap_" + std::to_string(::getpid()) + ".csv"))
+                         .string();
+  std::ofstream(path) << "0,0.06\n1,0.57\n2,0.37\n3,0\n8,0\n9,1\n";
+  Schedule matrix = MustParse("10@matrix(" + path + ")");
+  std::remove(path.c_str());
+  times = AllDueTimes(matrix);
+  ASSERT_EQ(times.size(), 2u);
+  EXPECT_NEAR(times[0], 3, 1e-9);
+  EXPECT_NEAR(times[1], 10, 1e-9);
+}
+
+TEST(ArrivalsUniformTest, CurrentRateIsTheRateAtTheLastDueTime) {
+  Arrivals arrivals(MustParse("2@5,2@10-20"), ArrivalMode::kUniform, 1);
+  EXPECT_EQ(arrivals.current_rate(), 0);
+  arrivals.Next();
+  EXPECT_DOUBLE_EQ(arrivals.current_rate(), 5);
+  while (arrivals.count() < 15) arrivals.Next();  // 15th: integral 15 -> 2 + 0.4.. s in the ramp
+  EXPECT_GT(arrivals.current_rate(), 10);
+  EXPECT_LT(arrivals.current_rate(), 20);
+}
+
+// ---- Poisson.
+
+TEST(ArrivalsPoissonTest, ConstantRateGivesExponentialSpacing) {
+  std::vector<double> times = AllDueTimes(MustParse("100@1000"), ArrivalMode::kPoisson, 12345);
+  ASSERT_GT(times.size(), 90000u);
+  double previous = 0, sum = 0, sum_squares = 0;
+  for (double t : times) {
+    double gap = t - previous;
+    previous = t;
+    sum += gap;
+    sum_squares += gap * gap;
+  }
+  double n = static_cast<double>(times.size());
+  double mean = sum / n;
+  double variance = sum_squares / n - mean * mean;
+  EXPECT_NEAR(mean, 1e-3, 0.02e-3);
+  EXPECT_NEAR(variance, mean * mean, 0.05 * mean * mean);
+  EXPECT_NEAR(n, 100000, 5 * std::sqrt(100000.0));
+}
+
+TEST(ArrivalsPoissonTest, FollowsTheInstantaneousRate) {
+  Schedule schedule = MustParse("50@10,50@1000,20@0-500");
+  std::vector<double> times = AllDueTimes(schedule, ArrivalMode::kPoisson, 99);
+  ASSERT_TRUE(std::is_sorted(times.begin(), times.end()));
+  for (auto [a, b] : {std::pair{0.0, 50.0}, {50.0, 100.0}, {100.0, 110.0}, {110.0, 120.0}}) {
+    double expected = schedule.IntegralTo(b) - schedule.IntegralTo(a);
+    EXPECT_NEAR(CountIn(times, a, b), expected, 5 * std::sqrt(expected)) << a << ".." << b;
+  }
+}
+
+TEST(ArrivalsPoissonTest, SameSeedSameSequenceOtherSeedOtherSequence) {
+  Schedule schedule = MustParse("10@sine(200,100,3)");
+  std::vector<double> first = AllDueTimes(schedule, ArrivalMode::kPoisson, 7);
+  std::vector<double> again = AllDueTimes(schedule, ArrivalMode::kPoisson, 7);
+  std::vector<double> other = AllDueTimes(schedule, ArrivalMode::kPoisson, 8);
+  EXPECT_EQ(first, again);
+  EXPECT_NE(first, other);
+  ASSERT_FALSE(first.empty());
+  ASSERT_FALSE(other.empty());
+  EXPECT_NE(first.front(), other.front());
+}
+
+// ---- Bursts.
+
+std::vector<std::uint32_t> Plan(const std::string& text, int instants, double rate = 100,
+                                std::uint64_t seed = 5) {
+  auto planner = BurstPlanner::Parse(text, seed);
+  EXPECT_TRUE(planner.has_value()) << text << ": " << planner.error();
+  std::vector<std::uint32_t> sizes;
+  for (int i = 0; i < instants && planner; ++i) sizes.push_back(planner->AtDueInstant(rate));
+  return sizes;
+}
+
+// Each burst of n is followed by exactly n-1 skipped instants.
+void ExpectSkipsMatchBursts(const std::vector<std::uint32_t>& sizes) {
+  std::uint32_t skipping = 0;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    if (skipping > 0) {
+      EXPECT_EQ(sizes[i], 0u) << "instant " << i;
+      --skipping;
+    } else {
+      ASSERT_GE(sizes[i], 1u) << "instant " << i;
+      skipping = sizes[i] - 1;
+    }
+  }
+}
+
+TEST(BurstPlannerTest, OneIsNoBurst) {
+  for (const char* text : {"1", "f1"}) {
+    auto sizes = Plan(text, 1000);
+    EXPECT_TRUE(std::ranges::all_of(sizes, [](std::uint32_t n) { return n == 1; })) << text;
+  }
+}
+
+TEST(BurstPlannerTest, FixedRepeatsBurstAndSkips) {
+  EXPECT_EQ(Plan("f3", 9), (std::vector<std::uint32_t>{3, 0, 0, 3, 0, 0, 3, 0, 0}));
+  EXPECT_EQ(Plan("f2", 4, 0.01), (std::vector<std::uint32_t>{2, 0, 2, 0}));
+}
+
+TEST(BurstPlannerTest, RandomUpToNKeepsTheMeanRate) {
+  const int instants = 100000;
+  auto sizes = Plan("5", instants);
+  ExpectSkipsMatchBursts(sizes);
+  std::vector<int> seen(6, 0);
+  double emitted = 0;
+  for (std::uint32_t n : sizes) {
+    ASSERT_LE(n, 5u);
+    if (n > 0) ++seen[n];
+    emitted += n;
+  }
+  double bursts = 0;
+  for (int n = 1; n <= 5; ++n) bursts += seen[n];
+  for (int n = 1; n <= 5; ++n) EXPECT_NEAR(seen[n] / bursts, 0.2, 0.02) << n;
+  EXPECT_GE(emitted, instants);
+  EXPECT_LE(emitted, instants + 4);
+  EXPECT_EQ(Plan("5", 1000, 100, 9), Plan("5", 1000, 100, 9));
+  EXPECT_NE(Plan("5", 1000, 100, 9), Plan("5", 1000, 100, 10));
+}
+
+TEST(BurstPlannerTest, ZeroUsesTheCurrentRateAsMax) {
+  struct Case {
+    double rate;
+    std::uint32_t max;
+  };
+  for (Case c : {Case{3.4, 3}, Case{0.2, 1}, Case{0, 1}, Case{40, 40}, Case{2.5, 3}}) {
+    auto sizes = Plan("0", 20000, c.rate);
+    ExpectSkipsMatchBursts(sizes);
+    std::set<std::uint32_t> distinct(sizes.begin(), sizes.end());
+    distinct.erase(0);
+    EXPECT_EQ(*distinct.begin(), 1u) << c.rate;
+    EXPECT_EQ(*distinct.rbegin(), c.max) << c.rate;
+  }
+}
+
+TEST(BurstPlannerTest, BadValuesAreRejected) {
+  for (const char* text :
+       {"x", "-1", "f0", "f", "1.5", "", "f-1", "ff2", " 1", "+2", "2x", "99999999999", "F2"}) {
+    auto planner = BurstPlanner::Parse(text, 1);
+    ASSERT_FALSE(planner.has_value()) << "'" << text << "'";
+    EXPECT_NE(planner.error().find("--burst: '" + std::string(text) + "'"), std::string::npos)
+        << planner.error();
+    EXPECT_NE(planner.error().find("fN"), std::string::npos) << planner.error();
+  }
+}
+
+}  // namespace
+}  // namespace pylogen::schedule

@@ -1,0 +1,359 @@
+#include "schedule/schedule.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <numbers>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pylogen::schedule {
+namespace {
+
+// A matrix file that lives as long as the test.
+class TempFile {
+ public:
+  explicit TempFile(std::string_view content) {
+    static int counter = 0;
+    path_ = (std::filesystem::temp_directory_path() /
+             ("pylogen_schedule_test_" + std::to_string(::getpid()) + "_" +
+              std::to_string(counter++) + ".csv"))
+                .string();
+    std::ofstream(path_) << content;
+  }
+  ~TempFile() { std::remove(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+Schedule MustParse(const std::string& text) {
+  auto schedule = Schedule::Parse(text);
+  EXPECT_TRUE(schedule.has_value()) << text << ": " << schedule.error();
+  return schedule.value_or(*Schedule::Parse("1@0"));
+}
+
+// ---- Grammar: what parses, with its duration and expected number of events.
+
+struct ParseCase {
+  std::string text;
+  double duration;
+  double total;
+};
+
+class ScheduleParseTest : public ::testing::TestWithParam<ParseCase> {};
+
+TEST_P(ScheduleParseTest, GivesDurationAndIntegral) {
+  const ParseCase& c = GetParam();
+  Schedule schedule = MustParse(c.text);
+  EXPECT_NEAR(schedule.duration_s(), c.duration, 1e-12) << c.text;
+  EXPECT_NEAR(schedule.Total(), c.total, 1e-9 * std::max(1.0, c.total)) << c.text;
+  EXPECT_DOUBLE_EQ(schedule.IntegralTo(schedule.duration_s()), schedule.Total()) << c.text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Schedule, ScheduleParseTest,
+    ::testing::Values(
+        ParseCase{"30@10", 30, 300}, ParseCase{"0.5@4", 0.5, 2}, ParseCase{"500ms@10", 0.5, 5},
+        ParseCase{"30s@10", 30, 300}, ParseCase{"2m@1", 120, 120}, ParseCase{"1h@0.5", 3600, 1800},
+        ParseCase{"10@0", 10, 0}, ParseCase{"10@1e1", 10, 100}, ParseCase{"10@10-50", 10, 300},
+        ParseCase{"10@50-10", 10, 300}, ParseCase{"10@0-1e-1", 10, 0.5},
+        ParseCase{" 5 @ 1 , 10@ 2 ", 15, 25}, ParseCase{"5@1,10@0.1,5@1,30@0.1", 50, 14},
+        // Two periods of 0 -> 2000 over 5 s.
+        ParseCase{"10@sawtooth(5,2000)", 10, 10000}, ParseCase{"1m@sawtooth(500ms,10)", 60, 300},
+        // Two whole triangles (200 each) and a rising half (100).
+        ParseCase{"10@triangle(4,100)", 10, 500},
+        // 3, 6, 9 for 2 s each.
+        ParseCase{"6@staircase(2,3)", 6, 36},
+        // ponos' make_staircase(1,1,2): 1, then 2 for ever.
+        ParseCase{"4@staircase(1,1,2)", 4, 7},
+        // round(8/3) = 3 steps: 3, 6, 9 (ponos lets the last step exceed the roof), then 8.
+        ParseCase{"5@staircase(1,3,8)", 5, 34},
+        // make_inverse_staircase(1,1,2): 2, 1, then 0.
+        ParseCase{"4@invstaircase(1,1,2)", 4, 3}, ParseCase{"4@invstaircase(1,1,2,1)", 4, 5},
+        // round(10/4) = 3 steps: 10, 6, 2, then 0.
+        ParseCase{"5@invstaircase(1,4,10)", 5, 18}, ParseCase{"10@bursts(1,1,2)", 10, 10},
+        ParseCase{"10@bursts(4,1,300)", 10, 600}, ParseCase{"3@bursts(0,1,7)", 3, 21},
+        ParseCase{"10@sine(5,2,10)", 10, 50},
+        // Clamped: only the positive half-wave counts, 10 * 10 / pi.
+        ParseCase{"10@sine(0,10,10)", 10, 100 / std::numbers::pi},
+        ParseCase{"20@sine(5,2,10),5@3", 25, 115}));
+
+TEST(ScheduleParseTest, MatrixFollowsPonosFromMatrix) {
+  // ponos' make_from_matrix_test: [{0,0.0},{5,10.0},{10,5.0}].
+  TempFile file("# second,rate\n0,0\n\n5, 10\n10,5\n");
+  Schedule schedule = MustParse("12@matrix(" + file.path() + ")");
+  const double expected[] = {0, 2, 4, 6, 8, 10, 9, 8, 7, 6, 5, 0};
+  for (int second = 0; second < 12; ++second) {
+    EXPECT_NEAR(schedule.RateAt(second), expected[second], 1e-12) << second;
+    EXPECT_NEAR(schedule.RateAt(second + 0.999), expected[second], 1e-12) << second;
+  }
+  EXPECT_NEAR(schedule.Total(), 65, 1e-9);
+}
+
+TEST(ScheduleParseTest, MatrixIsZeroBeforeTheFirstRowAndStopsAtTheSegmentEnd) {
+  TempFile file("2,4\n3,4\n6,10\n");
+  Schedule schedule = MustParse("5@matrix(" + file.path() + ")");
+  EXPECT_EQ(schedule.RateAt(0), 0);
+  EXPECT_EQ(schedule.RateAt(1.5), 0);
+  EXPECT_EQ(schedule.RateAt(2), 4);
+  EXPECT_EQ(schedule.RateAt(4.5), 6);
+  EXPECT_NEAR(schedule.Total(), 4 + 4 + 6, 1e-12);
+}
+
+// ---- Rates: ponos' eunit cases for each load spec, milliseconds -> seconds.
+
+struct RateCase {
+  std::string schedule;
+  double t;
+  double rate;
+};
+
+class ScheduleRateTest : public ::testing::TestWithParam<RateCase> {};
+
+TEST_P(ScheduleRateTest, MatchesPonos) {
+  const RateCase& c = GetParam();
+  Schedule schedule = MustParse(c.schedule);
+  EXPECT_NEAR(schedule.RateAt(c.t), c.rate, 1e-9) << c.schedule << " at " << c.t;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Schedule, ScheduleRateTest,
+    ::testing::Values(
+        RateCase{"20@bursts(1,1,2)", 0, 0}, RateCase{"20@bursts(1,1,2)", 0.999, 0},
+        RateCase{"20@bursts(1,1,2)", 1, 2}, RateCase{"20@bursts(1,1,2)", 1.999, 2},
+        RateCase{"20@bursts(1,1,2)", 2, 0}, RateCase{"20@bursts(1,1,2)", 3, 2},
+        RateCase{"20@sawtooth(10,10)", 0, 0}, RateCase{"20@sawtooth(10,10)", 1, 1},
+        RateCase{"20@sawtooth(10,10)", 2.5, 2.5}, RateCase{"20@sawtooth(10,10)", 10, 0},
+        RateCase{"20@staircase(2,3)", 0, 3}, RateCase{"20@staircase(2,3)", 0.001, 3},
+        RateCase{"20@staircase(2,3)", 1.999, 3}, RateCase{"20@staircase(2,3)", 2, 6},
+        RateCase{"20@staircase(2,3)", 5.999, 9}, RateCase{"1000@staircase(1,1,2)", 0, 1},
+        RateCase{"1000@staircase(1,1,2)", 0.999, 1}, RateCase{"1000@staircase(1,1,2)", 1, 2},
+        RateCase{"1000@staircase(1,1,2)", 2, 2}, RateCase{"1000@staircase(1,1,2)", 999.999, 2},
+        RateCase{"100@invstaircase(1,1,2)", 0, 2}, RateCase{"100@invstaircase(1,1,2)", 0.999, 2},
+        RateCase{"100@invstaircase(1,1,2)", 1, 1}, RateCase{"100@invstaircase(1,1,2)", 1.999, 1},
+        RateCase{"100@invstaircase(1,1,2)", 2, 0}, RateCase{"100@invstaircase(1,1,2)", 99.999, 0},
+        RateCase{"100@invstaircase(1,1,2,1)", 0.001, 2},
+        RateCase{"100@invstaircase(1,1,2,1)", 1.001, 1},
+        RateCase{"100@invstaircase(1,1,2,1)", 2, 1},
+        RateCase{"100@invstaircase(1,1,2,1)", 99.999, 1}, RateCase{"20@triangle(10,10)", 0, 0},
+        RateCase{"20@triangle(10,10)", 0.5, 1}, RateCase{"20@triangle(10,10)", 0.75, 1.5},
+        RateCase{"20@triangle(10,10)", 5, 10}, RateCase{"20@triangle(10,10)", 6.25, 7.5},
+        RateCase{"20@triangle(10,10)", 9.5, 1}, RateCase{"20@triangle(10,10)", 15, 10},
+        RateCase{"8@sine(5,2,4)", 1, 7}, RateCase{"8@sine(5,2,4)", 3, 3},
+        RateCase{"8@sine(5,2,4)", 4, 5}, RateCase{"8@sine(1,2,4)", 3, 0},
+        RateCase{"10@10-50", 5, 30}, RateCase{"10@50-10", 2.5, 40},
+        // Time restarts at each segment; nothing outside the schedule.
+        RateCase{"5@1,10@sawtooth(10,10)", 6, 1}, RateCase{"5@1,10@sawtooth(10,10)", 5, 0},
+        RateCase{"5@1,10@10-20", 10, 15}, RateCase{"5@3", -1, 0}, RateCase{"5@3", 5, 0},
+        RateCase{"5@3", 4.999, 3}));
+
+// ---- The integral: closed forms against a numeric integration of RateAt.
+
+const std::vector<std::string> kShapes = {
+    "20@7.3",
+    "20@3-40",
+    "20@40-3",
+    "20@sawtooth(3,50)",
+    "20@triangle(4,30)",
+    "20@staircase(2,3)",
+    "20@staircase(1,2,7)",
+    "20@invstaircase(2,5,40)",
+    "20@invstaircase(2,5,40,10)",
+    "20@bursts(1.5,0.5,60)",
+    "20@sine(20,15,3)",
+    "20@sine(5,20,3)",
+    "3@5,2@0,4@10-1,5@sawtooth(1,30),3@sine(4,8,2),2@bursts(0.3,0.2,40)",
+};
+
+class ScheduleIntegralTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ScheduleIntegralTest, MatchesNumericIntegration) {
+  Schedule schedule = MustParse(GetParam());
+  const int steps = 400000;
+  const double h = schedule.duration_s() / steps;
+  double numeric = 0;
+  for (int i = 0; i < steps; ++i) {
+    numeric += schedule.RateAt((i + 0.5) * h) * h;
+    if (i % 20000 == 19999) {
+      double t = (i + 1) * h;
+      EXPECT_NEAR(schedule.IntegralTo(t), numeric, 1e-3 * std::max(1.0, numeric))
+          << GetParam() << " at " << t;
+    }
+  }
+}
+
+TEST_P(ScheduleIntegralTest, TimeAtIntegralIsTheSmallestInverse) {
+  Schedule schedule = MustParse(GetParam());
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> fraction(0, 1);
+  for (int i = 0; i < 2000; ++i) {
+    double x = schedule.Total() * fraction(rng);
+    double t = schedule.TimeAtIntegral(x);
+    EXPECT_NEAR(schedule.IntegralTo(t), x, 1e-9 * std::max(1.0, x)) << GetParam() << " x=" << x;
+    EXPECT_LT(schedule.IntegralTo(t - 1e-7), x + 1e-12) << GetParam() << " x=" << x;
+  }
+}
+
+TEST_P(ScheduleIntegralTest, CursorGivesTheSameTimesAsASearch) {
+  Schedule schedule = MustParse(GetParam());
+  Schedule::Cursor cursor;
+  for (double x = 0.37; x <= schedule.Total(); x += 0.37) {
+    EXPECT_DOUBLE_EQ(schedule.TimeAtIntegral(x, cursor), schedule.TimeAtIntegral(x)) << x;
+  }
+  // Going back is allowed.
+  EXPECT_DOUBLE_EQ(schedule.TimeAtIntegral(1, cursor), schedule.TimeAtIntegral(1));
+}
+
+INSTANTIATE_TEST_SUITE_P(Schedule, ScheduleIntegralTest, ::testing::ValuesIn(kShapes));
+
+TEST(ScheduleIntegralTest, ZeroRateGapIsNotPartOfTheInverse) {
+  Schedule schedule = MustParse("1@1,5@0,1@1");
+  EXPECT_DOUBLE_EQ(schedule.TimeAtIntegral(1), 1);
+  EXPECT_NEAR(schedule.TimeAtIntegral(1.5), 6.5, 1e-12);
+  EXPECT_DOUBLE_EQ(schedule.TimeAtIntegral(2), 7);
+  EXPECT_DOUBLE_EQ(schedule.TimeAtIntegral(99), 7);  // clamped to Total()
+  EXPECT_DOUBLE_EQ(schedule.TimeAtIntegral(0), 0);
+  // A position within rounding of 0 still belongs after a leading zero-rate segment.
+  EXPECT_NEAR(MustParse("3@0,2@5").TimeAtIntegral(1e-13), 3, 1e-12);
+}
+
+TEST(ScheduleIntegralTest, DefaultConstructedScheduleIsEmpty) {
+  Schedule empty;
+  EXPECT_EQ(empty.duration_s(), 0);
+  EXPECT_EQ(empty.Total(), 0);
+  EXPECT_EQ(empty.RateAt(0), 0);
+  EXPECT_EQ(empty.IntegralTo(5), 0);
+  EXPECT_EQ(empty.TimeAtIntegral(5), 0);
+}
+
+TEST(ScheduleIntegralTest, PeriodEndingAtZeroIsReachedAtItsLastPositiveRate) {
+  // sine(0,...) is 0 over the second half of each period: one period's worth
+  // of events is reached at the half period, not at the next period.
+  Schedule schedule = MustParse("20@sine(0,10,10)");
+  EXPECT_NEAR(schedule.TimeAtIntegral(schedule.IntegralTo(10)), 5, 1e-6);
+  EXPECT_NEAR(schedule.TimeAtIntegral(schedule.IntegralTo(7.5)), 5, 1e-6);
+  Schedule bursts = MustParse("20@bursts(2,1,0.3)");  // 0.3 per 3 s period
+  EXPECT_NEAR(bursts.TimeAtIntegral(0.3 * 3), 9, 1e-9);
+}
+
+TEST(ScheduleIntegralTest, LongFinePeriodicShapesStayExact) {
+  // 3.6 million periods: closed forms, no summing period by period.
+  Schedule schedule = MustParse("1h@sawtooth(1ms,2000)");
+  EXPECT_NEAR(schedule.Total(), 3600 * 1000, 1e-3);
+  // The last period holds 1 event, 1e6 * tau^2 after tau seconds into it.
+  EXPECT_NEAR(schedule.TimeAtIntegral(3600 * 1000 - 0.25), 3599.999 + std::sqrt(0.75e-6), 1e-9);
+  Schedule stairs = MustParse("1000@staircase(0.001,1)");
+  EXPECT_NEAR(stairs.Total(), 0.001 * 1e6 * (1e6 + 1) / 2, 1);
+  double x = stairs.Total() / 3;
+  EXPECT_NEAR(stairs.IntegralTo(stairs.TimeAtIntegral(x)), x, 1e-6 * x);
+}
+
+// ---- Errors: one message naming the segment and the reason.
+
+struct ErrorCase {
+  std::string text;
+  std::string segment;  // "2 '10@sawtooth(5)'", or "" when the schedule as a whole is wrong
+  std::string reason;
+};
+
+class ScheduleErrorTest : public ::testing::TestWithParam<ErrorCase> {};
+
+TEST_P(ScheduleErrorTest, NamesSegmentAndReason) {
+  const ErrorCase& c = GetParam();
+  auto schedule = Schedule::Parse(c.text);
+  ASSERT_FALSE(schedule.has_value()) << c.text;
+  const std::string& message = schedule.error();
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  if (!c.segment.empty()) {
+    EXPECT_EQ(message.rfind("--schedule segment " + c.segment + ": ", 0), 0u) << message;
+  } else {
+    EXPECT_EQ(message.rfind("--schedule", 0), 0u) << message;
+  }
+  EXPECT_NE(message.find(c.reason), std::string::npos) << message << " lacks " << c.reason;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Schedule, ScheduleErrorTest,
+    ::testing::Values(
+        ErrorCase{"", "", "empty"}, ErrorCase{"  ", "", "empty"},
+        ErrorCase{"5@1,10@sawtooth(5)", "2 '10@sawtooth(5)'",
+                  "sawtooth takes 2 arguments (PERIOD,AMPLITUDE)"},
+        ErrorCase{"10@triangle(1,2,3)", "1 '10@triangle(1,2,3)'", "triangle takes 2 arguments"},
+        ErrorCase{"10@staircase(1)", "1 '10@staircase(1)'", "staircase takes 2 or 3 arguments"},
+        ErrorCase{"10@staircase(1,2,3,4)", "1 '10@staircase(1,2,3,4)'", "takes 2 or 3"},
+        ErrorCase{"10@invstaircase(1,2)", "1 '10@invstaircase(1,2)'", "takes 3 or 4 arguments"},
+        ErrorCase{"10@invstaircase(1,2,3,4,5)", "1 '10@invstaircase(1,2,3,4,5)'", "takes 3 or 4"},
+        ErrorCase{"10@bursts(1,2)", "1 '10@bursts(1,2)'", "bursts takes 3 arguments"},
+        ErrorCase{"10@sine(1,2)", "1 '10@sine(1,2)'", "sine takes 3 arguments"},
+        ErrorCase{"10@sine(1,,2)", "1 '10@sine(1,,2)'", "sine takes 3 arguments"},
+        ErrorCase{"10@matrix()", "1 '10@matrix()'", "matrix takes 1 argument"},
+        ErrorCase{"5@1,10@-5", "2 '10@-5'", "rate '-5' must be >= 0"},
+        ErrorCase{"10@5--1", "1 '10@5--1'", "rate '-1' must be >= 0"},
+        ErrorCase{"10@sawtooth(5,-1)", "1 '10@sawtooth(5,-1)'", "AMPLITUDE must be >= 0"},
+        ErrorCase{"10@sawtooth(0,5)", "1 '10@sawtooth(0,5)'", "PERIOD must be > 0"},
+        ErrorCase{"10@staircase(1,0)", "1 '10@staircase(1,0)'", "INCREMENT must be > 0"},
+        ErrorCase{"10@invstaircase(1,1,2,3)", "1 '10@invstaircase(1,1,2,3)'", "must be >= TO"},
+        ErrorCase{"10@bursts(1,0,5)", "1 '10@bursts(1,0,5)'", "DURATION must be > 0"},
+        ErrorCase{"10@sine(1,2,0)", "1 '10@sine(1,2,0)'", "PERIOD must be > 0"},
+        ErrorCase{"0@5", "1 '0@5'", "duration '0' must be > 0"},
+        ErrorCase{"1@1,-2@5", "2 '-2@5'", "must be > 0"},
+        ErrorCase{"0ms@5", "1 '0ms@5'", "must be > 0"},
+        ErrorCase{"abc@5", "1 'abc@5'", "'abc' is not a duration"},
+        ErrorCase{"10x@5", "1 '10x@5'", "is not a duration"},
+        ErrorCase{"10@wave(1,2)", "1 '10@wave(1,2)'", "unknown shape 'wave'"},
+        ErrorCase{"10@abc", "1 '10@abc'", "'abc' is not a rate"},
+        ErrorCase{"10@10-x", "1 '10@10-x'", "'x' is not a rate"},
+        ErrorCase{"10@nan", "1 '10@nan'", "is not a rate"},
+        ErrorCase{"10@sawtooth(x,5)", "1 '10@sawtooth(x,5)'", "PERIOD 'x' is not a duration"},
+        ErrorCase{"10@sine(a,1,1)", "1 '10@sine(a,1,1)'", "MEAN 'a' is not a number"},
+        ErrorCase{"10@sine(1,2,3)x", "1 '10@sine(1,2,3)x'", "after the closing parenthesis"},
+        ErrorCase{"10", "1 '10'", "missing '@'"}, ErrorCase{"5@1,10", "2 '10'", "missing '@'"},
+        ErrorCase{"10@", "1 '10@'", "missing rate"},
+        ErrorCase{"10@sawtooth(5,2", "1 '10@sawtooth(5,2'", "unbalanced parentheses"},
+        ErrorCase{"5@1,10@sine(1,2,3", "2 '10@sine(1,2,3'", "unbalanced parentheses"},
+        ErrorCase{"10@sawtooth(5,2)),5@1", "1 '10@sawtooth(5,2))'", "unbalanced parentheses"},
+        ErrorCase{"5@1,,5@1", "2 ''", "empty segment"}, ErrorCase{"5@1,", "2 ''", "empty segment"},
+        ErrorCase{"10@matrix(/nonexistent/pylogen.csv)", "1 '10@matrix(/nonexistent/pylogen.csv)'",
+                  "cannot read matrix file '/nonexistent/pylogen.csv'"}));
+
+struct MatrixErrorCase {
+  std::string content;
+  std::string reason;
+};
+
+class ScheduleMatrixErrorTest : public ::testing::TestWithParam<MatrixErrorCase> {};
+
+TEST_P(ScheduleMatrixErrorTest, NamesFileLineAndReason) {
+  TempFile file(GetParam().content);
+  std::string text = "10@matrix(" + file.path() + ")";
+  auto schedule = Schedule::Parse("1@1," + text);
+  ASSERT_FALSE(schedule.has_value()) << GetParam().content;
+  EXPECT_EQ(schedule.error().rfind(
+                "--schedule segment 2 '" + text + "': matrix file '" + file.path() + "'", 0),
+            0u)
+      << schedule.error();
+  EXPECT_NE(schedule.error().find(GetParam().reason), std::string::npos)
+      << schedule.error() << " lacks " << GetParam().reason;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Schedule, ScheduleMatrixErrorTest,
+    ::testing::Values(
+        MatrixErrorCase{"", "has no rows"}, MatrixErrorCase{"# only a comment\n\n", "has no rows"},
+        MatrixErrorCase{"0,1\n1,2\nabc\n", "line 3: 'abc' is not a 'second,rate' row"},
+        MatrixErrorCase{"0,1\n1;2\n", "line 2"}, MatrixErrorCase{"0,1\n1,x\n", "line 2"},
+        MatrixErrorCase{"0,1\n1,-2\n", "line 2"}, MatrixErrorCase{"0,1\n1.5,2\n", "line 2"},
+        MatrixErrorCase{"-1,1\n", "line 1"},
+        MatrixErrorCase{"0,1\n\n5,2\n5,3\n", "line 4: second 5 is not after"},
+        MatrixErrorCase{"3,1\n2,2\n", "line 2: second 2 is not after"}));
+
+}  // namespace
+}  // namespace pylogen::schedule
