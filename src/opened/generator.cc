@@ -67,15 +67,25 @@ class Generator {
     std::uint32_t n = burst_.AtDueInstant(rate);
     std::uint32_t pushed = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
-      if (jobs_.TryPush(due)) {
-        ++pushed;
-      } else {
+      if (!jobs_.TryPush(due)) {
         area_.dropped.fetch_add(1, std::memory_order_relaxed);
+        continue;
       }
-      lateness_.Record(MonotonicNanos() - due);  // emission - due time
+      ++pushed;
+      std::int64_t emitted_at = MonotonicNanos();
+      lateness_.Record(emitted_at - due);  // emission - due time
+      CountSecond(emitted_at);
     }
     area_.emitted.fetch_add(pushed, std::memory_order_relaxed);
     return pushed;
+  }
+
+  // Events emitted per second of the schedule, for its precision figures.
+  void CountSecond(std::int64_t emitted_at) {
+    std::int64_t second = (emitted_at - start_) / 1'000'000'000;
+    if (second < 0 || second >= static_cast<std::int64_t>(shm::kEmittedSeconds)) return;
+    ++area_.emitted_per_second[second];
+    area_.emitted_seconds = std::max<std::uint32_t>(area_.emitted_seconds, static_cast<std::uint32_t>(second + 1));
   }
 
   void WakeWorkers() {

@@ -157,6 +157,7 @@ nlohmann::json OpenedJson(const OpenedSummary& o) {
                       {"seed", o.seed},
                       {"events", {{"scheduled", o.scheduled}, {"emitted", o.emitted},
                                   {"dropped", o.dropped}, {"served", o.served}}},
+                      {"emitted_per_second", o.emitted_per_second},
                       {"generator", {{"state", o.generator_state}, {"signal", o.generator_signal},
                                      {"cpu_s", o.generator_cpu_s}, {"run_s", o.generator_run_s}}}};
   if (o.lateness_known) j["lateness"] = LatencyJson(o.lateness);

@@ -39,6 +39,7 @@ struct OpenedSummary {
   std::uint64_t emitted = 0;    // pushed into the jobs queue
   std::uint64_t dropped = 0;    // found the queue full
   std::uint64_t served = 0;     // operations run by its workers
+  std::vector<std::uint32_t> emitted_per_second;  // by emission time, from the schedule's start
   stats::Histogram lateness;    // emission - due time
   bool lateness_known = false;  // false when the generator died before writing it
   double generator_cpu_s = 0;

@@ -164,6 +164,8 @@ class Reader {
     for (std::uint32_t i = load.first_slot; i < load.first_slot + load.processes; ++i) {
       o.served += segment_.slot(i).ops.load(std::memory_order_acquire);
     }
+    std::uint32_t seconds = std::min<std::uint32_t>(area.emitted_seconds, shm::kEmittedSeconds);
+    o.emitted_per_second.assign(area.emitted_per_second, area.emitted_per_second + seconds);
     o.generator_state = shm::SlotStateName(area.generator_state.load(std::memory_order_acquire));
     o.generator_signal = area.generator_signal;
     o.generator_cpu_s = area.generator_cpu_ns / 1e9;

@@ -81,6 +81,9 @@ struct Slot {
 
 // Room for the generator's lateness histogram, as JSON (sparse buckets).
 inline constexpr std::size_t kLatenessJsonBytes = 1 << 20;
+// Seconds of per-second emission counts kept (one day); later events are
+// counted in the totals only.
+inline constexpr std::size_t kEmittedSeconds = 86400;
 
 // One opened-model load: its jobs queue and what its generator reports.
 // Written by the generator, except the queue's consumer side.
@@ -99,6 +102,9 @@ struct OpenedArea {
   std::int64_t generator_run_ns;   // its wall time from the first due event to the end
   std::atomic<std::uint32_t> lateness_size;  // bytes in lateness_json, stored last
   char lateness_json[kLatenessJsonBytes];
+  // Events emitted during each second of the schedule (by emission time).
+  std::uint32_t emitted_seconds;  // entries of emitted_per_second in use
+  std::uint32_t emitted_per_second[kEmittedSeconds];
 };
 
 // Owns the mapping. Move-only.
