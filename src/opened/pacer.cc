@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "pylogen/requests.h"
 
@@ -24,11 +25,10 @@ void SleepAbsolute(std::int64_t wake_ns) {
 }  // namespace
 
 void Pacer::Learn(std::int64_t oversleep_ns) {
-  // A slow average, but a late wake raises the margin at once: being late
-  // costs precision, being early only costs a little spinning.
-  average_oversleep_ns_ = 0.9 * average_oversleep_ns_ + 0.1 * static_cast<double>(oversleep_ns);
-  std::int64_t wanted = static_cast<std::int64_t>(2 * average_oversleep_ns_) + kMinMarginNs;
-  if (oversleep_ns > margin_ns_) wanted = std::max(wanted, oversleep_ns + kMinMarginNs);
+  double sample = static_cast<double>(std::max<std::int64_t>(oversleep_ns, 0));
+  deviation_ns_ = 0.875 * deviation_ns_ + 0.125 * std::abs(sample - mean_ns_);
+  mean_ns_ = 0.875 * mean_ns_ + 0.125 * sample;
+  auto wanted = static_cast<std::int64_t>(mean_ns_ + 4 * deviation_ns_);
   margin_ns_ = std::clamp(wanted, kMinMarginNs, kMaxMarginNs);
 }
 
@@ -41,10 +41,16 @@ std::int64_t Pacer::SleepUntil(std::int64_t wake_ns) {
   return now;
 }
 
-std::int64_t Pacer::WaitUntil(std::int64_t deadline_ns) {
+std::int64_t Pacer::WaitUntil(std::int64_t deadline_ns, std::int64_t min_margin_ns) {
   std::int64_t now = MonotonicNanos();
-  std::int64_t wake = deadline_ns - margin_ns_;
-  if (wake - now >= kMinSleepNs) now = SleepUntil(wake);
+  std::int64_t wake = deadline_ns - std::max(margin_ns_, std::min(min_margin_ns, kMaxMarginNs));
+  if (wake - now >= kMinSleepNs) {
+    now = SleepUntil(wake);
+  } else if (deadline_ns - now > 2 * kMinSleepNs) {
+    // A sleep would have fit but for the margin: let the margin shrink, or
+    // it would never be measured again.
+    margin_ns_ = std::max(kMinMarginNs, margin_ns_ - margin_ns_ / 64);
+  }
   while (now < deadline_ns) {
     CpuRelax();
     now = MonotonicNanos();

@@ -43,7 +43,7 @@
 
 namespace pylogen::schedule {
 
-// The rate of one segment over its local time; defined in schedule.cc.
+// The rate of one segment over its local time; defined in shapes.h.
 class Shape;
 
 // A default-constructed Schedule is empty: duration 0, no events.
