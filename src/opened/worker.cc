@@ -3,9 +3,7 @@
 #include <unistd.h>
 
 #include "process/cut_instance.h"
-#include "process/local_throughput.h"
-#include "process/op_reporter.h"
-#include "util/clock.h"
+#include "process/operation.h"
 #include "util/futex.h"
 #include "util/log.h"
 
@@ -24,19 +22,17 @@ class Worker {
         slot_(segment.slot(slot_index)),
         area_(segment.opened(load.opened->area)),
         jobs_(segment.Jobs(load.opened->area)),
-        cut_(std::move(cut)),
-        wall_offset_ns_(util::WallOffsetNanos()),
-        reporter_(segment.Producer(slot_index), &slot_,
-                  static_cast<std::uint16_t>(&load - plan.loads.data()),
-                  static_cast<std::int32_t>(getpid()), wall_offset_ns_),
-        throughput_(MonotonicNanos(), plan.summary_s) {}
+        operations_(segment, slot_index, static_cast<std::uint16_t>(&load - plan.loads.data()),
+                    plan.summary_s, std::move(cut)) {}
 
   void Run() {
     while (segment_.phase() == shm::Phase::kRunning) {
       shm::JobsControl& control = jobs_.control();
       std::uint32_t seen = control.published.load(std::memory_order_acquire);
       if (auto intended = jobs_.TryPop()) {
-        Operation(*intended);
+        // The lengths are cycled through, one per event.
+        std::size_t length_index = operations_.count() % load_.lengths.size();
+        operations_.Run(length_index, load_.lengths[length_index], *intended);
         continue;
       }
       if (area_.generator_done.load(std::memory_order_acquire) != 0 && jobs_.Backlog() == 0) return;
@@ -48,29 +44,12 @@ class Worker {
   }
 
  private:
-  void Operation(std::int64_t intended_mono_ns) {
-    ++op_count_;
-    std::size_t length_index = (op_count_ - 1) % load_.lengths.size();
-    slot_.busy.store(1, std::memory_order_relaxed);
-    cut_.RunOperation(length_index, load_.lengths[length_index]);
-    slot_.busy.store(0, std::memory_order_relaxed);
-    const RequestsManager& requests = cut_->requests();
-    std::int64_t now = requests.size() != 0 ? (requests.end() - 1)->end_ns : MonotonicNanos();
-    process::OpInfo op{op_count_, static_cast<std::uint16_t>(length_index), throughput_.Count(now)};
-    op.intended_ns = intended_mono_ns + wall_offset_ns_;
-    reporter_.Report(requests, op);
-  }
-
   const plan::LoadPlan& load_;
   const shm::Segment& segment_;
   shm::Slot& slot_;
   shm::OpenedArea& area_;
   shm::JobsQueue jobs_;
-  process::CutInstance cut_;
-  std::int64_t wall_offset_ns_;
-  process::OpReporter reporter_;
-  process::LocalThroughput throughput_;
-  std::uint64_t op_count_ = 0;
+  process::Operations operations_;
 };
 
 }  // namespace

@@ -7,8 +7,7 @@
 #include <cstring>
 
 #include "process/cut_instance.h"
-#include "process/local_throughput.h"
-#include "process/op_reporter.h"
+#include "process/operation.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -19,21 +18,17 @@ class Runner {
  public:
   Runner(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment,
          std::uint32_t slot_index, CutInstance cut)
-      : plan_(plan),
-        load_(load),
+      : load_(load),
         segment_(segment),
-        slot_(segment.slot(slot_index)),
-        cut_(std::move(cut)),
-        reporter_(segment.Producer(slot_index), &slot_, static_cast<std::uint16_t>(&load - plan.loads.data()),
-                  static_cast<std::int32_t>(getpid()), util::WallOffsetNanos()),
-        throughput_(MonotonicNanos(), plan.summary_s) {}
+        operations_(segment, slot_index, static_cast<std::uint16_t>(&load - plan.loads.data()),
+                    plan.summary_s, std::move(cut)) {}
 
   void Run(std::int64_t end_mono_ns) {
     for (std::uint64_t loop = 0; KeepLooping(loop, end_mono_ns); ++loop) {
-      cut_->resetBeforeSteps();
+      operations_.cut()->resetBeforeSteps();
       for (std::size_t i = 0; i < load_.lengths.size(); ++i) {
         if (Stopping()) return;
-        Operation(i);
+        operations_.Run(i, load_.lengths[i]);
         if (load_.pauselen_s > 0) Pause(load_.pauselen_s);
       }
       if (load_.pauseloop_s > 0) Pause(load_.pauseloop_s);
@@ -49,17 +44,6 @@ class Runner {
     return loop < load_.loops;
   }
 
-  void Operation(std::size_t length_index) {
-    ++op_count_;
-    slot_.busy.store(1, std::memory_order_relaxed);
-    cut_.RunOperation(length_index, load_.lengths[length_index]);
-    slot_.busy.store(0, std::memory_order_relaxed);
-    const RequestsManager& requests = cut_->requests();
-    std::int64_t now = requests.size() != 0 ? (requests.end() - 1)->end_ns : MonotonicNanos();
-    OpInfo op{op_count_, static_cast<std::uint16_t>(length_index), throughput_.Count(now)};
-    reporter_.Report(requests, op);
-  }
-
   // Sleeps, waking early when a stop is requested.
   void Pause(double seconds) const {
     std::int64_t until = MonotonicNanos() + static_cast<std::int64_t>(seconds * 1e9);
@@ -69,14 +53,9 @@ class Runner {
     }
   }
 
-  const plan::RunPlan& plan_;
   const plan::LoadPlan& load_;
   const shm::Segment& segment_;
-  shm::Slot& slot_;
-  CutInstance cut_;
-  OpReporter reporter_;
-  LocalThroughput throughput_;
-  std::uint64_t op_count_ = 0;
+  Operations operations_;
 };
 
 }  // namespace
