@@ -29,6 +29,12 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
+// "FILE:LINE: " for a scenario's i-th load, "" otherwise.
+std::string WhereInScenario(const pylogen::cli::RunOptions& options, std::size_t i) {
+  if (options.scenario.empty()) return "";
+  return fmt::format("{}:{}: ", options.scenario_file, options.scenario[i].line);
+}
+
 // Opens an output file before anything is forked; -1 with a message on error.
 int OpenOutput(const std::string& option, const std::string& path, std::string* error) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -52,15 +58,25 @@ int main(int argc, char** argv) {
   }
   pylogen::log::SetLevel(options->verbosity);
 
-  auto cut = pylogen::cut::LoadedCut::Load(options->load.cut, pylogen::cut::DefaultSearchPaths());
-  if (!cut) return UsageError(cut.error());
-  pylogen::log::Info("CUT {} loaded from {}", cut->name(), cut->path().string());
+  // Every CUT is loaded before anything is forked; the handles stay open for
+  // the whole run.
+  std::vector<pylogen::cut::LoadedCut> cuts;
+  std::vector<pylogen::plan::CutRef> refs;
+  auto loads = pylogen::cli::LoadsOf(*options);
+  for (std::size_t i = 0; i < loads.size(); ++i) {
+    auto cut = pylogen::cut::LoadedCut::Load(loads[i].cut, pylogen::cut::DefaultSearchPaths());
+    if (!cut) return UsageError(WhereInScenario(*options, i) + cut.error());
+    pylogen::log::Info("CUT {} loaded from {}", cut->name(), cut->path().string());
+    refs.push_back({&cut->descriptor(), cut->name(), cut->path().string()});
+    cuts.push_back(std::move(*cut));
+  }
 
-  auto built = pylogen::plan::BuildPlan(*options, &cut->descriptor(), cut->name(), cut->path().string());
+  auto built = pylogen::plan::BuildPlan(*options, refs);
   if (!built) return UsageError(built.error());
   pylogen::plan::RunPlan& plan = *built;
   if (plan.format_fell_back) {
-    pylogen::log::Warn("unknown --outformat '{}': event lines use the long format", options->outformat);
+    pylogen::log::Warn("unknown --outformat '{}': event lines use the long format",
+                       options->outformat);
   }
 
   pylogen::process::OutputFds fds;

@@ -1,12 +1,15 @@
 #include "cli/options.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/defaults.h"
 #include "cli/prefix.h"
+#include "cli/scenario.h"
 #include "cli/values.h"
 
 namespace pylogen::cli {
@@ -19,7 +22,7 @@ struct RawOptions {
               lengths = "0", pauseloop = "0", pauselen = "0", summary = "1", queue = "0",
               grace = "10", prefork, trigger = "3", controller_delay = "1",
               decrease = "10", min_workers = "1", max_workers = "1000", seed, jobs = "65536",
-              generator_delay, worker_delay;
+              generator_delay, worker_delay, defaults;
 };
 
 // Pylogen's own options: an ambiguous prefix that was unique in Pylogen
@@ -126,8 +129,15 @@ void AddOptions(CLI::App& app, RunOptions& o, RawOptions& raw) {
                  "After a stop request or the end of --duration, how long calls in flight "
                  "may take before their runner is killed (duration)")
       ->capture_default_str();
+  app.add_option("--defaults", raw.defaults,
+                 "JSON object of option values overriding the built-in defaults; the command "
+                 "line overrides it [defaults.json in the current directory, when present]");
   AddOpenedOptions(app, o, raw);
   app.set_version_flag("--version", PYLOGEN_VERSION);
+  // A defaults file's words come first: the command line's later value wins.
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_name() != "-v") option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
 }
 
 std::vector<std::string> LongNames(const CLI::App& app) {
@@ -216,9 +226,49 @@ std::expected<void, std::string> Convert(const RawOptions& raw, RunOptions& o) {
   return ConvertOpened(raw, o.load);
 }
 
+// The value of --defaults among expanded words, "" when absent.
+std::string DefaultsArgument(const std::vector<std::string>& words) {
+  std::string path;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i] == "--") break;
+    if (words[i] == "--defaults" && i + 1 < words.size()) path = words[i + 1];
+    if (words[i].starts_with("--defaults=")) path = words[i].substr(11);
+  }
+  return path;
+}
+
+// The words of the defaults file in force, then `words`.
+std::expected<std::vector<std::string>, std::string> PrependDefaults(
+    const CLI::App& app, const std::vector<std::string>& words, const std::string& inherited) {
+  std::string path = DefaultsArgument(words);
+  if (path.empty()) path = inherited;
+  std::error_code ec;
+  if (path.empty() && std::filesystem::is_regular_file(kImplicitDefaults, ec)) path = kImplicitDefaults;
+  if (path.empty()) return words;
+  auto defaults = ReadDefaults(path);
+  if (!defaults) return std::unexpected(defaults.error());
+  auto prefix = DefaultsToWords(app, *defaults, path, {"defaults", "version", "help"});
+  if (!prefix) return std::unexpected(prefix.error());
+  prefix->insert(prefix->end(), words.begin(), words.end());
+  return prefix;
+}
+
 }  // namespace
 
 std::expected<RunOptions, ParseStop> ParseCommandLine(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "scenario") return ParseScenarioCommandLine(args);
+  return ParseCutCommandLine(args);
+}
+
+std::vector<LoadOptions> LoadsOf(const RunOptions& options) {
+  if (options.scenario.empty()) return {options.load};
+  std::vector<LoadOptions> loads;
+  for (const ScenarioLine& line : options.scenario) loads.push_back(line.load);
+  return loads;
+}
+
+std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::string>& args,
+                                                         const std::string& inherited_defaults) {
   RunOptions options;
   RawOptions raw;
   CLI::App app(kDescription, "pylogen");
@@ -227,7 +277,9 @@ std::expected<RunOptions, ParseStop> ParseCommandLine(const std::vector<std::str
 
   auto expanded = ExpandPrefixes(args, LongNames(app), kPylogenOptions);
   if (!expanded) return std::unexpected(ParseStop{2, expanded.error()});
-  std::vector<std::string> reversed(expanded->rbegin(), expanded->rend());
+  auto with_defaults = PrependDefaults(app, *expanded, inherited_defaults);
+  if (!with_defaults) return std::unexpected(ParseStop{2, with_defaults.error()});
+  std::vector<std::string> reversed(with_defaults->rbegin(), with_defaults->rend());
   try {
     app.parse(std::move(reversed));
   } catch (const CLI::CallForHelp&) {

@@ -41,8 +41,16 @@ struct LoadOptions {
   std::uint64_t jobs = 65536;        // jobs queue capacity (events)
 };
 
-struct RunOptions {
+// One load line of a scenario file.
+struct ScenarioLine {
+  int line = 0;  // 1-based
   LoadOptions load;
+};
+
+struct RunOptions {
+  LoadOptions load;                     // a CUT command line's load
+  std::string scenario_file;            // `pylogen scenario --file F`
+  std::vector<ScenarioLine> scenario;   // its loads, when it is a scenario
   double summary_s = 1;
   std::string outformat = "short";
   std::string output;         // empty: stdout
@@ -59,7 +67,18 @@ struct ParseStop {
   std::string text;
 };
 
+// `args` without the program name: a CUT command line (CUT [options]) or
+// a scenario (scenario --file F [run options]).
 std::expected<RunOptions, ParseStop> ParseCommandLine(const std::vector<std::string>& args);
+
+// One CUT command line. `inherited_defaults`: the defaults file to read when
+// the line names none with --defaults (a scenario passes its own); else
+// defaults.json in the current directory when it exists.
+std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::string>& args,
+                                                         const std::string& inherited_defaults = "");
+
+// The loads of a run: the scenario's lines, or the single CUT command line.
+std::vector<LoadOptions> LoadsOf(const RunOptions& options);
 
 }  // namespace pylogen::cli
 

@@ -47,17 +47,15 @@ std::expected<OpenedPlan, std::string> BuildOpened(const cli::LoadOptions& o) {
 
 }  // namespace
 
-std::expected<RunPlan, std::string> BuildPlan(const cli::RunOptions& options,
-                                              const CutDescriptor* cut,
-                                              const std::string& cut_name,
-                                              const std::string& cut_path) {
-  RunPlan plan;
+namespace {
+
+std::expected<LoadPlan, std::string> BuildLoad(const cli::LoadOptions& o, const CutRef& cut,
+                                               RunPlan& plan) {
   LoadPlan load;
-  const cli::LoadOptions& o = options.load;
-  load.id = o.id.empty() ? cut_name : o.id;
-  load.cut_name = cut_name;
-  load.cut_path = cut_path;
-  load.cut = cut;
+  load.id = o.id.empty() ? cut.name : o.id;
+  load.cut_name = cut.name;
+  load.cut_path = cut.path;
+  load.cut = cut.cut;
   load.extra = o.extra;
   load.lengths = o.lengths;
   load.processes = o.processes;
@@ -67,7 +65,7 @@ std::expected<RunPlan, std::string> BuildPlan(const cli::RunOptions& options,
   load.loops = o.loops;
   load.pauseloop_s = o.pauseloop_s;
   load.pauselen_s = o.pauselen_s;
-  load.first_slot = 0;
+  load.first_slot = plan.slot_count;
   if (o.opened) {
     auto opened = BuildOpened(o);
     if (!opened) return std::unexpected(opened.error());
@@ -79,11 +77,39 @@ std::expected<RunPlan, std::string> BuildPlan(const cli::RunOptions& options,
           kMaxOpenedSlots));
     }
     load.opened->area = plan.opened_count++;
-    plan.jobs_capacity = o.jobs;
+    plan.jobs_capacity = std::max(plan.jobs_capacity, o.jobs);
   }
-  plan.slot_count = load.processes;
-  plan.loads.push_back(std::move(load));
+  plan.slot_count += load.processes;
+  return load;
+}
 
+// Two loads with one id would merge in the per-id summary: the later ones
+// get a suffix.
+void MakeIdsUnique(std::vector<LoadPlan>& loads) {
+  for (std::size_t i = 0; i < loads.size(); ++i) {
+    int copies = 1;
+    for (std::size_t j = 0; j < i; ++j) copies += loads[j].id == loads[i].id;
+    if (copies > 1) loads[i].id += fmt::format("-{}", copies);
+  }
+}
+
+}  // namespace
+
+std::expected<RunPlan, std::string> BuildPlan(const cli::RunOptions& options,
+                                              const std::vector<CutRef>& cuts) {
+  RunPlan plan;
+  std::vector<cli::LoadOptions> loads = cli::LoadsOf(options);
+  for (std::size_t i = 0; i < loads.size(); ++i) {
+    auto load = BuildLoad(loads[i], cuts.at(i), plan);
+    if (!load) {
+      if (options.scenario.empty()) return std::unexpected(load.error());
+      return std::unexpected(
+          fmt::format("{}:{}: {}", options.scenario_file, options.scenario[i].line, load.error()));
+    }
+    plan.loads.push_back(std::move(*load));
+  }
+  if (plan.loads.size() > 65535) return std::unexpected("at most 65535 loads in one run");
+  MakeIdsUnique(plan.loads);
   plan.ring_capacity = options.queue != 0 ? options.queue : AutoRingCapacity(plan.slot_count);
   plan.summary_s = options.summary_s;
   plan.format = output::ParseLineFormat(options.outformat, &plan.format_fell_back);

@@ -88,12 +88,18 @@ inline constexpr std::uint64_t kMinAutoRing = 64;
 // every ring within the budget, clamped to [kMinAutoRing, kMaxAutoRing].
 std::uint64_t AutoRingCapacity(std::uint32_t slot_count);
 
-// Builds the plan of a single-CUT run; `cut` is the loaded plugin. Fails
-// on a bad schedule or burst, naming it.
+// A loaded CUT, as the plan refers to it.
+struct CutRef {
+  const CutDescriptor* cut;
+  std::string name;
+  std::string path;
+};
+
+// Builds the plan of a run; cuts[i] is the loaded CUT of the i-th load of
+// cli::LoadsOf(options). Fails on a bad schedule or burst, naming it (and
+// the scenario file's line).
 std::expected<RunPlan, std::string> BuildPlan(const cli::RunOptions& options,
-                                              const CutDescriptor* cut,
-                                              const std::string& cut_name,
-                                              const std::string& cut_path);
+                                              const std::vector<CutRef>& cuts);
 
 }  // namespace pylogen::plan
 

@@ -185,24 +185,3 @@ TEST(OpenedModel, BadBurstIsRejected) {
 }  // namespace
 }  // namespace pylogen::testing
 
-namespace pylogen::testing {
-namespace {
-
-// Pylogen's own opened-model sample, unchanged (abbreviations included; its
-// --out x is an unknown --outformat, so lines fall back to long): 14 events
-// (the integral of the schedule) over about 50 s.
-TEST(OpenedModel, PylogenSampleRunsUnchanged) {
-  auto r = RunPylogen({SampleCut("Dummy"), "-vvv", "--open", "--pre", "2", "--sche",
-                       "5@1,10@0.1,5@1,30@0.1", "--len", "0", "--out", "x", "--contr", "0.5",
-                       "--extra", R"({"sleep":1})"}, 120);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto lines = EventLines(r.out);
-  EXPECT_EQ(lines.size(), 14u);
-  EXPECT_EQ(CountContaining(lines, "count="), 14u);
-  EXPECT_NE(r.out.find("events: 14 scheduled, 14 emitted, 0 dropped, 14 served"), std::string::npos);
-  EXPECT_GE(r.elapsed_s, 50);
-  EXPECT_LT(r.elapsed_s, 56);
-}
-
-}  // namespace
-}  // namespace pylogen::testing

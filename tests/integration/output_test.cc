@@ -145,7 +145,9 @@ TEST(Output, ReportHoldsTheDocumentedSchema) {
     EXPECT_LE(s["min_ns"].get<double>(), s["p50_ns"].get<double>());
     EXPECT_LE(s["p50_ns"].get<double>(), s["p99_ns"].get<double>());
     EXPECT_LE(s["p99_ns"].get<double>(), s["max_ns"].get<double>());
-    if (n["nature"] == "req") EXPECT_GE(s["min_ns"].get<double>(), 1e6);  // slept 1 ms
+    if (n["nature"] == "req") {
+      EXPECT_GE(s["min_ns"].get<double>(), 1e6);  // slept 1 ms
+    }
   }
   ASSERT_EQ(j["ids"].size(), 1u);
   EXPECT_EQ(j["ids"][0]["id"], "REP");

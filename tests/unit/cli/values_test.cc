@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace pylogen::cli {
@@ -42,7 +43,7 @@ TEST_P(ParseDurationErrorTest, IsRejectedNamingTheOption) {
   auto result = ParseDuration("--pauseloop", text);
   ASSERT_FALSE(result.has_value()) << "'" << text << "' gave " << *result;
   EXPECT_NE(result.error().find("--pauseloop"), std::string::npos) << result.error();
-  EXPECT_NE(result.error().find("'" + std::string(text) + "'"), std::string::npos)
+  EXPECT_NE(result.error().find(fmt::format("'{}'", text)), std::string::npos)
       << result.error();
   EXPECT_NE(result.error().find("duration"), std::string::npos) << result.error();
 }
@@ -92,7 +93,7 @@ TEST_P(ParseCountErrorTest, IsRejectedNamingOptionAndBounds) {
   ASSERT_FALSE(result.has_value()) << "'" << c.text << "' gave " << *result;
   const std::string& error = result.error();
   EXPECT_NE(error.find("--process"), std::string::npos) << error;
-  EXPECT_NE(error.find("'" + std::string(c.text) + "'"), std::string::npos) << error;
+  EXPECT_NE(error.find(fmt::format("'{}'", c.text)), std::string::npos) << error;
   EXPECT_NE(error.find(std::to_string(c.min)), std::string::npos) << error;
   EXPECT_NE(error.find(std::to_string(c.max)), std::string::npos) << error;
 }

@@ -1,0 +1,28 @@
+// `pylogen scenario --file F [run options]` (DESIGN §5): a file of CUT
+// command lines, one per line without the program name; `#` comments and
+// blank lines skipped; every line a load of the run. Options on the scenario
+// command line itself (--outformat, --output, --report, --summary, -v,
+// --queue, --grace, --defaults) apply to the whole run. A line that does not
+// parse aborts with the file, the line number and the reason.
+#ifndef PYLOGEN_CLI_SCENARIO_H_
+#define PYLOGEN_CLI_SCENARIO_H_
+
+#include <expected>
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+
+namespace pylogen::cli {
+
+// `args` starts with "scenario".
+std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<std::string>& args);
+
+// Parses the text of a scenario file named `file` (for messages).
+std::expected<std::vector<ScenarioLine>, std::string> ParseScenarioText(
+    const std::string& file, const std::string& text, const std::string& defaults,
+    int* verbosity);
+
+}  // namespace pylogen::cli
+
+#endif  // PYLOGEN_CLI_SCENARIO_H_

@@ -1,0 +1,126 @@
+// Scenario files: comments, blanks, word splitting, bad lines with their
+// number, defaults.
+#include "cli/scenario.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace pylogen::cli {
+namespace {
+
+std::expected<std::vector<ScenarioLine>, std::string> Parse(const std::string& text,
+                                                            const std::string& defaults = "") {
+  int verbosity = 0;
+  return ParseScenarioText("s.txt", text, defaults, &verbosity);
+}
+
+TEST(ScenarioText, SkipsCommentsAndBlanksAndKeepsLineNumbers) {
+  auto lines = Parse(
+      "# a comment with a ' quote\n"
+      "\n"
+      "cuts.Dummy --id A --proc 2\n"
+      "   # indented comment\n"
+      "\t\n"
+      "cuts.Dummy --id B --opened --sche 5@1\n");
+  ASSERT_TRUE(lines.has_value()) << lines.error();
+  ASSERT_EQ(lines->size(), 2u);
+  EXPECT_EQ((*lines)[0].line, 3);
+  EXPECT_EQ((*lines)[0].load.id, "A");
+  EXPECT_EQ((*lines)[0].load.processes, 2u);
+  EXPECT_FALSE((*lines)[0].load.opened);
+  EXPECT_EQ((*lines)[1].line, 6);
+  EXPECT_TRUE((*lines)[1].load.opened);
+  EXPECT_EQ((*lines)[1].load.schedule, "5@1");
+}
+
+TEST(ScenarioText, PylogensSampleLinesParseUnchanged) {
+  int verbosity = 0;
+  auto lines = ParseScenarioText("s.txt",
+                                 "cuts.Dummy --id CLO_DUM1 --steps 0 --proc 2 --loop 10 --ram 5 -vvv\n"
+                                 "cuts.Dummy --opened --id OPE_DUM1 --steps 0 --sche 5@1 -vvv\n",
+                                 "", &verbosity);
+  ASSERT_TRUE(lines.has_value()) << lines.error();
+  const LoadOptions& closed = (*lines)[0].load;
+  EXPECT_EQ(closed.cut, "cuts.Dummy");
+  EXPECT_EQ(closed.processes, 2u);
+  EXPECT_EQ(closed.loops, 10u);
+  EXPECT_EQ(closed.rampup_s, 5);
+  EXPECT_EQ(closed.lengths, std::vector<std::string>{"0"});
+  EXPECT_TRUE((*lines)[1].load.opened);
+  EXPECT_EQ(verbosity, 3);
+}
+
+TEST(ScenarioText, JsonUnquotedAndSingleQuoted) {
+  auto lines = Parse("cuts.Dummy --extra {\"sleep\":0}\n"
+                     "cuts.Dummy --extra '{\"sleep\": 0.5, \"error\": 3}'\n");
+  ASSERT_TRUE(lines.has_value()) << lines.error();
+  EXPECT_EQ((*lines)[0].load.extra, "{\"sleep\":0}");
+  EXPECT_EQ((*lines)[1].load.extra, "{\"sleep\": 0.5, \"error\": 3}");
+}
+
+TEST(ScenarioText, BadLineNamesFileLineAndReason) {
+  struct Case {
+    std::string text;
+    std::string expected;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"cuts.Dummy\ncuts.Dummy --proc zero\n", "s.txt:2: --process: 'zero'"},
+           {"# c\ncuts.Dummy --extra '{\"a\": 1}\n", "s.txt:2: unterminated single quote"},
+           {"cuts.Dummy --frob\n", "s.txt:1: "},
+           {"cuts.Dummy --extra {sleep:0}\n", "s.txt:1: --extra"},
+           {"scenario --file x\n", "s.txt:1: a scenario line cannot be a scenario"},
+           {"# only\n\n", "s.txt: no load line"}}) {
+    auto lines = Parse(c.text);
+    ASSERT_FALSE(lines.has_value()) << c.text;
+    EXPECT_EQ(lines.error().rfind(c.expected, 0), 0u) << lines.error();
+  }
+}
+
+// The sample files shipped in scenarios/ stay valid.
+TEST(ScenarioText, EverySampleFileParses) {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(PYLOGEN_SCENARIO_DIR)) {
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    int verbosity = 0;
+    auto lines = ParseScenarioText(entry.path().string(), text.str(), "", &verbosity);
+    EXPECT_TRUE(lines.has_value()) << lines.error();
+    ++files;
+  }
+  EXPECT_GE(files, 2);
+}
+
+TEST(ScenarioCommandLine, RunOptionsApplyToTheWholeRun) {
+  auto dir = std::filesystem::temp_directory_path() / ("pylogen-scenario-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string file = (dir / "s.txt").string();
+  std::ofstream(file) << "cuts.Dummy --id A\ncuts.Dummy --id B --proc 3\n";
+  auto o = ParseCommandLine({"scenario", "--file", file, "--out", "csv", "--report", "r.json",
+                             "--summary", "2", "-v"});
+  ASSERT_TRUE(o.has_value()) << o.error().text;
+  EXPECT_EQ(o->scenario.size(), 2u);
+  EXPECT_EQ(o->outformat, "csv");
+  EXPECT_EQ(o->report, "r.json");
+  EXPECT_EQ(o->summary_s, 2);
+  EXPECT_EQ(o->verbosity, 1);
+  auto loads = LoadsOf(*o);
+  ASSERT_EQ(loads.size(), 2u);
+  EXPECT_EQ(loads[1].processes, 3u);
+  auto missing = ParseCommandLine({"scenario", "--file", (dir / "nope.txt").string()});
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().exit_code, 2);
+  EXPECT_NE(missing.error().text.find("cannot read scenario file"), std::string::npos);
+  auto no_file = ParseCommandLine({"scenario"});
+  ASSERT_FALSE(no_file.has_value());
+  EXPECT_NE(no_file.error().text.find("--file"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace pylogen::cli
