@@ -1,6 +1,7 @@
 // pylogen: wires the command line, the CUT loader, the run plan, the shared
 // segment and the supervisor. Maps every error to its exit code.
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -46,6 +47,9 @@ int OpenOutput(const std::string& option, const std::string& path, std::string* 
 
 int main(int argc, char** argv) {
   pylogen::process::InitProcessTitle(argc, argv);
+  // An inherited "ignore" of SIGCHLD would make the kernel reap the children
+  // before the supervisor could see how they ended.
+  for (int signo : {SIGCHLD, SIGINT, SIGTERM}) signal(signo, SIG_DFL);
   pylogen::process::BlockRunSignals();
 
   auto options = pylogen::cli::ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc));

@@ -210,7 +210,7 @@ std::expected<void, std::string> Convert(const RawOptions& raw, RunOptions& o) {
       check(ParseCount("--trigger", raw.trigger, 0, kMax32), o.load.trigger),
       check(ParseDuration("--controllerDelay", raw.controller_delay), o.load.controller_delay_s),
       check(ParseCount("--decrease", raw.decrease, 1, kMax32), o.load.decrease),
-      check(ParseCount("--minworkers", raw.min_workers, 0, 100000), o.load.min_workers),
+      check(ParseCount("--minworkers", raw.min_workers, 1, 100000), o.load.min_workers),
       check(ParseCount("--maxworkers", raw.max_workers, 1, 100000), o.load.max_workers),
       check(ParseCount("--jobs", raw.jobs, 2, 1u << 24), o.load.jobs),
   };

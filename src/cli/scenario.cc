@@ -71,10 +71,11 @@ std::vector<std::string> LongNames(const CLI::App& app) {
 // One load line; "" error text for a comment or a blank line.
 std::expected<std::optional<RunOptions>, std::string> ParseLine(const std::string& line,
                                                                 const std::string& defaults) {
-  std::size_t first = line.find_first_not_of(" \t\r");
+  std::size_t first = line.find_first_not_of(" \t\r\n\f\v");
   if (first == std::string::npos || line[first] == '#') return std::nullopt;
   auto words = SplitWords(line);
   if (!words) return std::unexpected(words.error());
+  if (words->empty()) return std::nullopt;
   if ((*words)[0] == "scenario") return std::unexpected("a scenario line cannot be a scenario");
   auto parsed = ParseCutCommandLine(*words, defaults);
   if (!parsed) {

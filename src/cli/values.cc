@@ -14,6 +14,8 @@ struct Unit {
   double seconds;
 };
 // Longest suffixes first so that "ms" is not read as "m" + garbage.
+// Longer durations are surely typos, and would overflow nanosecond clocks.
+constexpr double kMaxDurationSeconds = 100 * 86400.0;
 constexpr Unit kUnits[] = {{"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"s", 1},
                            {"m", 60},    {"h", 3600}};
 
@@ -41,6 +43,9 @@ std::expected<double, std::string> ParseDuration(std::string_view option, std::s
   if (number.empty() || ec != std::errc() || end != number.data() + number.size() ||
       !std::isfinite(value) || std::signbit(value)) {
     return std::unexpected(DurationError(option, text));
+  }
+  if (value * scale > kMaxDurationSeconds) {
+    return std::unexpected(fmt::format("{}: '{}' is longer than 100 days", option, text));
   }
   return value * scale;
 }

@@ -19,6 +19,8 @@ namespace pylogen::opened {
 namespace {
 
 constexpr int kGeneratorNice = -10;
+// The longest the generator sleeps before looking at the run's phase again.
+constexpr std::int64_t kMaxSleepNs = 50'000'000;
 
 std::int64_t CpuNanos() {
   rusage usage;
@@ -44,6 +46,10 @@ class Generator {
     while (next && segment_.phase() == shm::Phase::kRunning) {
       std::int64_t due = DueTime(*next);
       std::int64_t now = MonotonicNanos();
+      if (due - now > kMaxSleepNs) {  // a long wait: in slices, to notice a stop
+        pacer_.SleepUntil(now + kMaxSleepNs);
+        continue;
+      }
       if (due > now) {
         std::int64_t gap = due - previous_due;
         now = gap < kBatchGapNs ? pacer_.SleepUntil(due + kBatchWindowNs)
@@ -93,8 +99,9 @@ class Generator {
 
   void WakeWorkers() {
     shm::JobsControl& control = jobs_.control();
-    control.published.fetch_add(1, std::memory_order_release);
-    if (control.waiters.load(std::memory_order_acquire) != 0) {
+    // Store-then-load against the workers' waiters/published pair: seq_cst.
+    control.published.fetch_add(1, std::memory_order_seq_cst);
+    if (control.waiters.load(std::memory_order_seq_cst) != 0) {
       util::FutexWake(&control.published, 1 << 30);
     }
   }

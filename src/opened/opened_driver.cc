@@ -31,6 +31,7 @@ OpenedDriver::OpenedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load
       controller_({opened_.trigger, opened_.decrease, opened_.min_workers, opened_.max_workers}) {}
 
 void OpenedDriver::Start(std::int64_t now) {
+  generation_at_ = now + Nanos(load_.postpone_s);
   std::uint32_t first = std::max(opened_.prefork, opened_.min_workers);
   for (std::uint32_t i = 0; i < first; ++i) StartWorker();
   log::Info("{}: {} worker(s) preforked", load_.id, workers_.size());
@@ -40,7 +41,10 @@ void OpenedDriver::Start(std::int64_t now) {
 bool OpenedDriver::SlotFree(std::uint32_t slot) const {
   bool taken = std::any_of(workers_.begin(), workers_.end(), [slot](const Worker& w) { return w.slot == slot; });
   if (taken) return false;
-  // Its previous worker's records must all have been read: the ring is reused as it is.
+  // A slot whose worker faulted keeps its state for the summary; and its
+  // previous worker's records must all have been read: the ring is reused as it is.
+  shm::SlotState state = segment_.slot(slot).state.load(std::memory_order_acquire);
+  if (state != shm::SlotState::kIdle && state != shm::SlotState::kEnded) return false;
   return segment_.Consumer(slot).Available() == 0;
 }
 
@@ -85,10 +89,18 @@ void OpenedDriver::StartGenerator(std::int64_t now) {
 }
 
 std::int64_t OpenedDriver::NextDeadline() const {
-  std::int64_t next = std::min(next_check_, stop_deadline_);
-  // While preforking, poll the workers' ready flags.
-  if (stage_ == Stage::kPreforking && !stopping_) next = std::min(next, MonotonicNanos() + 1'000'000);
+  std::int64_t next = next_check_;
+  if (!AllKilled()) next = std::min(next, std::min(stop_deadline_, drain_deadline_));
+  // While preforking, poll the workers' ready flags until --postpone is over.
+  if (stage_ == Stage::kPreforking && !stopping_) {
+    next = std::min(next, std::max(generation_at_, MonotonicNanos() + 1'000'000));
+  }
   return next;
+}
+
+bool OpenedDriver::AllKilled() const {
+  bool workers = std::all_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.killed_by_us; });
+  return workers && (generator_pid_ == 0 || generator_killed_by_us_);
 }
 
 void OpenedDriver::Act(std::int64_t now) {
@@ -96,10 +108,23 @@ void OpenedDriver::Act(std::int64_t now) {
     bool ready = std::all_of(workers_.begin(), workers_.end(), [this](const Worker& w) {
       return segment_.slot(w.slot).ready.load(std::memory_order_acquire) != 0;
     });
-    if (ready) StartGenerator(now);
+    if (ready && now >= generation_at_) StartGenerator(now);
   }
   if (!stopping_ && now >= next_check_) Control(now);
+  WatchDrain(now);
   KillOverdue(now);
+}
+
+// Once the schedule is over and every event taken, the workers' calls in
+// flight get the grace period, as a closed runner's do after its duration.
+void OpenedDriver::WatchDrain(std::int64_t now) {
+  bool drained = stage_ == Stage::kOver && generator_pid_ == 0 && !stopping_ &&
+                 segment_.Jobs(opened_.area).Backlog() == 0;
+  if (!drained) {
+    drain_deadline_ = process::kNever;
+  } else if (drain_deadline_ == process::kNever) {
+    drain_deadline_ = now + Nanos(plan_.grace_s);
+  }
 }
 
 Observation OpenedDriver::Observe() const {
@@ -139,11 +164,11 @@ void OpenedDriver::Control(std::int64_t now) {
       }
     }
   }
-  if (stage_ == Stage::kOver && workers_.empty()) next_check_ = process::kNever;
+  if (stage_ == Stage::kOver && workers_.empty() && seen.backlog == 0) next_check_ = process::kNever;
 }
 
 void OpenedDriver::KillOverdue(std::int64_t now) {
-  if (now < stop_deadline_) return;
+  if (now < std::min(stop_deadline_, drain_deadline_)) return;
   for (Worker& w : workers_) {
     if (!w.killed_by_us) {
       log::Warn("worker-{} (pid {}) still busy after the grace period: killed", w.slot, w.pid);
@@ -177,19 +202,24 @@ bool OpenedDriver::OnExit(pid_t pid, int status) {
   auto it = std::find_if(workers_.begin(), workers_.end(), [pid](const Worker& w) { return w.pid == pid; });
   if (it == workers_.end()) return false;
   bool was_ready = segment_.slot(it->slot).ready.load(std::memory_order_acquire) != 0;
+  bool killed = it->killed_by_us;
   shm::SlotState state = process::RecordExit(segment_, it->slot, status, it->killed_by_us,
                                              fmt::format("worker-{}", it->slot));
   faulted_ = faulted_ || state != shm::SlotState::kEnded;
   workers_.erase(it);
-  // A worker that cannot set its CUT up will not do better on a retry:
-  // abandon the load rather than fork failing workers forever.
-  if (!was_ready && state != shm::SlotState::kEnded) Abandon();
+  // A worker that cannot set its CUT up at the start, or three times in a
+  // row, will not do better on a retry: abandon the load rather than fork
+  // failing workers forever.
+  bool setup_failed = !was_ready && state != shm::SlotState::kEnded && !killed && !stopping_;
+  setup_failures_ = setup_failed ? setup_failures_ + 1 : 0;
+  if (setup_failed && (stage_ == Stage::kPreforking || setup_failures_ >= kMaxSetupFailures)) Abandon();
   return true;
 }
 
 void OpenedDriver::Abandon() {
   if (stage_ == Stage::kOver && next_check_ == process::kNever) return;
   log::Error("{}: a worker could not set its CUT up: the load stops", load_.id);
+  abandoned_ = true;
   stage_ = Stage::kOver;
   next_check_ = process::kNever;
   if (generator_pid_ > 0 && !generator_killed_by_us_) {
@@ -209,7 +239,9 @@ void OpenedDriver::Stop(std::int64_t deadline) {
 }
 
 bool OpenedDriver::Done() const {
-  return stage_ == Stage::kOver && generator_pid_ == 0 && workers_.empty();
+  // Events still queued are served by new workers, unless the load stops.
+  bool served = stopping_ || abandoned_ || segment_.Jobs(opened_.area).Backlog() == 0;
+  return stage_ == Stage::kOver && generator_pid_ == 0 && workers_.empty() && served;
 }
 
 void OpenedDriver::KillAll() {

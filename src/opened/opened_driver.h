@@ -1,5 +1,6 @@
 // The opened model's processes (DESIGN §4) for one load: --prefork workers
-// first, then — once all of them are ready — the generator; every
+// first, then — once all of them are ready and --postpone is over — the
+// generator; every
 // --controllerDelay the controller looks at the backlog and adds a worker
 // (re-checking sooner while the backlog persists) or retires an idle one.
 // Workers take a free slot; a slot is free again once its worker ended and
@@ -47,7 +48,11 @@ class OpenedDriver : public process::LoadDriver {
   bool SlotFree(std::uint32_t slot) const;
   Observation Observe() const;
   void KillOverdue(std::int64_t now);
+  void WatchDrain(std::int64_t now);
+  bool AllKilled() const;
   void Abandon();
+
+  static constexpr int kMaxSetupFailures = 3;
 
   const plan::RunPlan& plan_;
   const plan::LoadPlan& load_;
@@ -62,6 +67,10 @@ class OpenedDriver : public process::LoadDriver {
   std::int64_t next_check_ = process::kNever;
   bool stopping_ = false;
   std::int64_t stop_deadline_ = process::kNever;
+  std::int64_t drain_deadline_ = process::kNever;
+  std::int64_t generation_at_ = 0;  // run start + --postpone
+  int setup_failures_ = 0;          // consecutive
+  bool abandoned_ = false;
   bool faulted_ = false;
 };
 

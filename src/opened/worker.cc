@@ -37,7 +37,7 @@ class Worker {
       }
       if (area_.generator_done.load(std::memory_order_acquire) != 0 && jobs_.Backlog() == 0) return;
       if (slot_.retire.load(std::memory_order_acquire) != 0) return;
-      control.waiters.fetch_add(1, std::memory_order_acq_rel);
+      control.waiters.fetch_add(1, std::memory_order_seq_cst);
       util::FutexWait(&control.published, seen, kIdleWaitNs);
       control.waiters.fetch_sub(1, std::memory_order_acq_rel);
     }

@@ -86,10 +86,17 @@ std::expected<LoadPlan, std::string> BuildLoad(const cli::LoadOptions& o, const 
 // Two loads with one id would merge in the per-id summary: the later ones
 // get a suffix.
 void MakeIdsUnique(std::vector<LoadPlan>& loads) {
+  auto taken = [&loads](const std::string& id, std::size_t before) {
+    for (std::size_t j = 0; j < before; ++j) {
+      if (loads[j].id == id) return true;
+    }
+    return false;
+  };
   for (std::size_t i = 0; i < loads.size(); ++i) {
-    int copies = 1;
-    for (std::size_t j = 0; j < i; ++j) copies += loads[j].id == loads[i].id;
-    if (copies > 1) loads[i].id += fmt::format("-{}", copies);
+    if (!taken(loads[i].id, i)) continue;
+    int n = 2;
+    while (taken(fmt::format("{}-{}", loads[i].id, n), i)) ++n;
+    loads[i].id = fmt::format("{}-{}", loads[i].id, n);
   }
 }
 

@@ -34,6 +34,7 @@ void RunChild(const std::string& role, pid_t supervisor, const std::function<int
   } catch (...) {
     log::Error("unknown exception");
   }
+  std::fflush(nullptr);  // what the CUT printed; _exit would drop it
   _exit(code);
 }
 

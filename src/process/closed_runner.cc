@@ -29,9 +29,9 @@ class Runner {
       for (std::size_t i = 0; i < load_.lengths.size(); ++i) {
         if (Stopping()) return;
         operations_.Run(i, load_.lengths[i]);
-        if (load_.pauselen_s > 0) Pause(load_.pauselen_s);
+        if (load_.pauselen_s > 0) Pause(load_.pauselen_s, end_mono_ns);
       }
-      if (load_.pauseloop_s > 0) Pause(load_.pauseloop_s);
+      if (load_.pauseloop_s > 0) Pause(load_.pauseloop_s, end_mono_ns);
     }
   }
 
@@ -44,9 +44,11 @@ class Runner {
     return loop < load_.loops;
   }
 
-  // Sleeps, waking early when a stop is requested.
-  void Pause(double seconds) const {
+  // Sleeps, waking early when a stop is requested or, for a time-bound
+  // runner, when its duration is over.
+  void Pause(double seconds, std::int64_t end_mono_ns) const {
     std::int64_t until = MonotonicNanos() + static_cast<std::int64_t>(seconds * 1e9);
+    if (load_.duration_s > 0) until = std::min(until, end_mono_ns);
     constexpr std::int64_t kSlice = 50'000'000;
     for (std::int64_t now = MonotonicNanos(); now < until && !Stopping(); now = MonotonicNanos()) {
       util::SleepNanos(std::min(until - now, kSlice));

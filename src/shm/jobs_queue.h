@@ -3,8 +3,10 @@
 // A bounded single-producer multi-consumer queue in shared memory (Vyukov's
 // per-cell sequence numbers): the generator (the only producer) never waits
 // — a full queue drops the event, and the drop is counted; workers claim a
-// cell with a CAS. A worker killed between its claim and its release leaves
-// that one cell unusable, which shows as drops, never as a hang.
+// cell with a CAS. A worker killed (SIGKILL from outside) in the few
+// instructions between its claim and its release leaves that cell
+// unreleased: once the producer wraps around to it, every later event is
+// dropped (and counted) — never a hang, but the load serves nothing more.
 // `published` is the futex word idle workers sleep on.
 #ifndef PYLOGEN_SHM_JOBS_QUEUE_H_
 #define PYLOGEN_SHM_JOBS_QUEUE_H_

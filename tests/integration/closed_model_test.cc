@@ -199,3 +199,19 @@ TEST(ClosedModel, ProcessesAreNamedByRole) {
 
 }  // namespace
 }  // namespace pylogen::testing
+
+namespace pylogen::testing {
+namespace {
+
+// A pause never runs a time-bound runner past its duration (it would be
+// killed as overdue).
+TEST(ClosedModel, PausesStopAtTheEndOfTheDuration) {
+  auto r = RunPylogen({SampleCut("Dummy"), "--duration", "1", "--pauseloop", "30", "--grace", "1",
+                       "--extra", R"({"sleep":0})"}, 30);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_LT(r.elapsed_s, 3);
+  EXPECT_EQ(EventLines(r.out).size(), 1u);
+}
+
+}  // namespace
+}  // namespace pylogen::testing

@@ -185,3 +185,44 @@ TEST(OpenedModel, BadBurstIsRejected) {
 }  // namespace
 }  // namespace pylogen::testing
 
+
+namespace pylogen::testing {
+namespace {
+
+TEST(OpenedModel, PostponeDelaysTheSchedule) {
+  std::string report = TempPath("postpone.json");
+  auto r = RunOpened({"--schedule", "1@5", "--postpone", "1.5", "--prefork", "1", "--extra",
+                      R"({"sleep":0})", "--outformat", "json"}, report);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto lines = EventLines(r.out);
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_GE(r.elapsed_s, 1.5 + 1.0);
+}
+
+// A call that hangs after the schedule is over gets the grace period, then
+// its worker is killed: the run ends.
+TEST(OpenedModel, HungCallAfterTheScheduleIsKilledAfterGrace) {
+  std::string report = TempPath("hang.json");
+  auto r = RunPylogen({TestCut("Hang"), "--openedmodel", "--schedule", "0.5@2", "--prefork", "1",
+                       "--grace", "1", "--report", report, "--outformat", "none"}, 30);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_LT(r.elapsed_s, 8);
+  EXPECT_NE(r.out.find("was killed after the grace period"), std::string::npos) << r.out;
+  EXPECT_TRUE(GroupGone(r.pgid, 2));
+}
+
+// A stop during a long quiet stretch is noticed at once, not at the next event.
+TEST(OpenedModel, StopDuringAQuietSegmentIsPrompt) {
+  std::string report = TempPath("quiet.json");
+  RunSpec spec;
+  spec.args = {SampleCut("Dummy"), "--openedmodel", "--schedule", "30@0,1@10", "--prefork", "1",
+               "--report", report, "--outformat", "none"};
+  spec.signals = {{1.0, SIGINT, ""}};
+  auto r = RunPylogen(spec);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_LT(r.elapsed_s, 3);
+  EXPECT_EQ(Opened(ReadJson(report))["generator"]["state"], "ended");
+}
+
+}  // namespace
+}  // namespace pylogen::testing

@@ -109,7 +109,10 @@ TEST(ParseCommandLineTest, OpenedModelErrors) {
            {{"cuts/Dummy", "--controllerDelay", "0"}, "--controllerDelay"},
            {{"cuts/Dummy", "--seed", "x"}, "--seed: 'x'"},
            {{"cuts/Dummy", "--generatorDelay", "soon"}, "--generatorDelay: 'soon'"},
-           {{"cuts/Dummy", "--decrease", "0"}, "--decrease: '0'"}}) {
+           {{"cuts/Dummy", "--decrease", "0"}, "--decrease: '0'"},
+           {{"cuts/Dummy", "--minworkers", "0"}, "--minworkers: '0'"},
+           {{"cuts/Dummy", "--duration", "1e10"}, "--duration: '1e10' is longer than 100 days"},
+           {{"cuts/Dummy", "--grace", "200d"}, "--grace: '200d'"}}) {
     auto r = ParseCommandLine(c.args);
     ASSERT_FALSE(r.has_value()) << c.expected;
     EXPECT_EQ(r.error().exit_code, 2);
