@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# What a CUT author does: install pylogen into a prefix, build the example
+# CUT out of tree with find_package(pylogen) + pylogen_add_cut, and run it
+# through the installed pylogen.
+set -euo pipefail
+build_dir=$1
+source_dir=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cmake --install "$build_dir" --prefix "$tmp/prefix" >/dev/null
+cmake -S "$source_dir/examples/out_of_tree_cut" -B "$tmp/echo" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake --build "$tmp/echo" >/dev/null
+test -f "$tmp/echo/Echo.so"        # no "lib" prefix
+if nm -D --defined-only "$tmp/echo/Echo.so" | grep -v ' pylogen_cut_descriptor$' | grep -q ' [TDB] .*pylogen'; then
+  echo "consumer_test: the CUT exports more than its descriptor" >&2
+  exit 1
+fi
+cd "$tmp"
+report="$tmp/report.json"
+"$tmp/prefix/bin/pylogen" "$tmp/echo/Echo.so" --loops 3 --lengths 2 --outformat none \
+  --extra '{"text":"abc"}' --report "$report"
+grep -q '"count": 3' "$report"
+grep -q '"bytes_in": 18' "$report"   # 3 operations x 2 x "abc"
+echo "consumer_test: ok"
