@@ -140,14 +140,6 @@ void AddOptions(CLI::App& app, RunOptions& o, RawOptions& raw) {
   }
 }
 
-std::vector<std::string> LongNames(const CLI::App& app) {
-  std::vector<std::string> names;
-  for (const CLI::Option* option : app.get_options()) {
-    for (const auto& name : option->get_lnames()) names.push_back(name);
-  }
-  return names;
-}
-
 // The opened model's cross-checks; the schedule and burst grammars are
 // checked by the plan, which parses them.
 std::expected<void, std::string> ConvertOpened(const RawOptions& raw, LoadOptions& o) {
@@ -275,7 +267,7 @@ std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::
   app.get_formatter()->column_width(28);
   AddOptions(app, options, raw);
 
-  auto expanded = ExpandPrefixes(args, LongNames(app), kPylogenOptions);
+  auto expanded = ExpandPrefixes(args, LongOptionNames(app), kPylogenOptions);
   if (!expanded) return std::unexpected(ParseStop{2, expanded.error()});
   auto with_defaults = PrependDefaults(app, *expanded, inherited_defaults);
   if (!with_defaults) return std::unexpected(ParseStop{2, with_defaults.error()});

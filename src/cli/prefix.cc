@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -33,6 +34,14 @@ std::expected<std::string, std::string> Resolve(const std::string& word,
 }
 
 }  // namespace
+
+std::vector<std::string> LongOptionNames(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : app.get_options()) {
+    for (const auto& name : option->get_lnames()) names.push_back(name);
+  }
+  return names;
+}
 
 std::expected<std::vector<std::string>, std::string> ExpandPrefixes(
     const std::vector<std::string>& args, const std::vector<std::string>& long_names,

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace pylogen::cli {
 
 // Rewrites every "--prefix[=value]" of `args` that abbreviates exactly one of
@@ -17,6 +21,10 @@ namespace pylogen::cli {
 // Among the candidates of an ambiguous prefix, a single one listed in
 // `preferred` wins: prefixes that were unique in Pylogen, whose options
 // pylogen extends, keep their meaning (--out is --outformat, not --output).
+// The long option names (without dashes) of a CLI11 app: what prefixes
+// expand to.
+std::vector<std::string> LongOptionNames(const CLI::App& app);
+
 std::expected<std::vector<std::string>, std::string> ExpandPrefixes(
     const std::vector<std::string>& args, const std::vector<std::string>& long_names,
     const std::vector<std::string>& preferred = {});

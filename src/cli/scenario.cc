@@ -60,14 +60,6 @@ std::expected<void, std::string> ConvertRun(const RawRun& raw, RunOptions& o) {
   return {};
 }
 
-std::vector<std::string> LongNames(const CLI::App& app) {
-  std::vector<std::string> names;
-  for (const CLI::Option* option : app.get_options()) {
-    for (const auto& name : option->get_lnames()) names.push_back(name);
-  }
-  return names;
-}
-
 // One load line; "" error text for a comment or a blank line.
 std::expected<std::optional<RunOptions>, std::string> ParseLine(const std::string& line,
                                                                 const std::string& defaults) {
@@ -111,7 +103,7 @@ std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<
   CLI::App app(kScenarioDescription, "pylogen scenario");
   AddRunOptions(app, options, raw);
   std::vector<std::string> rest(args.begin() + 1, args.end());
-  auto expanded = ExpandPrefixes(rest, LongNames(app), {"outformat", "file", "summary", "defaults"});
+  auto expanded = ExpandPrefixes(rest, LongOptionNames(app), {"outformat", "file", "summary", "defaults"});
   if (!expanded) return std::unexpected(ParseStop{2, expanded.error()});
   try {
     app.parse(std::vector<std::string>(expanded->rbegin(), expanded->rend()));

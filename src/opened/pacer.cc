@@ -6,15 +6,10 @@
 #include <cmath>
 
 #include "pylogen/requests.h"
+#include "util/cpu_relax.h"
 
 namespace pylogen::opened {
 namespace {
-
-void CpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
 
 void SleepAbsolute(std::int64_t wake_ns) {
   timespec ts{static_cast<time_t>(wake_ns / 1'000'000'000), static_cast<long>(wake_ns % 1'000'000'000)};
@@ -52,7 +47,7 @@ std::int64_t Pacer::WaitUntil(std::int64_t deadline_ns, std::int64_t min_margin_
     margin_ns_ = std::max(kMinMarginNs, margin_ns_ - margin_ns_ / 64);
   }
   while (now < deadline_ns) {
-    CpuRelax();
+    util::CpuRelax();
     now = MonotonicNanos();
   }
   return now;

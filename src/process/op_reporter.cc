@@ -3,16 +3,9 @@
 #include <sched.h>
 #include <time.h>
 
+#include "util/cpu_relax.h"
+
 namespace pylogen::process {
-namespace {
-
-void CpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
-
-}  // namespace
 
 stats::Record* OpReporter::WaitForRoom() {
   // The reader is behind. Spinning would take the CPU it needs (there are
@@ -22,7 +15,7 @@ stats::Record* OpReporter::WaitForRoom() {
   stats::Record* record = nullptr;
   for (int attempt = 0; (record = producer_.TryClaim()) == nullptr; ++attempt) {
     if (attempt < 16) {
-      CpuRelax();
+      util::CpuRelax();
     } else if (attempt < 32) {
       sched_yield();
     } else {

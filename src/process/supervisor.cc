@@ -44,8 +44,7 @@ class Supervisor {
   }
 
   int Run() {
-    reader::ReaderFds reader_fds{fds_.lines, fds_.summary, fds_.report};
-    reader_pid_ = ForkChild("reader", [&] { return reader::RunReader(plan_, segment_, reader_fds); });
+    reader_pid_ = ForkChild("reader", [&] { return reader::RunReader(plan_, segment_, fds_); });
     if (reader_pid_ < 0) {
       log::Error("cannot fork the reader: {}", std::strerror(errno));
       return kExitFailure;

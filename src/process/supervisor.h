@@ -13,6 +13,7 @@
 #define PYLOGEN_PROCESS_SUPERVISOR_H_
 
 #include "plan/run_plan.h"
+#include "reader/reader.h"
 #include "shm/segment.h"
 
 namespace pylogen::process {
@@ -25,11 +26,7 @@ inline constexpr int kExitWorkerFault = 3;   // the run finished, but a worker c
 inline constexpr int kExitInterrupted = 130; // SIGINT/SIGTERM
 
 // Where the reader writes: fds opened by main before anything is forked.
-struct OutputFds {
-  int lines = 1;    // event lines
-  int summary = 1;  // the text summary
-  int report = -1;  // the JSON report, -1 for none
-};
+using OutputFds = reader::ReaderFds;
 
 int Supervise(const plan::RunPlan& plan, const shm::Segment& segment, const OutputFds& fds);
 

@@ -14,9 +14,9 @@
 namespace pylogen::reader {
 
 struct ReaderFds {
-  int lines;    // event lines
-  int summary;  // text summary
-  int report;   // JSON report, -1: none
+  int lines = 1;    // event lines
+  int summary = 1;  // text summary
+  int report = -1;  // JSON report, -1: none
 };
 
 int RunReader(const plan::RunPlan& plan, const shm::Segment& segment, const ReaderFds& fds);
