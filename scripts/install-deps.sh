@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build make
   libcli11-dev nlohmann-json3-dev libfmt-dev libboost-dev
   googletest libgtest-dev libbenchmark-dev
+  libcurl4-openssl-dev libssl-dev
 )
 
 missing=()

@@ -22,4 +22,12 @@ if [[ "$lines" -ne 16 ]]; then
   exit 1
 fi
 grep -q '^requests: 16 (0 errors)' <<<"$out"
+
+# The crypto CUTs find their installed KmsDefault.json from anywhere.
+ls "$tmp/prefix"/lib*/pylogen/cuts/KmsDefault.json >/dev/null
+for cut in Encrypt:symmetric1 KmsEncrytSymmetric:symmetric2 Sign:asymmetric1; do
+  out=$(env -u PYLOGEN_CUT_PATH "$tmp/prefix/bin/pylogen" "cuts/${cut%%:*}" --loops 2 \
+    --lengths 64 --extra "{\"key\":\"${cut##*:}\"}")
+  grep -q '^requests: 2 (0 errors)' <<<"$out" || { echo "$out" >&2; exit 1; }
+done
 echo "quickstart_test: ok"

@@ -1,0 +1,6 @@
+// Http: a sample CUT calling an HTTP service; see http/http_cut.h and the
+// README ("Sample CUTs") for its --extra keys.
+#include "http/http_cut.h"
+
+using pylogen::cuts::HttpCut;
+PYLOGEN_REGISTER_CUT(HttpCut);

@@ -1,0 +1,53 @@
+// Http: one HTTP request per operation, through libcurl.
+//
+// Each worker process owns one curl easy handle, created in setup(), so its
+// connection is kept alive and reused from one request to the next (libcurl
+// reconnects by itself when the server closes it). A transport error gives
+// rc = curl's error code (1..99) and curl's short message for it
+// (curl_easy_strerror: "Couldn't connect to server"); a status >= 400 gives
+// rc = the status and "HTTP <status>". The record's bytes_out are the bytes
+// of the request (head and body) and bytes_in those of the response.
+//
+// Runs in one thread of one worker process (see pylogen/cut.h).
+#ifndef PYLOGEN_CUTS_HTTP_HTTP_CUT_H_
+#define PYLOGEN_CUTS_HTTP_HTTP_CUT_H_
+
+#include <curl/curl.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "http/http_options.h"
+#include "pylogen/cut.h"
+
+namespace pylogen::cuts {
+
+class HttpCut : public ClassUnderTest {
+ public:
+  void setup() override;
+  void teardown() override;
+  void resetBeforeStep() override;
+  void func() override;
+
+  const HttpOptions& options() const { return options_; }
+
+ private:
+  struct CurlDeleter {
+    void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  };
+
+  void SetUpHandle();
+  void Perform(Request& request);
+
+  HttpOptions options_;
+  std::unique_ptr<CURL, CurlDeleter> handle_;
+  std::unique_ptr<curl_slist, CurlDeleter> headers_;
+  std::string body_;         // the body sent: options_.body, or the length filler
+  std::string_view unsent_;  // what the read callback has still to hand over
+};
+
+}  // namespace pylogen::cuts
+
+#endif  // PYLOGEN_CUTS_HTTP_HTTP_CUT_H_

@@ -1,0 +1,187 @@
+#include "http_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <stdexcept>
+#include <string_view>
+
+namespace pylogen::testing {
+namespace {
+
+int ListenOnLoopback(int* port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 || listen(fd, 128) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    throw std::runtime_error("bind/listen on 127.0.0.1 failed");
+  }
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+std::string Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
+    text.remove_suffix(1);
+  return std::string(text);
+}
+
+// Parses "METHOD PATH HTTP/1.1\r\nName: value\r\n...". False when malformed.
+bool ParseHead(std::string_view head, SeenRequest& request) {
+  std::size_t eol = head.find("\r\n");
+  std::string_view line = head.substr(0, eol);
+  std::size_t sp1 = line.find(' ');
+  std::size_t sp2 = line.find(' ', sp1 + 1);
+  if (sp1 == std::string_view::npos || sp2 == std::string_view::npos) return false;
+  request.method = std::string(line.substr(0, sp1));
+  request.path = std::string(line.substr(sp1 + 1, sp2 - sp1 - 1));
+  while (eol != std::string_view::npos && eol + 2 < head.size()) {
+    std::size_t next = head.find("\r\n", eol + 2);
+    std::string_view field =
+        head.substr(eol + 2, next == std::string_view::npos ? next : next - eol - 2);
+    std::size_t colon = field.find(':');
+    if (colon != std::string_view::npos) {
+      request.headers[Lower(std::string(field.substr(0, colon)))] = Trim(field.substr(colon + 1));
+    }
+    eol = next;
+  }
+  return true;
+}
+
+}  // namespace
+
+HttpServer::HttpServer() {
+  listen_fd_ = ListenOnLoopback(&port_);
+  acceptor_ = std::thread([this] { AcceptLoop(); });
+}
+
+HttpServer::~HttpServer() {
+  stopping_ = true;
+  shutdown(listen_fd_, SHUT_RDWR);
+  acceptor_.join();
+  {
+    std::lock_guard lock(mutex_);
+    for (int fd : open_fds_) shutdown(fd, SHUT_RDWR);
+  }
+  for (auto& thread : threads_) thread.join();
+  for (int fd : open_fds_) close(fd);
+  close(listen_fd_);
+}
+
+std::string HttpServer::Url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+std::vector<SeenRequest> HttpServer::requests() const {
+  std::lock_guard lock(mutex_);
+  return seen_;
+}
+
+void HttpServer::AcceptLoop() {
+  while (!stopping_) {
+    int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (stopping_ || errno != EINTR) return;
+      continue;
+    }
+    int connection = ++connections_;
+    std::lock_guard lock(mutex_);
+    open_fds_.push_back(fd);
+    threads_.emplace_back([this, fd, connection] { Serve(fd, connection); });
+  }
+}
+
+void HttpServer::Serve(int fd, int connection) {
+  std::string buffer;
+  while (!stopping_ && HandleOne(fd, connection, buffer)) {
+  }
+  // Closed by the destructor, so that its shutdown pass never hits a reused fd.
+  shutdown(fd, SHUT_RDWR);
+}
+
+// Reads one request (head and Content-Length body) and answers it. False
+// when the connection is over.
+bool HttpServer::HandleOne(int fd, int connection, std::string& buffer) {
+  auto fill = [&] {
+    char chunk[16384];
+    ssize_t n = recv(fd, chunk, sizeof(chunk), 0);
+    if (n <= 0) return false;
+    bytes_read_ += static_cast<std::uint64_t>(n);
+    buffer.append(chunk, static_cast<std::size_t>(n));
+    return true;
+  };
+  std::size_t head_end;
+  while ((head_end = buffer.find("\r\n\r\n")) == std::string::npos) {
+    if (!fill()) return false;
+  }
+  SeenRequest request;
+  request.connection = connection;
+  if (!ParseHead(std::string_view(buffer).substr(0, head_end), request)) return false;
+  std::size_t body = 0;
+  if (auto it = request.headers.find("content-length"); it != request.headers.end()) {
+    body = std::stoul(it->second);
+  }
+  while (buffer.size() < head_end + 4 + body) {
+    if (!fill()) return false;
+  }
+  buffer.erase(0, head_end + 4 + body);
+  request.body_size = body;
+
+  int status = 404;
+  std::string payload = "not found";
+  if (request.path == "/ok") {
+    status = 200, payload = "hello";
+  } else if (request.path == "/echo") {
+    status = 200, payload = request.method + " " + std::to_string(body);
+  } else if (request.path == "/slow") {
+    for (int i = 0; i < 200 && !stopping_; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    status = 200, payload = "slow";
+  }
+  bool close_after = request.headers["connection"] == "close";
+  std::string request_method = request.method;
+  {
+    std::lock_guard lock(mutex_);
+    seen_.push_back(std::move(request));
+  }
+  std::string response =
+      "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Not Found") +
+      "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(payload.size()) +
+      "\r\n\r\n" + (request_method == "HEAD" ? "" : payload);
+  // Counted before sending: the client may read the answer before send() returns.
+  bytes_written_ += response.size();
+  std::size_t sent = 0;
+  while (sent < response.size()) {
+    ssize_t n = send(fd, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  return !close_after;
+}
+
+int ClosedPort() {
+  int port = 0;
+  int fd = ListenOnLoopback(&port);
+  close(fd);
+  return port;
+}
+
+}  // namespace pylogen::testing

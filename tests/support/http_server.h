@@ -1,0 +1,70 @@
+// A small HTTP/1.1 server for the Http CUT's tests, on 127.0.0.1 and an
+// ephemeral port, one thread per connection, keep-alive by default.
+//
+// Routes: /ok -> 200 "hello"; /missing (and any other path) -> 404;
+// /echo -> 200 "<method> <body bytes>"; /slow -> 200 after 2 s (cut short
+// when the server stops). It counts connections and the raw bytes read and
+// written, and keeps every request it parsed, for the tests to compare with
+// what the CUT recorded.
+//
+// Thread safety: the accessors may be called from any thread.
+#ifndef PYLOGEN_TESTS_SUPPORT_HTTP_SERVER_H_
+#define PYLOGEN_TESTS_SUPPORT_HTTP_SERVER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace pylogen::testing {
+
+struct SeenRequest {
+  std::string method;
+  std::string path;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::size_t body_size = 0;
+  int connection = 0;  // 1-based accept order
+};
+
+class HttpServer {
+ public:
+  HttpServer();  // listens and serves until destroyed
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  int port() const { return port_; }
+  std::string Url(const std::string& path) const;
+
+  int connections() const { return connections_.load(); }
+  std::uint64_t bytes_read() const { return bytes_read_.load(); }
+  std::uint64_t bytes_written() const { return bytes_written_.load(); }
+  std::vector<SeenRequest> requests() const;
+
+ private:
+  void AcceptLoop();
+  void Serve(int fd, int connection);
+  bool HandleOne(int fd, int connection, std::string& buffer);
+
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> connections_{0};
+  std::atomic<std::uint64_t> bytes_read_{0};
+  std::atomic<std::uint64_t> bytes_written_{0};
+  mutable std::mutex mutex_;
+  std::vector<SeenRequest> seen_;
+  std::vector<int> open_fds_;
+  std::vector<std::thread> threads_;
+  std::thread acceptor_;
+};
+
+// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
+int ClosedPort();
+
+}  // namespace pylogen::testing
+
+#endif  // PYLOGEN_TESTS_SUPPORT_HTTP_SERVER_H_

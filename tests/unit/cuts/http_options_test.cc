@@ -1,0 +1,96 @@
+// The Http CUT's --extra parsing: defaults, every key, and each bad input
+// with the message that names it.
+#include "http/http_options.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace pylogen::cuts {
+namespace {
+
+using nlohmann::json;
+
+TEST(HttpOptions, DefaultsAreAGetWithBoundedTimeouts) {
+  HttpOptions o = ParseHttpOptions(json{{"url", "http://127.0.0.1:1/x"}});
+  EXPECT_EQ(o.url, "http://127.0.0.1:1/x");
+  EXPECT_EQ(o.method, "GET");
+  EXPECT_EQ(o.name, "GET");
+  EXPECT_EQ(o.timeout_ms, 10'000);
+  EXPECT_EQ(o.connect_timeout_ms, 5'000);
+  EXPECT_TRUE(o.verify);
+  EXPECT_TRUE(o.headers.empty());
+  EXPECT_FALSE(o.body.has_value());
+  EXPECT_FALSE(o.SendsLengthBody());
+}
+
+TEST(HttpOptions, EveryKeyIsRead) {
+  HttpOptions o = ParseHttpOptions(json::parse(R"({
+    "url": "https://example.test/api", "method": "put", "headers": {"X-A": "1", "Accept": ""},
+    "body": "{}", "timeout": 0.25, "connect_timeout": 2, "verify": false, "name": "update"})"));
+  EXPECT_EQ(o.method, "PUT");
+  EXPECT_EQ(o.name, "update");
+  ASSERT_EQ(o.headers.size(), 2u);
+  EXPECT_EQ(o.body.value(), "{}");
+  EXPECT_EQ(o.timeout_ms, 250);
+  EXPECT_EQ(o.connect_timeout_ms, 2000);
+  EXPECT_FALSE(o.verify);
+  EXPECT_FALSE(o.SendsLengthBody());  // an explicit body wins
+}
+
+TEST(HttpOptions, MethodsWithABodySendTheCurrentLengthByDefault) {
+  for (const char* method : {"POST", "PUT", "PATCH", "post"}) {
+    EXPECT_TRUE(ParseHttpOptions(json{{"url", "http://h/"}, {"method", method}}).SendsLengthBody())
+        << method;
+  }
+  for (const char* method : {"GET", "HEAD", "DELETE", "OPTIONS"}) {
+    EXPECT_FALSE(ParseHttpOptions(json{{"url", "http://h/"}, {"method", method}}).SendsLengthBody())
+        << method;
+  }
+}
+
+struct BadCase {
+  const char* extra;
+  const char* message;
+};
+
+class HttpOptionsBad : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(HttpOptionsBad, IsRefusedWithItsKeyNamed) {
+  try {
+    ParseHttpOptions(json::parse(GetParam().extra));
+    FAIL() << "accepted " << GetParam().extra;
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find(GetParam().message), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, HttpOptionsBad,
+    ::testing::Values(
+        BadCase{R"({})", R"(--extra "url" must be given)"},
+        BadCase{R"([1])", "--extra must be a JSON object"},
+        BadCase{R"({"url": 3})", R"(--extra "url" must be a string)"},
+        BadCase{R"({"url": "ftp://h/"})", "an http:// or https:// URL (got 'ftp://h/')"},
+        BadCase{R"({"url": "http://h/", "method": "GE T"})",
+                R"(--extra "method" must be an HTTP method)"},
+        BadCase{R"({"url": "http://h/", "headers": ["X: 1"]})",
+                R"(--extra "headers" must be an object)"},
+        BadCase{R"({"url": "http://h/", "headers": {"X": 1}})", R"("X" is not one)"},
+        BadCase{R"({"url": "http://h/", "headers": {"X Y": "1"}})", "(got 'X Y')"},
+        BadCase{R"({"url": "http://h/", "headers": {"X": "a\r\nB: c"}})", "has a line break"},
+        BadCase{R"({"url": "http://h/", "body": 12})", R"(--extra "body" must be a string)"},
+        BadCase{R"({"url": "http://h/", "timeout": 0})",
+                R"(--extra "timeout" must be a number of seconds)"},
+        BadCase{R"({"url": "http://h/", "timeout": "1"})", R"(--extra "timeout" must be)"},
+        BadCase{R"({"url": "http://h/", "connect_timeout": -1})",
+                R"(--extra "connect_timeout" must be)"},
+        BadCase{R"({"url": "http://h/", "verify": "no"})",
+                R"(--extra "verify" must be true or false)"},
+        BadCase{R"({"url": "http://h/", "name": ""})",
+                R"(--extra "name" must be a non-empty string)"},
+        BadCase{R"({"url": "http://h/", "sleep": 1})", R"(unknown --extra key "sleep")"}));
+
+}  // namespace
+}  // namespace pylogen::cuts
