@@ -99,6 +99,10 @@ wait_gone() {  # PID TENTHS
 stop_nginx() {
   # Interrupted between the start and the reading of the pid file: read it now.
   if [[ -z $NGINX_PID && -s $TMP/nginx.pid ]]; then NGINX_PID=$(cat "$TMP/nginx.pid"); fi
+  if [[ -z $NGINX_PID ]]; then
+    # No pid file (yet): find our master by the config on its command line.
+    NGINX_PID=$(pgrep -f -- "-c $TMP/nginx.conf" | head -n 1 || true)
+  fi
   [[ -n $NGINX_PID ]] || return 0
   # Only our master: its command line names our config.
   if alive "$NGINX_PID" && tr '\0' ' ' <"/proc/$NGINX_PID/cmdline" 2>/dev/null | grep -qF "$TMP/nginx.conf"; then
@@ -169,6 +173,7 @@ for p in "${PORTS[@]}"; do
   PORT=$p
   sed -e "s|@TMP@|$TMP|g" -e "s|@PORT@|$PORT|g" "$HERE/nginx.conf.in" >"$TMP/nginx.conf"
   : >"$TMP/error.log"
+  : >"$TMP/nginx.start"
   if "$NGINX" -c "$TMP/nginx.conf" -p "$TMP/" -e "$TMP/error.log" 2>>"$TMP/nginx.start"; then
     started=1
     break
@@ -180,6 +185,7 @@ done
   die "nginx did not start on 127.0.0.1 (ports tried: ${PORTS[0]}..${PORTS[-1]}, busy ones skipped)"
 }
 for _ in $(seq 50); do [[ -s $TMP/nginx.pid ]] && break; sleep 0.1; done
+[[ -s $TMP/nginx.pid ]] || die "nginx wrote no pid file in 5 s"
 NGINX_PID=$(cat "$TMP/nginx.pid")
 URL=http://127.0.0.1:$PORT/index.html
 ok=0
@@ -229,7 +235,7 @@ ROWS=$TMP/rows.tsv
 : >"$ROWS"
 
 # measure NAME LIMIT_S CMD...: runs CMD under /usr/bin/time, bounded by
-# timeout; sets WALL USER SYS INVOL VOL, NGINX_PCT (nginx's worker CPU
+# timeout; sets WALL UTIME SYS INVOL VOL, NGINX_PCT (nginx's worker CPU
 # over the same interval, % of one core), MACHINE (busy cores) and TASKS
 # (busy cores outside interrupts).
 measure() {
@@ -253,7 +259,7 @@ measure() {
     echo "http.sh: $name exited with $rc; last lines of its stderr:" >&2
     tail -n 5 "$TMP/$name.err" >&2
   fi
-  read -r WALL USER SYS INVOL VOL < <(tail -n 1 "$TMP/$name.time")
+  read -r WALL UTIME SYS INVOL VOL < <(tail -n 1 "$TMP/$name.time")
   NGINX_PCT=$(calc "100 * ($after - $before) / 1e9 / ($t1 - $t0)")
   MACHINE=$(calc "($m_after - $m_before) / $CLK_TCK / ($t1 - $t0)")
   TASKS=$(calc "($t_after - $t_before) / $CLK_TCK / ($t1 - $t0)")
@@ -262,9 +268,9 @@ measure() {
 add_row() {  # LABEL COUNT RATE P50_US P99_US LAT_DIGITS ERRORS
   [[ $2 =~ ^[0-9]+$ && $2 -gt 0 ]] || die "$1: no request count in its output"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" \
-    "$WALL" "$USER" "$SYS" "$INVOL" "$VOL" "$NGINX_PCT" "$MACHINE" "$TASKS" >>"$ROWS"
+    "$WALL" "$UTIME" "$SYS" "$INVOL" "$VOL" "$NGINX_PCT" "$MACHINE" "$TASKS" >>"$ROWS"
   printf '%s: %s requests, %s/s, p50 %s us, p99 %s us, errors %s; CPU %s + %s s in %s s; nginx %.0f %%; machine %.2f cores busy\n' \
-    "$1" "$2" "$(group "$3")" "$4" "$5" "$7" "$USER" "$SYS" "$WALL" "$NGINX_PCT" "$MACHINE" >&2
+    "$1" "$2" "$(group "$3")" "$4" "$5" "$7" "$UTIME" "$SYS" "$WALL" "$NGINX_PCT" "$MACHINE" >&2
 }
 
 EXTRA="{\"url\":\"$URL\"}"
@@ -280,11 +286,11 @@ pylogen_row() {  # NAME LABEL [output options...]
 }
 pylogen_row pylogen_none "pylogen Http --proc $CONNS --outformat none" --outformat none
 P_COUNT=$(jq .requests.count "$TMP/pylogen_none.json")
-P_WALL=$WALL P_USER=$USER P_SYS=$SYS P_INVOL=$INVOL P_VOL=$VOL P_NGINX=$NGINX_PCT P_MACHINE=$MACHINE
+P_WALL=$WALL P_USER=$UTIME P_SYS=$SYS P_INVOL=$INVOL P_VOL=$VOL P_NGINX=$NGINX_PCT P_MACHINE=$MACHINE
 pylogen_row pylogen_short "pylogen Http --proc $CONNS --outformat short --output /dev/null" \
   --outformat short --output /dev/null
 S_COUNT=$(jq .requests.count "$TMP/pylogen_short.json")
-S_CPU=$(calc "$USER + $SYS")
+S_CPU=$(calc "$UTIME + $SYS")
 
 log "wrk -t$WRK_THREADS -c$CONNS -d${DURATION}s --latency"
 measure wrk $((DURATION + 10)) wrk -t"$WRK_THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$URL"
@@ -303,7 +309,7 @@ W_CS_REQ=$(calc "($VOL + $INVOL) / $count")
 
 log "ab -k -c $CONNS -t $DURATION"
 # -t implies -n 50000; a -n after it lifts that bound.
-measure ab $((DURATION + 10)) ab -k -c "$CONNS" -t "$DURATION" -n 100000000 "$URL"
+measure ab $((DURATION + 10)) ab -k -c "$CONNS" -t "$DURATION" -n $((DURATION * 500000)) "$URL"
 read -r count rate p50 p99 errors < <(awk '
   /^Complete requests:/ { count = $3 }
   /^Failed requests:/ { errors += $3 }

@@ -29,7 +29,7 @@ void EncryptCut::func() {
 
 void EncryptCut::Encrypt(Request& request) {
   if (!payload_.ok()) return request.Fail(kRcBadLength, payload_.error());
-  if (!Seal()) return request.Fail(kRcCryptoFailed, "AES-256-GCM: " + OpenSslError());
+  if (!Seal()) return request.Fail(kRcCryptoFailed, "encrypt: " + OpenSslReason());
   request.AddBytes(kIvBytes + sealed_ + kTagBytes, payload_.bytes().size() + key_.aad.size());
 }
 

@@ -1,8 +1,8 @@
 #include "crypto/openssl_util.h"
 
-#include <stdexcept>
-
 #include <openssl/err.h>
+
+#include <stdexcept>
 
 namespace pylogen::cuts::crypto {
 
@@ -15,6 +15,16 @@ std::string OpenSslError() {
     text += buffer;
   }
   return text.empty() ? "no OpenSSL error reported" : text;
+}
+
+std::string OpenSslReason() {
+  unsigned long code = ERR_peek_last_error();
+  const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
+  std::string text = reason != nullptr ? reason
+                     : code != 0       ? "OpenSSL error"
+                                       : "no OpenSSL error reported";
+  ERR_clear_error();
+  return text;
 }
 
 void ThrowOpenSslError(std::string_view what) {

@@ -8,11 +8,11 @@
 #ifndef PYLOGEN_CUTS_CRYPTO_OPENSSL_UTIL_H_
 #define PYLOGEN_CUTS_CRYPTO_OPENSSL_UTIL_H_
 
+#include <openssl/evp.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <openssl/evp.h>
 
 namespace pylogen::cuts::crypto {
 
@@ -44,6 +44,10 @@ using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 // Drains this thread's OpenSSL error queue into one line
 // ("error:...:reason; error:...") or "no OpenSSL error reported" when empty.
 std::string OpenSslError();
+
+// The reason of the most recent queued error alone ("bad decrypt"), and the
+// queue cleared: short enough for a request's 47-byte error text.
+std::string OpenSslReason();
 
 // "what: <OpenSslError()>" as a std::runtime_error, for setup-time failures.
 [[noreturn]] void ThrowOpenSslError(std::string_view what);

@@ -53,7 +53,7 @@ void SignCut::func() {
 void SignCut::Sign(Request& request) {
   if (!payload_.ok()) return request.Fail(kRcBadLength, payload_.error());
   if (!DigestAndSign()) {
-    return request.Fail(kRcCryptoFailed, std::string(key_.algorithm->name) + ": " + OpenSslError());
+    return request.Fail(kRcCryptoFailed, "sign: " + OpenSslReason());
   }
   request.AddBytes(signed_, digest_size_);
 }

@@ -1,6 +1,8 @@
 #include "http/http_cut.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -42,21 +44,52 @@ long LongInfo(CURL* handle, CURLINFO info) {
   return value;
 }
 
+// libcurl hands the body back for a rewind when it resends a request on a
+// new connection (the kept-alive one was closed by the server meanwhile).
+int SeekBody(void* user, curl_off_t offset, int origin) {
+  auto* cut = static_cast<HttpCut*>(user);
+  return cut->RewindBody(offset, origin) ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_CANTSEEK;
+}
+
+// The largest body of the current length: 64 MiB.
+constexpr std::int64_t kMaxLengthBody = std::int64_t{64} << 20;
+
 }  // namespace
 
 void HttpCut::setup() {
   options_ = ParseHttpOptions(extra());
   if (options_.body) body_ = *options_.body;
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     throw std::runtime_error("curl_global_init failed");
-  handle_.reset(curl_easy_init());
-  if (!handle_) throw std::runtime_error("curl_easy_init failed");
-  SetUpHandle();
+  }
+  // teardown() is not called after a failed setup(): undo here.
+  try {
+    handle_.reset(curl_easy_init());
+    if (!handle_) throw std::runtime_error("curl_easy_init failed");
+    SetUpHandle();
+    if (options_.warmup) WarmUp();
+    SetUpMethod();
+  } catch (...) {
+    headers_.reset();
+    handle_.reset();
+    curl_global_cleanup();
+    throw;
+  }
+}
+
+bool HttpCut::RewindBody(curl_off_t offset, int origin) {
+  if (origin != SEEK_SET || offset < 0 || static_cast<std::size_t>(offset) > body_.size())
+    return false;
+  unsent_ = std::string_view(body_).substr(static_cast<std::size_t>(offset));
+  return true;
 }
 
 void HttpCut::SetUpHandle() {
   CURL* h = handle_.get();
   Set(h, CURLOPT_URL, options_.url.c_str());
+  // HTTP/1.1 even over TLS (libcurl would negotiate HTTP/2): one request per
+  // connection at a time, as wrk and ab, and bytes that are the ones sent.
+  Set(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
   Set(h, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for timeouts: workers own their signals
   Set(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_ms));
   Set(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
@@ -78,6 +111,20 @@ void HttpCut::SetUpHandle() {
   }
   headers_.reset(list);
   Set(h, CURLOPT_HTTPHEADER, headers_.get());
+}
+
+// Opens the worker's connection before time counts, with a HEAD request
+// whose answer, whatever it is, is ignored: a server that is down or
+// refuses HEAD shows up in the timed requests, not here.
+void HttpCut::WarmUp() {
+  CURL* h = handle_.get();
+  Set(h, CURLOPT_NOBODY, 1L);
+  curl_easy_perform(h);
+  Set(h, CURLOPT_NOBODY, 0L);
+}
+
+void HttpCut::SetUpMethod() {
+  CURL* h = handle_.get();
   const std::string& method = options_.method;
   if (method == "GET") {
     Set(h, CURLOPT_HTTPGET, 1L);
@@ -89,15 +136,23 @@ void HttpCut::SetUpHandle() {
       Set(h, CURLOPT_POST, 1L);
       Set(h, CURLOPT_READFUNCTION, &ReadBody);
       Set(h, CURLOPT_READDATA, &unsent_);
+      Set(h, CURLOPT_SEEKFUNCTION, &SeekBody);
+      Set(h, CURLOPT_SEEKDATA, this);
     }
   }
 }
 
 void HttpCut::resetBeforeStep() {
   if (!options_.SendsLengthBody()) return;
+  std::string_view token = length();
+  std::int64_t size = -1;
+  auto parsed = std::from_chars(token.data(), token.data() + token.size(), size);
+  bool whole = parsed.ec == std::errc() && parsed.ptr == token.data() + token.size();
+  length_ok_ = whole && size >= 0 && size <= kMaxLengthBody;
+  if (!length_ok_) return;
   // Sized once per length; the same filler is sent by every request of it.
-  std::size_t size = length_value() > 0 ? static_cast<std::size_t>(length_value()) : 0;
-  if (body_.size() != size) body_.assign(size, 'x');
+  if (body_.size() != static_cast<std::size_t>(size))
+    body_.assign(static_cast<std::size_t>(size), 'x');
 }
 
 void HttpCut::func() {
@@ -106,6 +161,10 @@ void HttpCut::func() {
 
 void HttpCut::Perform(Request& request) {
   CURL* h = handle_.get();
+  if (options_.SendsLengthBody() && !length_ok_) {
+    request.Fail(kRcBadLength, "length '" + std::string(length()) + "' is not a body size");
+    return;
+  }
   if (options_.body || options_.SendsLengthBody()) {
     unsent_ = body_;
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_.size()));

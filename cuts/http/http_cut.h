@@ -1,8 +1,10 @@
 // Http: one HTTP request per operation, through libcurl.
 //
-// Each worker process owns one curl easy handle, created in setup(), so its
+// Each worker process owns one curl easy handle, created in setup(), which
+// also opens its connection with an untimed HEAD request ("warmup"); the
 // connection is kept alive and reused from one request to the next (libcurl
-// reconnects by itself when the server closes it). A transport error gives
+// reconnects by itself when the server closes it, rewinding the body).
+// HTTP/1.1 only. A transport error gives
 // rc = curl's error code (1..99) and curl's short message for it
 // (curl_easy_strerror: "Couldn't connect to server"); a status >= 400 gives
 // rc = the status and "HTTP <status>". The record's bytes_out are the bytes
@@ -25,12 +27,19 @@ namespace pylogen::cuts {
 
 class HttpCut : public ClassUnderTest {
  public:
+  // rc of a request whose --lengths token is not a body size (POST, PUT,
+  // PATCH without "body"): above curl's codes (1..99), below HTTP's errors.
+  static constexpr int kRcBadLength = 100;
+
   void setup() override;
   void teardown() override;
   void resetBeforeStep() override;
   void func() override;
 
   const HttpOptions& options() const { return options_; }
+
+  // For libcurl's seek callback: restarts the body at `offset` (SEEK_SET only).
+  bool RewindBody(curl_off_t offset, int origin);
 
  private:
   struct CurlDeleter {
@@ -39,6 +48,8 @@ class HttpCut : public ClassUnderTest {
   };
 
   void SetUpHandle();
+  void WarmUp();
+  void SetUpMethod();
   void Perform(Request& request);
 
   HttpOptions options_;
@@ -46,6 +57,7 @@ class HttpCut : public ClassUnderTest {
   std::unique_ptr<curl_slist, CurlDeleter> headers_;
   std::string body_;         // the body sent: options_.body, or the length filler
   std::string_view unsent_;  // what the read callback has still to hand over
+  bool length_ok_ = true;    // the current length token is a body size
 };
 
 }  // namespace pylogen::cuts

@@ -9,8 +9,8 @@
 namespace pylogen::cuts {
 namespace {
 
-constexpr std::string_view kKnownKeys[] = {"url",  "method",  "headers", "body",
-                                           "name", "timeout", "verify",  "connect_timeout"};
+constexpr std::string_view kKnownKeys[] = {"url",     "method", "headers",         "body",  "name",
+                                           "timeout", "verify", "connect_timeout", "warmup"};
 
 [[noreturn]] void Bad(std::string_view key, std::string_view expected) {
   throw std::invalid_argument("--extra \"" + std::string(key) + "\" must be " +
@@ -75,7 +75,7 @@ HttpOptions ParseHttpOptions(const nlohmann::json& extra) {
     if (std::find(std::begin(kKnownKeys), std::end(kKnownKeys), key) == std::end(kKnownKeys)) {
       throw std::invalid_argument("unknown --extra key \"" + key +
                                   "\" (known: url, method, headers, body, timeout, "
-                                  "connect_timeout, verify, name)");
+                                  "connect_timeout, verify, warmup, name)");
     }
   }
   HttpOptions options;
@@ -90,12 +90,19 @@ HttpOptions ParseHttpOptions(const nlohmann::json& extra) {
     if (!IsToken(options.method)) Bad("method", "an HTTP method such as GET or POST");
   }
   options.headers = Headers(extra);
-  if (extra.contains("body")) options.body = StringKey(extra, "body");
+  if (extra.contains("body")) {
+    options.body = StringKey(extra, "body");
+    if (options.method == "GET" || options.method == "HEAD") {
+      Bad("body", "left out with " + options.method + ", which sends no body");
+    }
+  }
   options.timeout_ms = SecondsKey(extra, "timeout", options.timeout_ms);
   options.connect_timeout_ms = SecondsKey(extra, "connect_timeout", options.connect_timeout_ms);
-  if (extra.contains("verify")) {
-    if (!extra.at("verify").is_boolean()) Bad("verify", "true or false");
-    options.verify = extra.at("verify").get<bool>();
+  for (auto [key, flag] :
+       {std::pair{"verify", &options.verify}, std::pair{"warmup", &options.warmup}}) {
+    if (!extra.contains(key)) continue;
+    if (!extra.at(key).is_boolean()) Bad(key, "true or false");
+    *flag = extra.at(key).get<bool>();
   }
   options.name = extra.contains("name") ? StringKey(extra, "name") : options.method;
   if (options.name.empty()) Bad("name", "a non-empty string");

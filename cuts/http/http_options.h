@@ -9,6 +9,8 @@
 //   timeout          seconds for a whole request (default 10)
 //   connect_timeout  seconds to connect (default 5)
 //   verify           false: do not verify the TLS peer (default true)
+//   warmup           false: no untimed HEAD request in setup() to open the
+//                    connection; the first request then pays for it
 //   name             the request's name in the records (default: the method)
 #ifndef PYLOGEN_CUTS_HTTP_HTTP_OPTIONS_H_
 #define PYLOGEN_CUTS_HTTP_HTTP_OPTIONS_H_
@@ -30,6 +32,7 @@ struct HttpOptions {
   std::int64_t timeout_ms = 10'000;
   std::int64_t connect_timeout_ms = 5'000;
   bool verify = true;
+  bool warmup = true;
   std::string name;  // defaults to method
 
   // True when each request carries a body of the current length.

@@ -3,13 +3,21 @@
 // worker, bodies of the current length, and bad --extra.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "harness.h"
 #include "http_server.h"
 
 namespace pylogen::testing {
 namespace {
+
+std::size_t CountMethod(const std::vector<SeenRequest>& seen, const std::string& method) {
+  std::size_t n = 0;
+  for (const auto& request : seen) n += request.method == method;
+  return n;
+}
 
 std::string Extra(const std::string& url, const std::string& more = "") {
   return R"({"url":")" + url + "\"" + more + "}";
@@ -24,10 +32,30 @@ TEST(HttpCut, EveryWorkerKeepsOneConnectionAlive) {
   auto j = ReadJson(report);
   EXPECT_EQ(j["requests"]["count"], 120);
   EXPECT_EQ(j["requests"]["errors"], 0);
-  EXPECT_EQ(server.requests().size(), 120u);
-  EXPECT_EQ(server.connections(), 3);  // one per worker, reused 40 times
+  auto seen = server.requests();
+  EXPECT_EQ(CountMethod(seen, "GET"), 120u);
+  EXPECT_EQ(CountMethod(seen, "HEAD"), 3u);  // each worker's untimed warm-up in setup()
+  EXPECT_EQ(server.connections(), 3);        // one per worker, opened in setup(), reused 40 times
+  for (const auto& request : seen) {
+    if (request.method == "HEAD") {
+      EXPECT_EQ(request.index, 1) << "the warm-up opens the connection";
+    }
+  }
   ASSERT_EQ(j["names"].size(), 1u);
   EXPECT_EQ(j["names"][0]["name"], "Http.Http.0.Http.GET");
+  EXPECT_GT(j["names"][0]["bytes_in"].get<std::uint64_t>(), 120u * 5);
+}
+
+TEST(HttpCut, WithoutWarmUpTheRecordsHoldEveryByteExchanged) {
+  HttpServer server;
+  std::string report = TempPath("http.json");
+  auto r =
+      RunPylogen({SampleCut("Http"), "--process", "2", "--loops", "10", "--outformat", "none",
+                  "--extra", Extra(server.Url("/ok"), R"(,"warmup":false)"), "--report", report});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = ReadJson(report);
+  EXPECT_EQ(server.requests().size(), 20u);
+  EXPECT_EQ(server.connections(), 2);
   EXPECT_EQ(j["names"][0]["bytes_in"], server.bytes_written());
   EXPECT_EQ(j["names"][0]["bytes_out"], server.bytes_read());
 }
@@ -44,9 +72,9 @@ TEST(HttpCut, NotFoundIsAnErrorWithTheStatusAsRc) {
 }
 
 TEST(HttpCut, ConnectionRefusedGivesCurlsCodeAndMessage) {
-  int port = ClosedPort();
+  RefusingPort refusing;
   auto r = RunPylogen({SampleCut("Http"), "--loops", "3", "--outformat", "csv", "--extra",
-                       Extra("http://127.0.0.1:" + std::to_string(port) + "/")});
+                       Extra("http://127.0.0.1:" + std::to_string(refusing.port()) + "/")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto lines = EventLines(r.out);
   EXPECT_EQ(CountContaining(lines, ",7,"), 3u) << r.out;
@@ -58,11 +86,13 @@ TEST(HttpCut, PostBodiesFollowTheLengths) {
   auto r = RunPylogen({SampleCut("Http"), "--lengths", "16,4096", "--loops", "3", "--outformat",
                        "none", "--extra", Extra(server.Url("/echo"), R"(,"method":"POST")")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto seen = server.requests();
-  ASSERT_EQ(seen.size(), 6u);
-  for (std::size_t i = 0; i < seen.size(); ++i) {
-    EXPECT_EQ(seen[i].method, "POST");
-    EXPECT_EQ(seen[i].body_size, i % 2 == 0 ? 16u : 4096u) << i;
+  std::vector<SeenRequest> posts;
+  for (const auto& request : server.requests()) {
+    if (request.method == "POST") posts.push_back(request);
+  }
+  ASSERT_EQ(posts.size(), 6u);
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    EXPECT_EQ(posts[i].body_size, i % 2 == 0 ? 16u : 4096u) << i;
   }
 }
 

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <stdexcept>
 #include <string_view>
@@ -15,14 +17,16 @@
 namespace pylogen::testing {
 namespace {
 
-int ListenOnLoopback(int* port) {
+// A socket bound to 127.0.0.1 on an ephemeral port, listening or not.
+int BindLoopback(int* port, bool listening) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error("socket failed");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 || listen(fd, 128) != 0 ||
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+      (listening && listen(fd, 128) != 0) ||
       getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
     close(fd);
     throw std::runtime_error("bind/listen on 127.0.0.1 failed");
@@ -69,7 +73,7 @@ bool ParseHead(std::string_view head, SeenRequest& request) {
 }  // namespace
 
 HttpServer::HttpServer() {
-  listen_fd_ = ListenOnLoopback(&port_);
+  listen_fd_ = BindLoopback(&port_, /*listening=*/true);
   acceptor_ = std::thread([this] { AcceptLoop(); });
 }
 
@@ -111,7 +115,7 @@ void HttpServer::AcceptLoop() {
 
 void HttpServer::Serve(int fd, int connection) {
   std::string buffer;
-  while (!stopping_ && HandleOne(fd, connection, buffer)) {
+  for (int index = 1; !stopping_ && HandleOne(fd, connection, index, buffer); ++index) {
   }
   // Closed by the destructor, so that its shutdown pass never hits a reused fd.
   shutdown(fd, SHUT_RDWR);
@@ -119,7 +123,7 @@ void HttpServer::Serve(int fd, int connection) {
 
 // Reads one request (head and Content-Length body) and answers it. False
 // when the connection is over.
-bool HttpServer::HandleOne(int fd, int connection, std::string& buffer) {
+bool HttpServer::HandleOne(int fd, int connection, int index, std::string& buffer) {
   auto fill = [&] {
     char chunk[16384];
     ssize_t n = recv(fd, chunk, sizeof(chunk), 0);
@@ -134,10 +138,13 @@ bool HttpServer::HandleOne(int fd, int connection, std::string& buffer) {
   }
   SeenRequest request;
   request.connection = connection;
+  request.index = index;
   if (!ParseHead(std::string_view(buffer).substr(0, head_end), request)) return false;
   std::size_t body = 0;
   if (auto it = request.headers.find("content-length"); it != request.headers.end()) {
-    body = std::stoul(it->second);
+    const std::string& text = it->second;
+    auto parsed = std::from_chars(text.data(), text.data() + text.size(), body);
+    if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size()) return false;
   }
   while (buffer.size() < head_end + 4 + body) {
     if (!fill()) return false;
@@ -156,12 +163,15 @@ bool HttpServer::HandleOne(int fd, int connection, std::string& buffer) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     status = 200, payload = "slow";
   }
+  bool drop = request.path == "/drop-second" && index == 2;
+  if (request.path == "/drop-second") status = 200, payload = "kept";
   bool close_after = request.headers["connection"] == "close";
   std::string request_method = request.method;
   {
     std::lock_guard lock(mutex_);
     seen_.push_back(std::move(request));
   }
+  if (drop) return false;
   std::string response =
       "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Not Found") +
       "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(payload.size()) +
@@ -177,11 +187,8 @@ bool HttpServer::HandleOne(int fd, int connection, std::string& buffer) {
   return !close_after;
 }
 
-int ClosedPort() {
-  int port = 0;
-  int fd = ListenOnLoopback(&port);
-  close(fd);
-  return port;
-}
+RefusingPort::RefusingPort() : fd_(BindLoopback(&port_, /*listening=*/false)) {}
+
+RefusingPort::~RefusingPort() { close(fd_); }
 
 }  // namespace pylogen::testing

@@ -3,9 +3,10 @@
 //
 // Routes: /ok -> 200 "hello"; /missing (and any other path) -> 404;
 // /echo -> 200 "<method> <body bytes>"; /slow -> 200 after 2 s (cut short
-// when the server stops). It counts connections and the raw bytes read and
-// written, and keeps every request it parsed, for the tests to compare with
-// what the CUT recorded.
+// when the server stops); /drop-second -> 200, except the second request of
+// a connection, which is read and then answered by closing the connection. It counts connections
+// and the raw bytes read and written, and keeps every request it parsed, for the tests to compare
+// with what the CUT recorded.
 //
 // Thread safety: the accessors may be called from any thread.
 #ifndef PYLOGEN_TESTS_SUPPORT_HTTP_SERVER_H_
@@ -27,6 +28,7 @@ struct SeenRequest {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::size_t body_size = 0;
   int connection = 0;  // 1-based accept order
+  int index = 0;       // 1-based rank on its connection
 };
 
 class HttpServer {
@@ -47,7 +49,7 @@ class HttpServer {
  private:
   void AcceptLoop();
   void Serve(int fd, int connection);
-  bool HandleOne(int fd, int connection, std::string& buffer);
+  bool HandleOne(int fd, int connection, int index, std::string& buffer);
 
   int listen_fd_ = -1;
   int port_ = 0;
@@ -62,8 +64,20 @@ class HttpServer {
   std::thread acceptor_;
 };
 
-// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
-int ClosedPort();
+// A TCP port on 127.0.0.1 that refuses connections: bound, never listening,
+// so that no other socket can take it while the object lives.
+class RefusingPort {
+ public:
+  RefusingPort();
+  ~RefusingPort();
+  RefusingPort(const RefusingPort&) = delete;
+  RefusingPort& operator=(const RefusingPort&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
 
 }  // namespace pylogen::testing
 

@@ -13,13 +13,15 @@ namespace pylogen::cuts {
 namespace {
 
 using nlohmann::json;
-using pylogen::testing::ClosedPort;
 using pylogen::testing::HttpServer;
+using pylogen::testing::RefusingPort;
 
-// An HttpCut set up the way a worker does it, for one length.
+// An HttpCut set up the way a worker does it, for one length. Without a
+// "warmup" key, the warm-up is off so that the server sees only the calls.
 class HttpCutTest : public ::testing::Test {
  protected:
   void SetUpCut(json extra, std::string length = "0") {
+    if (!extra.contains("warmup")) extra["warmup"] = false;
     cut_.BindHost(Context{"T", "Http", "", 0, 0}, std::move(extra));
     cut_.setup();
     length_ = std::move(length);
@@ -54,6 +56,39 @@ TEST_F(HttpCutTest, SuccessIsRcZeroWithTheBytesTheServerSaw) {
   EXPECT_GT(r.bytes_in, 5u);
 }
 
+TEST_F(HttpCutTest, SetupOpensTheConnectionWithAnUntimedHead) {
+  SetUpCut({{"url", server_.Url("/ok")}, {"warmup", true}});
+  EXPECT_EQ(server_.connections(), 1);
+  ASSERT_EQ(server_.requests().size(), 1u);
+  EXPECT_EQ(server_.requests()[0].method, "HEAD");
+  EXPECT_EQ(Call().rc, 0);
+  EXPECT_EQ(Call().rc, 0);
+  EXPECT_EQ(server_.connections(), 1);
+  auto seen = server_.requests();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[1].method, "GET");
+  EXPECT_EQ(seen[1].index, 2);
+}
+
+TEST_F(HttpCutTest, WarmUpOnAServerThatIsDownIsNotAnError) {
+  RefusingPort refusing;
+  SetUpCut(
+      {{"url", "http://127.0.0.1:" + std::to_string(refusing.port()) + "/"}, {"warmup", true}});
+  EXPECT_EQ(Call().rc, 7);
+}
+
+TEST_F(HttpCutTest, BodyIsRewoundWhenAKeptConnectionDiesUnderARequest) {
+  SetUpCut({{"url", server_.Url("/drop-second")}, {"method", "POST"}}, "3000");
+  EXPECT_EQ(Call().rc, 0);
+  Request r = Call();  // sent on the kept connection, which closes: resent on a new one
+  EXPECT_EQ(r.rc, 0) << r.error;
+  auto seen = server_.requests();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(server_.connections(), 2);
+  EXPECT_EQ(seen[2].body_size, 3000u);
+  EXPECT_EQ(seen[2].index, 1);
+}
+
 TEST_F(HttpCutTest, OneConnectionIsReusedByEveryRequest) {
   SetUpCut({{"url", server_.Url("/ok")}});
   for (int i = 0; i < 20; ++i) EXPECT_EQ(Call().rc, 0);
@@ -70,8 +105,9 @@ TEST_F(HttpCutTest, StatusFrom400IsTheRc) {
 }
 
 TEST_F(HttpCutTest, ConnectionRefusedIsCurlsCodeAndMessage) {
-  int port = ClosedPort();
-  SetUpCut({{"url", "http://127.0.0.1:" + std::to_string(port) + "/"}});
+  RefusingPort refusing;
+  SetUpCut(
+      {{"url", "http://127.0.0.1:" + std::to_string(refusing.port()) + "/"}, {"warmup", true}});
   Request r = Call();
   EXPECT_EQ(r.rc, 7);  // CURLE_COULDNT_CONNECT
   EXPECT_STREQ(r.error, "Couldn't connect to server");
@@ -109,7 +145,13 @@ TEST_F(HttpCutTest, BodyFollowsTheLengthFromStepToStep) {
   length_ = "700";
   Call();
   length_ = "not-a-number";
-  Call();
+  Request bad = Call();
+  EXPECT_EQ(bad.rc, HttpCut::kRcBadLength);
+  EXPECT_STREQ(bad.error, "length 'not-a-number' is not a body size");
+  length_ = "67108865";  // 64 MiB + 1
+  EXPECT_EQ(Call().rc, HttpCut::kRcBadLength);
+  length_ = "0";
+  EXPECT_EQ(Call().rc, 0);
   auto seen = server_.requests();
   ASSERT_EQ(seen.size(), 3u);
   EXPECT_EQ(seen[0].method, "PUT");
@@ -143,7 +185,7 @@ TEST_F(HttpCutTest, HeadAndDeleteUseTheirMethods) {
   set_up_ = false;
   HttpCut other;
   other.BindHost(Context{"T", "Http", "", 0, 0},
-                 {{"url", server_.Url("/ok")}, {"method", "DELETE"}});
+                 {{"url", server_.Url("/ok")}, {"method", "DELETE"}, {"warmup", false}});
   other.setup();
   other.SetLength(0, "0");
   other.func();

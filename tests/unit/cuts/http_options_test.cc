@@ -20,6 +20,7 @@ TEST(HttpOptions, DefaultsAreAGetWithBoundedTimeouts) {
   EXPECT_EQ(o.timeout_ms, 10'000);
   EXPECT_EQ(o.connect_timeout_ms, 5'000);
   EXPECT_TRUE(o.verify);
+  EXPECT_TRUE(o.warmup);
   EXPECT_TRUE(o.headers.empty());
   EXPECT_FALSE(o.body.has_value());
   EXPECT_FALSE(o.SendsLengthBody());
@@ -28,7 +29,8 @@ TEST(HttpOptions, DefaultsAreAGetWithBoundedTimeouts) {
 TEST(HttpOptions, EveryKeyIsRead) {
   HttpOptions o = ParseHttpOptions(json::parse(R"({
     "url": "https://example.test/api", "method": "put", "headers": {"X-A": "1", "Accept": ""},
-    "body": "{}", "timeout": 0.25, "connect_timeout": 2, "verify": false, "name": "update"})"));
+    "body": "{}", "timeout": 0.25, "connect_timeout": 2, "verify": false, "name": "update",
+    "warmup": false})"));
   EXPECT_EQ(o.method, "PUT");
   EXPECT_EQ(o.name, "update");
   ASSERT_EQ(o.headers.size(), 2u);
@@ -36,6 +38,7 @@ TEST(HttpOptions, EveryKeyIsRead) {
   EXPECT_EQ(o.timeout_ms, 250);
   EXPECT_EQ(o.connect_timeout_ms, 2000);
   EXPECT_FALSE(o.verify);
+  EXPECT_FALSE(o.warmup);
   EXPECT_FALSE(o.SendsLengthBody());  // an explicit body wins
 }
 
@@ -81,6 +84,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"url": "http://h/", "headers": {"X Y": "1"}})", "(got 'X Y')"},
         BadCase{R"({"url": "http://h/", "headers": {"X": "a\r\nB: c"}})", "has a line break"},
         BadCase{R"({"url": "http://h/", "body": 12})", R"(--extra "body" must be a string)"},
+        BadCase{R"({"url": "http://h/", "body": "x"})",
+                R"(--extra "body" must be left out with GET)"},
+        BadCase{R"({"url": "http://h/", "method": "HEAD", "body": "x"})", "left out with HEAD"},
+        BadCase{R"({"url": "http://h/", "warmup": 1})",
+                R"(--extra "warmup" must be true or false)"},
         BadCase{R"({"url": "http://h/", "timeout": 0})",
                 R"(--extra "timeout" must be a number of seconds)"},
         BadCase{R"({"url": "http://h/", "timeout": "1"})", R"(--extra "timeout" must be)"},
