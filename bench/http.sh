@@ -45,19 +45,10 @@ BEGIN_MARK='<!-- http-table:begin -->'
 END_MARK='<!-- http-table:end -->'
 SECTION='## HTTP: pylogen'"'"'s Http CUT against wrk, ab and hey (`bench/http.sh`)'
 
-log() { printf '\n== %s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 die() { echo "http.sh: $*" >&2; exit 1; }
 
-# awk helpers: thousands separators, arithmetic on decimals.
-calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
-group() {
-  awk -v n="$1" 'BEGIN {
-    s = sprintf("%.0f", n); neg = (s ~ /^-/); if (neg) s = substr(s, 2)
-    out = ""; while (length(s) > 3) { out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3) }
-    printf "%s%s%s", (neg ? "-" : ""), s, out }'
-}
-at_least() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
-now_s() { date +%s.%N; }
 
 # ---------------------------------------------------------------- tools
 # command -> Debian package
