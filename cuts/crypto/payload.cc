@@ -1,30 +1,22 @@
 #include "crypto/payload.h"
 
-#include <charconv>
-#include <stdexcept>
-
 #include <openssl/rand.h>
+
+#include <stdexcept>
 
 #include "crypto/openssl_util.h"
 
 namespace pylogen::cuts::crypto {
-
-std::optional<std::size_t> ParseByteCount(std::string_view token) {
-  std::size_t value = 0;
-  const char* end = token.data() + token.size();
-  auto parsed = std::from_chars(token.data(), end, value);
-  if (token.empty() || parsed.ec != std::errc() || parsed.ptr != end) return std::nullopt;
-  if (value > kMaxPayloadBytes) return std::nullopt;
-  return value;
-}
 
 bool Payload::Prepare(std::string_view token) {
   std::optional<std::size_t> size = ParseByteCount(token);
   ok_ = size.has_value();
   if (!ok_) {
     size_ = 0;
+    if (bad_token_ == token) return false;  // error_ is already about it
+    bad_token_.emplace(token);
     error_ = "length '" + std::string(token) + "' is not a byte count (0.." +
-             std::to_string(kMaxPayloadBytes) + ")";
+             std::to_string(kMaxLengthBytes) + ")";
     return false;
   }
   if (*size > data_.size()) Grow(*size);

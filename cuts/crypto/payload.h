@@ -6,7 +6,7 @@
 // buffer and fills the new part with random bytes. The buffer never shrinks,
 // so once every length has been seen Prepare() allocates nothing.
 //
-// A token that is not a whole number of bytes in [0, kMaxPayloadBytes] is not
+// A token that is not a whole number of bytes in [0, kMaxLengthBytes] is not
 // silently read as 0: Prepare() returns false and error() says why, and the
 // CUT fails its request with kRcBadLength.
 //
@@ -21,16 +21,12 @@
 #include <string_view>
 #include <vector>
 
+#include "common/byte_count.h"
+
 namespace pylogen::cuts::crypto {
 
 // rc of a request whose length token is not a byte count.
 inline constexpr int kRcBadLength = 2;
-// Upper bound of a length (64 MiB): a typo must not exhaust memory.
-inline constexpr std::size_t kMaxPayloadBytes = std::size_t{64} << 20;
-
-// The byte count of a --lengths token: decimal digits only, at most
-// kMaxPayloadBytes; nullopt otherwise ("abc", "-1", "1e3", "").
-std::optional<std::size_t> ParseByteCount(std::string_view token);
 
 class Payload {
  public:
@@ -41,6 +37,7 @@ class Payload {
 
   std::span<const unsigned char> bytes() const { return {data_.data(), size_}; }
   bool ok() const { return ok_; }
+  // Allocates nothing while the same bad token comes back.
   const std::string& error() const { return error_; }
 
  private:
@@ -50,6 +47,7 @@ class Payload {
   std::size_t size_ = 0;
   bool ok_ = false;
   std::string error_ = "no length prepared";
+  std::optional<std::string> bad_token_;  // the token error_ is about, if any
 };
 
 }  // namespace pylogen::cuts::crypto

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/byte_count.h"
+
 namespace pylogen::cuts {
 namespace {
 
@@ -51,14 +53,13 @@ int SeekBody(void* user, curl_off_t offset, int origin) {
   return cut->RewindBody(offset, origin) ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_CANTSEEK;
 }
 
-// The largest body of the current length: 64 MiB.
-constexpr std::int64_t kMaxLengthBody = std::int64_t{64} << 20;
-
 }  // namespace
 
 void HttpCut::setup() {
   options_ = ParseHttpOptions(extra());
   if (options_.body) body_ = *options_.body;
+  length_body_ = options_.SendsLengthBody();
+  sends_body_ = options_.body.has_value() || length_body_;
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     throw std::runtime_error("curl_global_init failed");
   }
@@ -132,7 +133,7 @@ void HttpCut::SetUpMethod() {
     Set(h, CURLOPT_NOBODY, 1L);
   } else {
     if (method != "POST") Set(h, CURLOPT_CUSTOMREQUEST, method.c_str());
-    if (options_.body || options_.SendsLengthBody()) {
+    if (sends_body_) {
       Set(h, CURLOPT_POST, 1L);
       Set(h, CURLOPT_READFUNCTION, &ReadBody);
       Set(h, CURLOPT_READDATA, &unsent_);
@@ -143,16 +144,19 @@ void HttpCut::SetUpMethod() {
 }
 
 void HttpCut::resetBeforeStep() {
-  if (!options_.SendsLengthBody()) return;
-  std::string_view token = length();
-  std::int64_t size = -1;
-  auto parsed = std::from_chars(token.data(), token.data() + token.size(), size);
-  bool whole = parsed.ec == std::errc() && parsed.ptr == token.data() + token.size();
-  length_ok_ = whole && size >= 0 && size <= kMaxLengthBody;
-  if (!length_ok_) return;
+  if (!length_body_) return;
+  std::optional<std::size_t> size = ParseByteCount(length());
+  length_ok_ = size.has_value();
+  if (!length_ok_) {
+    // Outside the timed region, and only when the bad token changes.
+    if (bad_token_ != length()) {
+      bad_token_.emplace(length());
+      bad_length_ = "length '" + *bad_token_ + "' is not a body size";
+    }
+    return;
+  }
   // Sized once per length; the same filler is sent by every request of it.
-  if (body_.size() != static_cast<std::size_t>(size))
-    body_.assign(static_cast<std::size_t>(size), 'x');
+  if (body_.size() != *size) body_.assign(*size, 'x');
 }
 
 void HttpCut::func() {
@@ -161,11 +165,11 @@ void HttpCut::func() {
 
 void HttpCut::Perform(Request& request) {
   CURL* h = handle_.get();
-  if (options_.SendsLengthBody() && !length_ok_) {
-    request.Fail(kRcBadLength, "length '" + std::string(length()) + "' is not a body size");
+  if (length_body_ && !length_ok_) {
+    request.Fail(kRcBadLength, bad_length_);
     return;
   }
-  if (options_.body || options_.SendsLengthBody()) {
+  if (sends_body_) {
     unsent_ = body_;
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_.size()));
   }
@@ -181,7 +185,12 @@ void HttpCut::Perform(Request& request) {
     return;
   }
   long status = LongInfo(h, CURLINFO_RESPONSE_CODE);
-  if (status >= 400) request.Fail(static_cast<int>(status), "HTTP " + std::to_string(status));
+  if (status >= 400) {
+    char text[16] = "HTTP ";  // no allocation, even for a run of errors
+    char* end = std::to_chars(text + 5, text + sizeof(text), status).ptr;
+    request.Fail(static_cast<int>(status),
+                 std::string_view(text, static_cast<std::size_t>(end - text)));
+  }
 }
 
 void HttpCut::teardown() {

@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -55,9 +56,13 @@ class HttpCut : public ClassUnderTest {
   HttpOptions options_;
   std::unique_ptr<CURL, CurlDeleter> handle_;
   std::unique_ptr<curl_slist, CurlDeleter> headers_;
-  std::string body_;         // the body sent: options_.body, or the length filler
-  std::string_view unsent_;  // what the read callback has still to hand over
-  bool length_ok_ = true;    // the current length token is a body size
+  std::string body_;                      // the body sent: options_.body, or the length filler
+  std::string_view unsent_;               // what the read callback has still to hand over
+  bool sends_body_ = false;               // a body goes with every request
+  bool length_body_ = false;              // ... and it is the length filler
+  bool length_ok_ = true;                 // the current length token is a body size
+  std::optional<std::string> bad_token_;  // the last token that was not a body size
+  std::string bad_length_;                // its error text
 };
 
 }  // namespace pylogen::cuts

@@ -160,6 +160,15 @@ TEST_F(HttpCutTest, BodyFollowsTheLengthFromStepToStep) {
   EXPECT_EQ(seen[2].body_size, 0u);
 }
 
+TEST_F(HttpCutTest, EachBadLengthIsNamedInItsError) {
+  SetUpCut({{"url", server_.Url("/echo")}, {"method", "POST"}}, "");
+  EXPECT_STREQ(Call().error, "length '' is not a body size");
+  length_ = "x1";
+  EXPECT_STREQ(Call().error, "length 'x1' is not a body size");
+  EXPECT_STREQ(Call().error, "length 'x1' is not a body size");
+  EXPECT_TRUE(server_.requests().empty());
+}
+
 TEST_F(HttpCutTest, FixedBodyAndHeadersAreSent) {
   SetUpCut({{"url", server_.Url("/echo")},
             {"method", "POST"},

@@ -14,7 +14,7 @@ namespace {
 TEST(ParseByteCount, DecimalDigitsOnlyUpToTheLimit) {
   EXPECT_EQ(ParseByteCount("0"), 0u);
   EXPECT_EQ(ParseByteCount("384"), 384u);
-  EXPECT_EQ(ParseByteCount("67108864"), kMaxPayloadBytes);
+  EXPECT_EQ(ParseByteCount("67108864"), kMaxLengthBytes);
   for (const char* bad : {"", "abc", "-1", "+5", "1e3", "12 ", " 12", "0x10", "67108865",
                           "99999999999999999999999"}) {
     EXPECT_FALSE(ParseByteCount(bad).has_value()) << "'" << bad << "'";
@@ -50,6 +50,16 @@ TEST(Payload, TokenThatIsNotAByteCountIsAnError) {
   EXPECT_EQ(payload.error(), "length 'R1' is not a byte count (0..67108864)");
   EXPECT_TRUE(payload.Prepare("32"));
   EXPECT_TRUE(payload.ok());
+}
+
+TEST(Payload, ErrorFollowsTheBadTokenEvenWhenItIsEmptyOrComesBack) {
+  Payload payload;
+  EXPECT_FALSE(payload.Prepare(""));
+  EXPECT_EQ(payload.error(), "length '' is not a byte count (0..67108864)");
+  EXPECT_FALSE(payload.Prepare("a"));
+  EXPECT_TRUE(payload.Prepare("1"));
+  EXPECT_FALSE(payload.Prepare("a"));
+  EXPECT_EQ(payload.error(), "length 'a' is not a byte count (0..67108864)");
 }
 
 }  // namespace
