@@ -1,6 +1,6 @@
 // The worker's hot path, the cost pylogen adds to every request (target:
 // <= 100 ns per request): the executor (RequestsManager::exec, two clock
-// reads) and the record push (process::OpReporter::Report into a shm ring).
+// reads) and the record push (operation::OpReporter::Report into a shm ring).
 //
 // The producer is measured alone: the same thread frees the ring every
 // capacity/4 records with an empty Drain (one store), so no reader competes
@@ -17,14 +17,14 @@
 #include <utility>
 
 #include "plan/run_plan.h"
-#include "process/cut_instance.h"
-#include "process/op_reporter.h"
+#include "operation/cut_instance.h"
+#include "operation/op_reporter.h"
 #include "pylogen/cut.h"
 #include "pylogen/requests.h"
 #include "shm/segment.h"
 #include "util/clock.h"
 
-namespace pylogen::process {
+namespace pylogen::operation {
 namespace {
 
 constexpr std::uint64_t kRingCapacity = 16384;
@@ -191,4 +191,4 @@ void BM_Operation(benchmark::State& state) {
 BENCHMARK(BM_Operation);
 
 }  // namespace
-}  // namespace pylogen::process
+}  // namespace pylogen::operation

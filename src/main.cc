@@ -14,15 +14,32 @@
 
 #include "cli/options.h"
 #include "cut/loader.h"
+#include "cli/build_plan.h"
 #include "plan/run_plan.h"
 #include "process/child.h"
-#include "process/supervisor.h"
+#include "supervisor/supervisor.h"
 #include "shm/segment.h"
 #include "util/log.h"
 
 namespace {
 
-using pylogen::process::kExitUsage;
+// Exit codes of a run (README: "Exit codes").
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;        // the run itself failed (the reader died, ...)
+constexpr int kExitUsage = 2;          // bad input, nothing was started
+constexpr int kExitWorkerFault = 3;    // the run finished, but a worker crashed, failed or was killed
+constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM
+
+int ExitCode(pylogen::supervisor::Outcome outcome) {
+  using pylogen::supervisor::Outcome;
+  switch (outcome) {
+    case Outcome::kOk: return kExitOk;
+    case Outcome::kFailure: return kExitFailure;
+    case Outcome::kWorkerFault: return kExitWorkerFault;
+    case Outcome::kInterrupted: return kExitInterrupted;
+  }
+  return kExitFailure;
+}
 
 // Bad input: one line on stderr, exit 2, nothing started.
 int UsageError(const std::string& message) {
@@ -65,7 +82,7 @@ int main(int argc, char** argv) {
   // Every CUT is loaded before anything is forked; the handles stay open for
   // the whole run.
   std::vector<pylogen::cut::LoadedCut> cuts;
-  std::vector<pylogen::plan::CutRef> refs;
+  std::vector<pylogen::cli::CutRef> refs;
   auto loads = pylogen::cli::LoadsOf(*options);
   for (std::size_t i = 0; i < loads.size(); ++i) {
     auto cut = pylogen::cut::LoadedCut::Load(loads[i].cut, pylogen::cut::DefaultSearchPaths());
@@ -75,7 +92,7 @@ int main(int argc, char** argv) {
     cuts.push_back(std::move(*cut));
   }
 
-  auto built = pylogen::plan::BuildPlan(*options, refs);
+  auto built = pylogen::cli::BuildPlan(*options, refs);
   if (!built) return UsageError(built.error());
   pylogen::plan::RunPlan& plan = *built;
   if (plan.format_fell_back) {
@@ -83,7 +100,7 @@ int main(int argc, char** argv) {
                        options->outformat);
   }
 
-  pylogen::process::OutputFds fds;
+  pylogen::supervisor::OutputFds fds;
   std::string error;
   if (!plan.output_path.empty() && (fds.lines = OpenOutput("--output", plan.output_path, &error)) < 0) {
     return UsageError(error);
@@ -96,9 +113,9 @@ int main(int argc, char** argv) {
                                                plan.opened_count, plan.jobs_capacity);
   if (!segment) {
     fmt::print(stderr, "pylogen: error: {}\n", segment.error());
-    return pylogen::process::kExitFailure;
+    return kExitFailure;
   }
   pylogen::log::Info("{} runner(s), rings of {} records, {:.1f} MiB of shared memory",
                      plan.slot_count, plan.ring_capacity, segment->size() / 1048576.0);
-  return pylogen::process::Supervise(plan, *segment, fds);
+  return ExitCode(pylogen::supervisor::Supervise(plan, *segment, fds));
 }

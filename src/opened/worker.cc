@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include "process/cut_instance.h"
-#include "process/operation.h"
+#include "operation/cut_instance.h"
+#include "operation/operation.h"
 #include "util/futex.h"
 #include "util/log.h"
 
@@ -16,7 +16,7 @@ constexpr std::int64_t kIdleWaitNs = 50'000'000;
 class Worker {
  public:
   Worker(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment,
-         std::uint32_t slot_index, process::CutInstance cut)
+         std::uint32_t slot_index, operation::CutInstance cut)
       : load_(load),
         segment_(segment),
         slot_(segment.slot(slot_index)),
@@ -49,7 +49,7 @@ class Worker {
   shm::Slot& slot_;
   shm::OpenedArea& area_;
   shm::JobsQueue jobs_;
-  process::Operations operations_;
+  operation::Operations operations_;
 };
 
 }  // namespace
@@ -57,7 +57,7 @@ class Worker {
 int RunWorker(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment,
               std::uint32_t slot_index) {
   shm::Slot& slot = segment.slot(slot_index);
-  auto cut = process::CutInstance::Create(load, slot_index - load.first_slot);
+  auto cut = operation::CutInstance::Create(load, slot_index - load.first_slot);
   if (!cut) {
     CopyBounded(slot.error, sizeof slot.error, cut.error());
     log::Error("{}", cut.error());

@@ -16,11 +16,12 @@
 
 #include <fmt/format.h>
 
+#include "plan/line_format.h"
 #include "stats/record.h"
 
 namespace pylogen::output {
 
-enum class LineFormat { kShort, kCsv, kLong, kJson, kJtl, kNone };
+using plan::LineFormat;
 
 // Parses an --outformat name. An unknown name gives kLong and sets
 // *fell_back (Pylogen's behaviour; the caller warns).

@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/options.h"
-#include "output/line_format.h"
+#include "plan/line_format.h"
 #include "pylogen/cut.h"
 #include "schedule/arrivals.h"
 #include "schedule/schedule.h"
@@ -69,7 +68,7 @@ struct RunPlan {
   std::uint32_t opened_count = 0;   // opened loads (OpenedAreas in the segment)
   std::uint64_t jobs_capacity = 0;  // events per jobs queue
   double summary_s = 1;
-  output::LineFormat format = output::LineFormat::kShort;
+  LineFormat format = LineFormat::kShort;
   bool format_fell_back = false;
   std::string output_path;          // empty: stdout
   std::string report_path;          // empty: none
@@ -87,19 +86,6 @@ inline constexpr std::uint64_t kMinAutoRing = 64;
 // Records per ring when --queue is 0: the largest power of two that keeps
 // every ring within the budget, clamped to [kMinAutoRing, kMaxAutoRing].
 std::uint64_t AutoRingCapacity(std::uint32_t slot_count);
-
-// A loaded CUT, as the plan refers to it.
-struct CutRef {
-  const CutDescriptor* cut;
-  std::string name;
-  std::string path;
-};
-
-// Builds the plan of a run; cuts[i] is the loaded CUT of the i-th load of
-// cli::LoadsOf(options). Fails on a bad schedule or burst, naming it (and
-// the scenario file's line).
-std::expected<RunPlan, std::string> BuildPlan(const cli::RunOptions& options,
-                                              const std::vector<CutRef>& cuts);
 
 }  // namespace pylogen::plan
 

@@ -11,10 +11,10 @@
 
 #include "cut/loader.h"
 #include "plan/run_plan.h"
-#include "process/cut_instance.h"
+#include "operation/cut_instance.h"
 #include "pylogen/cut.h"
 
-namespace pylogen::process {
+namespace pylogen::operation {
 namespace {
 
 namespace fs = std::filesystem;
@@ -203,9 +203,9 @@ TEST_F(TestCutsTest, FailSetupGivesTheSetupMessage) {
 }
 
 }  // namespace
-}  // namespace pylogen::process
+}  // namespace pylogen::operation
 
-namespace pylogen::process {
+namespace pylogen::operation {
 namespace {
 
 TEST_F(TestCutsTest, NoTeardownAfterAFailedSetup) {
@@ -222,4 +222,4 @@ TEST_F(TestCutsTest, NoTeardownAfterAFailedSetup) {
 }
 
 }  // namespace
-}  // namespace pylogen::process
+}  // namespace pylogen::operation

@@ -9,27 +9,28 @@
 //
 // REQUIRES: SIGINT, SIGTERM and SIGCHLD blocked in the calling thread
 // (BlockRunSignals) before the segment is created.
-#ifndef PYLOGEN_PROCESS_SUPERVISOR_H_
-#define PYLOGEN_PROCESS_SUPERVISOR_H_
+#ifndef PYLOGEN_SUPERVISOR_SUPERVISOR_H_
+#define PYLOGEN_SUPERVISOR_SUPERVISOR_H_
 
 #include "plan/run_plan.h"
 #include "reader/reader.h"
 #include "shm/segment.h"
 
-namespace pylogen::process {
+namespace pylogen::supervisor {
 
-// Exit codes of a run.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;       // the run itself failed (reader died, ...)
-inline constexpr int kExitUsage = 2;         // bad input, nothing was started
-inline constexpr int kExitWorkerFault = 3;   // the run finished, but a worker crashed, failed or was killed
-inline constexpr int kExitInterrupted = 130; // SIGINT/SIGTERM
+// How a run ended; main maps it to the exit code.
+enum class Outcome {
+  kOk,
+  kFailure,      // the run itself failed (the reader died, ...)
+  kWorkerFault,  // the run finished, but a worker crashed, failed or was killed
+  kInterrupted,  // SIGINT/SIGTERM
+};
 
 // Where the reader writes: fds opened by main before anything is forked.
 using OutputFds = reader::ReaderFds;
 
-int Supervise(const plan::RunPlan& plan, const shm::Segment& segment, const OutputFds& fds);
+Outcome Supervise(const plan::RunPlan& plan, const shm::Segment& segment, const OutputFds& fds);
 
-}  // namespace pylogen::process
+}  // namespace pylogen::supervisor
 
-#endif  // PYLOGEN_PROCESS_SUPERVISOR_H_
+#endif  // PYLOGEN_SUPERVISOR_SUPERVISOR_H_

@@ -5,21 +5,21 @@
 // Runs in a forked child only; returns the process exit code (the caller
 // _exits with it). Stops early, between two operations, when the segment's
 // phase becomes kStopping.
-#ifndef PYLOGEN_PROCESS_CLOSED_RUNNER_H_
-#define PYLOGEN_PROCESS_CLOSED_RUNNER_H_
+#ifndef PYLOGEN_CLOSED_CLOSED_RUNNER_H_
+#define PYLOGEN_CLOSED_CLOSED_RUNNER_H_
 
 #include <cstdint>
 
 #include "plan/run_plan.h"
 #include "shm/segment.h"
 
-namespace pylogen::process {
+namespace pylogen::closed {
 
 // `start_mono_ns`: when this runner was planned to start (monotonic clock).
 int RunClosedRunner(const plan::RunPlan& plan, const plan::LoadPlan& load,
                     const shm::Segment& segment, std::uint32_t slot_index,
                     std::int64_t start_mono_ns);
 
-}  // namespace pylogen::process
+}  // namespace pylogen::closed
 
-#endif  // PYLOGEN_PROCESS_CLOSED_RUNNER_H_
+#endif  // PYLOGEN_CLOSED_CLOSED_RUNNER_H_

@@ -1,12 +1,12 @@
 // Requests of one operation -> records in the worker's ring.
-#include "process/op_reporter.h"
+#include "operation/op_reporter.h"
 
 #include <cstring>
 #include <thread>
 
 #include <gtest/gtest.h>
 
-namespace pylogen::process {
+namespace pylogen::operation {
 namespace {
 
 class OpReporterTest : public ::testing::Test {
@@ -127,4 +127,4 @@ TEST_F(OpReporterTest, FullRingMakesTheProducerWaitNotDrop) {
 }
 
 }  // namespace
-}  // namespace pylogen::process
+}  // namespace pylogen::operation

@@ -1,11 +1,11 @@
-#include "process/op_reporter.h"
+#include "operation/op_reporter.h"
 
 #include <sched.h>
 #include <time.h>
 
 #include "util/cpu_relax.h"
 
-namespace pylogen::process {
+namespace pylogen::operation {
 
 stats::Record* OpReporter::WaitForRoom() {
   // The reader is behind. Spinning would take the CPU it needs (there are
@@ -29,4 +29,4 @@ stats::Record* OpReporter::WaitForRoom() {
   return record;
 }
 
-}  // namespace pylogen::process
+}  // namespace pylogen::operation

@@ -1,4 +1,4 @@
-#include "process/cut_instance.h"
+#include "operation/cut_instance.h"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 
 #include "util/log.h"
 
-namespace pylogen::process {
+namespace pylogen::operation {
 
 std::expected<CutInstance, std::string> CutInstance::Create(const plan::LoadPlan& load,
                                                             std::uint32_t process_index) {
@@ -66,4 +66,4 @@ void CutInstance::RunOperation(std::size_t length_index, const std::string& leng
   }
 }
 
-}  // namespace pylogen::process
+}  // namespace pylogen::operation

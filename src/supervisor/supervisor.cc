@@ -1,4 +1,4 @@
-#include "process/supervisor.h"
+#include "supervisor/supervisor.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -14,13 +14,13 @@
 
 #include "opened/opened_driver.h"
 #include "process/child.h"
-#include "process/closed_driver.h"
+#include "closed/closed_driver.h"
 #include "process/load_driver.h"
 #include "reader/reader.h"
 #include "util/clock.h"
 #include "util/log.h"
 
-namespace pylogen::process {
+namespace pylogen::supervisor {
 namespace {
 
 std::int64_t Nanos(double s) { return static_cast<std::int64_t>(s * 1e9); }
@@ -38,22 +38,22 @@ class Supervisor {
       if (load.opened) {
         drivers_.push_back(std::make_unique<opened::OpenedDriver>(plan, load, segment));
       } else {
-        drivers_.push_back(std::make_unique<ClosedDriver>(plan, load, segment));
+        drivers_.push_back(std::make_unique<closed::ClosedDriver>(plan, load, segment));
       }
     }
   }
 
-  int Run() {
-    reader_pid_ = ForkChild("reader", [&] { return reader::RunReader(plan_, segment_, fds_); });
+  Outcome Run() {
+    reader_pid_ = process::ForkChild("reader", [&] { return reader::RunReader(plan_, segment_, fds_); });
     if (reader_pid_ < 0) {
       log::Error("cannot fork the reader: {}", std::strerror(errno));
-      return kExitFailure;
+      return Outcome::kFailure;
     }
     std::int64_t now = MonotonicNanos();
     for (auto& driver : drivers_) driver->Start(now);
     while (!reader_failed_ && !killed_at_once_ && !AllDone()) Step();
-    if (killed_at_once_) return kExitInterrupted;
-    if (reader_failed_) return kExitFailure;
+    if (killed_at_once_) return Outcome::kInterrupted;
+    if (reader_failed_) return Outcome::kFailure;
     segment_.set_phase(shm::Phase::kOver);
     return FinishReader();
   }
@@ -137,23 +137,23 @@ class Supervisor {
 
   // Waits for the reader to drain the queue and write the summary. A signal
   // now still counts: the first is noted, the second kills the reader.
-  int FinishReader() {
+  Outcome FinishReader() {
     run_over_ = true;
     while (reader_pid_ > 0 && !killed_at_once_) WaitSignal(Nanos(0.5));
-    if (killed_at_once_) return kExitInterrupted;
+    if (killed_at_once_) return Outcome::kInterrupted;
     if (!WIFEXITED(reader_status_) || WEXITSTATUS(reader_status_) != 0) {
       log::Error("the reader failed ({})", DescribeStatus(reader_status_));
-      return kExitFailure;
+      return Outcome::kFailure;
     }
-    if (stopping_) return kExitInterrupted;
+    if (stopping_) return Outcome::kInterrupted;
     bool faulted = std::any_of(drivers_.begin(), drivers_.end(), [](const auto& d) { return d->Faulted(); });
-    return faulted ? kExitWorkerFault : kExitOk;
+    return faulted ? Outcome::kWorkerFault : Outcome::kOk;
   }
 
   const plan::RunPlan& plan_;
   const shm::Segment& segment_;
   OutputFds fds_;
-  std::vector<std::unique_ptr<LoadDriver>> drivers_;
+  std::vector<std::unique_ptr<process::LoadDriver>> drivers_;
   pid_t reader_pid_ = 0;
   int reader_status_ = 0;
   bool reader_failed_ = false;
@@ -164,8 +164,8 @@ class Supervisor {
 
 }  // namespace
 
-int Supervise(const plan::RunPlan& plan, const shm::Segment& segment, const OutputFds& fds) {
+Outcome Supervise(const plan::RunPlan& plan, const shm::Segment& segment, const OutputFds& fds) {
   return Supervisor(plan, segment, fds).Run();
 }
 
-}  // namespace pylogen::process
+}  // namespace pylogen::supervisor

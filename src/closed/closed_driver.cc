@@ -1,4 +1,4 @@
-#include "process/closed_driver.h"
+#include "closed/closed_driver.h"
 
 #include <signal.h>
 
@@ -6,11 +6,11 @@
 
 #include <fmt/format.h>
 
-#include "process/closed_runner.h"
+#include "closed/closed_runner.h"
 #include "process/slot_child.h"
 #include "util/log.h"
 
-namespace pylogen::process {
+namespace pylogen::closed {
 namespace {
 
 std::int64_t Nanos(double seconds) { return static_cast<std::int64_t>(seconds * 1e9); }
@@ -21,14 +21,14 @@ void ClosedDriver::Start(std::int64_t now) {
   for (std::uint32_t i = 0; i < load_.processes; ++i) {
     std::int64_t start = now + Nanos(load_.StartOffset(i));
     std::int64_t deadline =
-        load_.duration_s > 0 ? start + Nanos(load_.duration_s + plan_.grace_s) : kNever;
+        load_.duration_s > 0 ? start + Nanos(load_.duration_s + plan_.grace_s) : process::kNever;
     runners_.push_back({load_.first_slot + i, start, deadline});
   }
   Act(now);
 }
 
 std::int64_t ClosedDriver::NextDeadline() const {
-  std::int64_t next = kNever;
+  std::int64_t next = process::kNever;
   if (!stopping_ && next_ < runners_.size()) next = runners_[next_].start_ns;
   for (const Runner& r : runners_) {
     if (r.running && !r.killed_by_us) next = std::min(next, std::min(r.deadline_ns, stop_deadline_));
@@ -54,7 +54,7 @@ void ClosedDriver::StartRunner(Runner& r) {
   std::uint32_t slot = r.slot;
   std::int64_t start = r.start_ns;
   const plan::LoadPlan& load = load_;
-  pid_t pid = StartInSlot(segment_, slot, static_cast<std::uint16_t>(&load_ - plan_.loads.data()),
+  pid_t pid = process::StartInSlot(segment_, slot, static_cast<std::uint16_t>(&load_ - plan_.loads.data()),
                           static_cast<std::uint16_t>(slot - load_.first_slot),
                           fmt::format("runner-{}", slot), [this, &load, slot, start] {
                             return RunClosedRunner(plan_, load, segment_, slot, start);
@@ -72,7 +72,7 @@ bool ClosedDriver::OnExit(pid_t pid, int status) {
                          [pid](const Runner& r) { return r.running && r.pid == pid; });
   if (it == runners_.end()) return false;
   it->running = false;
-  shm::SlotState state = RecordExit(segment_, it->slot, status, it->killed_by_us,
+  shm::SlotState state = process::RecordExit(segment_, it->slot, status, it->killed_by_us,
                                     fmt::format("runner-{}", it->slot));
   faulted_ = faulted_ || state != shm::SlotState::kEnded;
   return true;
@@ -94,4 +94,4 @@ void ClosedDriver::KillAll() {
   }
 }
 
-}  // namespace pylogen::process
+}  // namespace pylogen::closed

@@ -1,12 +1,12 @@
 // A worker's own throughput: operations/s over its last --summary interval,
 // put in every record it reports (Pylogen's "local throughput"). The figure
 // of an interval appears in the records of the next one.
-#ifndef PYLOGEN_PROCESS_LOCAL_THROUGHPUT_H_
-#define PYLOGEN_PROCESS_LOCAL_THROUGHPUT_H_
+#ifndef PYLOGEN_OPERATION_LOCAL_THROUGHPUT_H_
+#define PYLOGEN_OPERATION_LOCAL_THROUGHPUT_H_
 
 #include <cstdint>
 
-namespace pylogen::process {
+namespace pylogen::operation {
 
 class LocalThroughput {
  public:
@@ -32,6 +32,6 @@ class LocalThroughput {
   float value_ = 0;
 };
 
-}  // namespace pylogen::process
+}  // namespace pylogen::operation
 
-#endif  // PYLOGEN_PROCESS_LOCAL_THROUGHPUT_H_
+#endif  // PYLOGEN_OPERATION_LOCAL_THROUGHPUT_H_

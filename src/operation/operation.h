@@ -2,21 +2,21 @@
 // CUT's hooks and func() with the slot marked busy, then report the
 // operation's requests with the worker's local throughput. The per-event
 // path: no allocation once the CUT's request storage has grown.
-#ifndef PYLOGEN_PROCESS_OPERATION_H_
-#define PYLOGEN_PROCESS_OPERATION_H_
+#ifndef PYLOGEN_OPERATION_OPERATION_H_
+#define PYLOGEN_OPERATION_OPERATION_H_
 
 #include <unistd.h>
 
 #include <cstdint>
 #include <string>
 
-#include "process/cut_instance.h"
-#include "process/local_throughput.h"
-#include "process/op_reporter.h"
+#include "operation/cut_instance.h"
+#include "operation/local_throughput.h"
+#include "operation/op_reporter.h"
 #include "shm/segment.h"
 #include "util/clock.h"
 
-namespace pylogen::process {
+namespace pylogen::operation {
 
 class Operations {
  public:
@@ -56,6 +56,6 @@ class Operations {
   std::uint64_t count_ = 0;
 };
 
-}  // namespace pylogen::process
+}  // namespace pylogen::operation
 
-#endif  // PYLOGEN_PROCESS_OPERATION_H_
+#endif  // PYLOGEN_OPERATION_OPERATION_H_

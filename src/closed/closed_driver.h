@@ -1,8 +1,8 @@
 // The closed model's processes (DESIGN §3): runner i starts at
 // postpone + i x rampup; a duration-bound runner still busy grace seconds
 // after its duration is killed. Supervisor process only.
-#ifndef PYLOGEN_PROCESS_CLOSED_DRIVER_H_
-#define PYLOGEN_PROCESS_CLOSED_DRIVER_H_
+#ifndef PYLOGEN_CLOSED_CLOSED_DRIVER_H_
+#define PYLOGEN_CLOSED_CLOSED_DRIVER_H_
 
 #include <vector>
 
@@ -10,9 +10,9 @@
 #include "process/load_driver.h"
 #include "shm/segment.h"
 
-namespace pylogen::process {
+namespace pylogen::closed {
 
-class ClosedDriver : public LoadDriver {
+class ClosedDriver : public process::LoadDriver {
  public:
   ClosedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment)
       : plan_(plan), load_(load), segment_(segment) {}
@@ -30,7 +30,7 @@ class ClosedDriver : public LoadDriver {
   struct Runner {
     std::uint32_t slot;
     std::int64_t start_ns;     // planned start
-    std::int64_t deadline_ns;  // killed after it (kNever: loop-bound)
+    std::int64_t deadline_ns;  // killed after it (process::kNever: loop-bound)
     pid_t pid = 0;
     bool running = false;
     bool killed_by_us = false;
@@ -43,10 +43,10 @@ class ClosedDriver : public LoadDriver {
   std::vector<Runner> runners_;  // in start order
   std::size_t next_ = 0;
   bool stopping_ = false;
-  std::int64_t stop_deadline_ = kNever;
+  std::int64_t stop_deadline_ = process::kNever;
   bool faulted_ = false;
 };
 
-}  // namespace pylogen::process
+}  // namespace pylogen::closed
 
-#endif  // PYLOGEN_PROCESS_CLOSED_DRIVER_H_
+#endif  // PYLOGEN_CLOSED_CLOSED_DRIVER_H_

@@ -5,8 +5,8 @@
 // record is filled in place in shared memory, then published. When the ring
 // is full the worker waits (spin, then yield, then short sleeps) rather than
 // drop anything, and the time waited is added to its slot's counters.
-#ifndef PYLOGEN_PROCESS_OP_REPORTER_H_
-#define PYLOGEN_PROCESS_OP_REPORTER_H_
+#ifndef PYLOGEN_OPERATION_OP_REPORTER_H_
+#define PYLOGEN_OPERATION_OP_REPORTER_H_
 
 #include <cstdint>
 #include <cstdlib>
@@ -16,7 +16,7 @@
 #include "shm/segment.h"
 #include "stats/record.h"
 
-namespace pylogen::process {
+namespace pylogen::operation {
 
 // What every record of one operation shares.
 struct OpInfo {
@@ -115,6 +115,6 @@ class OpReporter {
   std::int64_t wall_offset_ns_;
 };
 
-}  // namespace pylogen::process
+}  // namespace pylogen::operation
 
-#endif  // PYLOGEN_PROCESS_OP_REPORTER_H_
+#endif  // PYLOGEN_OPERATION_OP_REPORTER_H_

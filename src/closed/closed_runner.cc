@@ -1,4 +1,4 @@
-#include "process/closed_runner.h"
+#include "closed/closed_runner.h"
 
 #include <time.h>
 #include <unistd.h>
@@ -6,18 +6,18 @@
 #include <algorithm>
 #include <cstring>
 
-#include "process/cut_instance.h"
-#include "process/operation.h"
+#include "operation/cut_instance.h"
+#include "operation/operation.h"
 #include "util/clock.h"
 #include "util/log.h"
 
-namespace pylogen::process {
+namespace pylogen::closed {
 namespace {
 
 class Runner {
  public:
   Runner(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment,
-         std::uint32_t slot_index, CutInstance cut)
+         std::uint32_t slot_index, operation::CutInstance cut)
       : load_(load),
         segment_(segment),
         operations_(segment, slot_index, static_cast<std::uint16_t>(&load - plan.loads.data()),
@@ -57,7 +57,7 @@ class Runner {
 
   const plan::LoadPlan& load_;
   const shm::Segment& segment_;
-  Operations operations_;
+  operation::Operations operations_;
 };
 
 }  // namespace
@@ -66,7 +66,7 @@ int RunClosedRunner(const plan::RunPlan& plan, const plan::LoadPlan& load,
                     const shm::Segment& segment, std::uint32_t slot_index,
                     std::int64_t start_mono_ns) {
   shm::Slot& slot = segment.slot(slot_index);
-  auto cut = CutInstance::Create(load, slot_index - load.first_slot);
+  auto cut = operation::CutInstance::Create(load, slot_index - load.first_slot);
   if (!cut) {
     CopyBounded(slot.error, sizeof slot.error, cut.error());
     log::Error("{}", cut.error());
@@ -77,4 +77,4 @@ int RunClosedRunner(const plan::RunPlan& plan, const plan::LoadPlan& load,
   return 0;
 }
 
-}  // namespace pylogen::process
+}  // namespace pylogen::closed

@@ -1,8 +1,8 @@
 // One CUT instance in a worker process: created after fork, set up, torn
 // down and destroyed by its owner. Errors of setup/teardown come back as
 // text, never as an exception.
-#ifndef PYLOGEN_PROCESS_CUT_INSTANCE_H_
-#define PYLOGEN_PROCESS_CUT_INSTANCE_H_
+#ifndef PYLOGEN_OPERATION_CUT_INSTANCE_H_
+#define PYLOGEN_OPERATION_CUT_INSTANCE_H_
 
 #include <cstdint>
 #include <expected>
@@ -11,7 +11,7 @@
 #include "plan/run_plan.h"
 #include "pylogen/cut.h"
 
-namespace pylogen::process {
+namespace pylogen::operation {
 
 class CutInstance {
  public:
@@ -40,6 +40,6 @@ class CutInstance {
   bool set_up_ = false;  // teardown() only follows a setup() that succeeded
 };
 
-}  // namespace pylogen::process
+}  // namespace pylogen::operation
 
-#endif  // PYLOGEN_PROCESS_CUT_INSTANCE_H_
+#endif  // PYLOGEN_OPERATION_CUT_INSTANCE_H_

@@ -1,0 +1,120 @@
+#include "cli/build_plan.h"
+
+#include <algorithm>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "output/line_format.h"
+
+namespace pylogen::cli {
+
+using plan::LoadPlan;
+using plan::OpenedPlan;
+using plan::RunPlan;
+
+namespace {
+
+std::expected<OpenedPlan, std::string> BuildOpened(const LoadOptions& o) {
+  auto schedule = schedule::Schedule::Parse(o.schedule);
+  if (!schedule) return std::unexpected(schedule.error());
+  OpenedPlan opened{std::move(*schedule), o.schedule};
+  opened.arrivals = o.arrivals == "poisson" ? schedule::ArrivalMode::kPoisson
+                                            : schedule::ArrivalMode::kUniform;
+  opened.seed = o.seed_given ? o.seed : std::random_device{}();
+  if (auto burst = schedule::BurstPlanner::Parse(o.burst, opened.seed); !burst) {
+    return std::unexpected(burst.error());
+  }
+  opened.burst = o.burst;
+  opened.prefork = o.prefork;
+  opened.trigger = o.trigger;
+  opened.controller_delay_s = o.controller_delay_s;
+  opened.decrease = o.decrease;
+  opened.min_workers = o.min_workers;
+  opened.max_workers = std::min(o.max_workers, plan::kMaxOpenedSlots);
+  return opened;
+}
+
+}  // namespace
+
+namespace {
+
+std::expected<LoadPlan, std::string> BuildLoad(const LoadOptions& o, const CutRef& cut,
+                                               RunPlan& plan) {
+  LoadPlan load;
+  load.id = o.id.empty() ? cut.name : o.id;
+  load.cut_name = cut.name;
+  load.cut_path = cut.path;
+  load.cut = cut.cut;
+  load.extra = o.extra;
+  load.lengths = o.lengths;
+  load.processes = o.processes;
+  load.postpone_s = o.postpone_s;
+  load.rampup_s = o.rampup_s;
+  load.duration_s = o.duration_s;
+  load.loops = o.loops;
+  load.pauseloop_s = o.pauseloop_s;
+  load.pauselen_s = o.pauselen_s;
+  load.first_slot = plan.slot_count;
+  if (o.opened) {
+    auto opened = BuildOpened(o);
+    if (!opened) return std::unexpected(opened.error());
+    load.opened = std::move(*opened);
+    load.processes = load.opened->max_workers;
+    if (load.opened->prefork > load.processes || load.opened->min_workers > load.processes) {
+      return std::unexpected(fmt::format(
+          "--prefork/--minworkers: at most {} workers of one opened load can be alive at once",
+          plan::kMaxOpenedSlots));
+    }
+    load.opened->area = plan.opened_count++;
+    plan.jobs_capacity = std::max(plan.jobs_capacity, o.jobs);
+  }
+  plan.slot_count += load.processes;
+  return load;
+}
+
+// Two loads with one id would merge in the per-id summary: the later ones
+// get a suffix.
+void MakeIdsUnique(std::vector<LoadPlan>& loads) {
+  auto taken = [&loads](const std::string& id, std::size_t before) {
+    for (std::size_t j = 0; j < before; ++j) {
+      if (loads[j].id == id) return true;
+    }
+    return false;
+  };
+  for (std::size_t i = 0; i < loads.size(); ++i) {
+    if (!taken(loads[i].id, i)) continue;
+    int n = 2;
+    while (taken(fmt::format("{}-{}", loads[i].id, n), i)) ++n;
+    loads[i].id = fmt::format("{}-{}", loads[i].id, n);
+  }
+}
+
+}  // namespace
+
+std::expected<RunPlan, std::string> BuildPlan(const RunOptions& options,
+                                              const std::vector<CutRef>& cuts) {
+  RunPlan plan;
+  std::vector<LoadOptions> loads = LoadsOf(options);
+  for (std::size_t i = 0; i < loads.size(); ++i) {
+    auto load = BuildLoad(loads[i], cuts.at(i), plan);
+    if (!load) {
+      if (options.scenario.empty()) return std::unexpected(load.error());
+      return std::unexpected(
+          fmt::format("{}:{}: {}", options.scenario_file, options.scenario[i].line, load.error()));
+    }
+    plan.loads.push_back(std::move(*load));
+  }
+  if (plan.loads.size() > 65535) return std::unexpected("at most 65535 loads in one run");
+  MakeIdsUnique(plan.loads);
+  plan.ring_capacity = options.queue != 0 ? options.queue : plan::AutoRingCapacity(plan.slot_count);
+  plan.summary_s = options.summary_s;
+  plan.format = output::ParseLineFormat(options.outformat, &plan.format_fell_back);
+  plan.output_path = options.output;
+  plan.report_path = options.report;
+  plan.grace_s = options.grace_s;
+  plan.verbosity = options.verbosity;
+  return plan;
+}
+
+}  // namespace pylogen::cli

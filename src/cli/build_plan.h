@@ -1,0 +1,31 @@
+// Turns the validated command line into the run plan: resolves defaults,
+// parses schedules and bursts, lays out the slots. Supervisor process, before
+// anything is forked.
+#ifndef PYLOGEN_CLI_BUILD_PLAN_H_
+#define PYLOGEN_CLI_BUILD_PLAN_H_
+
+#include <expected>
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+#include "plan/run_plan.h"
+
+namespace pylogen::cli {
+
+// A loaded CUT, as the plan refers to it.
+struct CutRef {
+  const CutDescriptor* cut;
+  std::string name;
+  std::string path;
+};
+
+// Builds the plan of a run; cuts[i] is the loaded CUT of the i-th load of
+// LoadsOf(options). Fails on a bad schedule or burst, naming it (and
+// the scenario file's line).
+std::expected<plan::RunPlan, std::string> BuildPlan(const RunOptions& options,
+                                              const std::vector<CutRef>& cuts);
+
+}  // namespace pylogen::cli
+
+#endif  // PYLOGEN_CLI_BUILD_PLAN_H_
