@@ -152,10 +152,7 @@ class NoSleepCut : public ClassUnderTest {
   std::int64_t calls_ = 0;
 };
 
-const CutDescriptor kNoSleepCut = {
-    kAbiVersion, LayoutFingerprint(), "NoSleepCut",
-    []() -> ClassUnderTest* { return new NoSleepCut(); },
-    [](ClassUnderTest* cut) { delete cut; }};
+const CutDescriptor kNoSleepCut = detail::DescriptorOf<NoSleepCut>("NoSleepCut");
 
 // The whole operation as the closed runner does it: the real CutInstance
 // (requests reset, length set, the four virtual hooks, func), the busy flag,

@@ -16,6 +16,19 @@
 // "func". Hooks a CUT does not override cost one empty virtual call.
 //
 // Threading: an instance is used by one thread of one process only.
+//
+// Closed model: runner i (0-based) starts at postpone + i x rampup, after
+// its setup(); a failing setup() stops the run at startup (exit 3). Opened
+// model: each worker sets up before the first event is due, then runs one
+// operation per event it takes; resetBeforeSteps() is never called there
+// (there are no loops), and the lengths are cycled through, one per event.
+// teardown() runs when the process ends normally, not after a kill at the
+// end of --grace. An exception outside func() (in a data hook or
+// resetBeforeStep) is recorded like one escaping func().
+//
+// An event-driven CUT (many operations in flight per process) derives from
+// EventClassUnderTest instead: see event_cut.h. Both register with
+// PYLOGEN_REGISTER_CUT.
 #ifndef PYLOGEN_CUT_H_
 #define PYLOGEN_CUT_H_
 
@@ -24,25 +37,19 @@
 #include <system_error>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
+#include "pylogen/context.h"
+#include "pylogen/event_cut.h"
 #include "pylogen/requests.h"
 
 namespace pylogen {
 
 // Bumped whenever a type crossing the dlopen boundary changes. A CUT built
 // against another version is refused with a message asking to rebuild it.
-inline constexpr std::uint32_t kAbiVersion = 1;
-
-// What a worker process knows of itself; set before setup(), then constant.
-struct Context {
-  std::string id;        // the load's --id
-  std::string cut_name;  // e.g. "Dummy"
-  std::string cut_dir;   // folder of the CUT's .so (for files shipped beside it)
-  int process_index = 0; // 0-based index of this runner/worker within its load
-  int pid = 0;
-};
+inline constexpr std::uint32_t kAbiVersion = 2;
 
 class ClassUnderTest {
  public:
@@ -68,6 +75,12 @@ class ClassUnderTest {
   // --extra, parsed; an object (empty when none was given).
   const nlohmann::json& extra() const { return extra_; }
   const Context& context() const { return context_; }
+  // The operation under way: the process' operation count (1-based), the
+  // user (always 0: one call in flight per process) and, in the opened
+  // model, when its event was due (monotonic ns; 0 in the closed model).
+  std::uint64_t op_count() const { return op_count_; }
+  std::uint32_t user() const { return 0; }
+  std::int64_t intended_ns() const { return intended_ns_; }
 
   // ---- Called by pylogen only. ----
   void BindHost(Context context, nlohmann::json extra) {
@@ -78,10 +91,18 @@ class ClassUnderTest {
   void SetLength(std::size_t index, std::string_view token) {
     length_index_ = index;
     length_ = token;
+    length_value_ = LengthValue(token);
+  }
+  void SetOperation(std::uint64_t op_count, std::int64_t intended_ns) {
+    op_count_ = op_count;
+    intended_ns_ = intended_ns;
+  }
+  // The number a length token stands for (0 when it is not a whole number).
+  static std::int64_t LengthValue(std::string_view token) {
     std::int64_t value = 0;
     auto parsed = std::from_chars(token.data(), token.data() + token.size(), value);
     bool whole = parsed.ec == std::errc() && parsed.ptr == token.data() + token.size();
-    length_value_ = whole ? value : 0;
+    return whole ? value : 0;
   }
 
  private:
@@ -91,16 +112,27 @@ class ClassUnderTest {
   std::string_view length_;
   std::int64_t length_value_ = 0;
   std::size_t length_index_ = 0;
+  std::uint64_t op_count_ = 0;
+  std::int64_t intended_ns_ = 0;
+};
+
+enum class CutKind : std::uint32_t {
+  kBlocking = 0,  // ClassUnderTest: one call in flight per process
+  kEvent = 1,     // EventClassUnderTest: up to --concurrency in flight
 };
 
 // What PYLOGEN_REGISTER_CUT exports. abi_version and layout are read and
-// checked before any function of the plugin is called.
+// checked before any function of the plugin is called; they stay the first
+// two fields in every version. Only the pair of `kind` is set.
 struct CutDescriptor {
   std::uint32_t abi_version;
   std::uint32_t layout;  // fingerprint of the types crossing the boundary
   const char* class_name;
+  CutKind kind;
   ClassUnderTest* (*create)();
   void (*destroy)(ClassUnderTest*);
+  EventClassUnderTest* (*create_event)();
+  void (*destroy_event)(EventClassUnderTest*);
 };
 
 // Fingerprint of the layout of the boundary types as this compiler sees them.
@@ -108,21 +140,41 @@ constexpr std::uint32_t LayoutFingerprint() {
   return static_cast<std::uint32_t>(sizeof(ClassUnderTest)) * 1000003u ^
          static_cast<std::uint32_t>(sizeof(Request)) * 10007u ^
          static_cast<std::uint32_t>(sizeof(Context)) * 101u ^
+         static_cast<std::uint32_t>(sizeof(Operation)) * 7919u ^
+         static_cast<std::uint32_t>(sizeof(EventClassUnderTest)) * 31u ^
          static_cast<std::uint32_t>(sizeof(nlohmann::json)) ^
          (NLOHMANN_JSON_VERSION_MAJOR * 100u + NLOHMANN_JSON_VERSION_MINOR) << 20;
 }
 
 inline constexpr const char* kDescriptorSymbol = "pylogen_cut_descriptor";
 
+namespace detail {
+template <class Class>
+constexpr CutDescriptor DescriptorOf(const char* class_name) {
+  constexpr bool kEvent = std::is_base_of_v<EventClassUnderTest, Class>;
+  static_assert(kEvent != std::is_base_of_v<ClassUnderTest, Class>,
+                "a CUT derives from exactly one of ClassUnderTest and EventClassUnderTest");
+  CutDescriptor d{kAbiVersion, LayoutFingerprint(), class_name,
+                  kEvent ? CutKind::kEvent : CutKind::kBlocking, nullptr, nullptr, nullptr, nullptr};
+  if constexpr (kEvent) {
+    d.create_event = []() -> EventClassUnderTest* { return new Class(); };
+    d.destroy_event = [](EventClassUnderTest* cut) { delete cut; };
+  } else {
+    d.create = []() -> ClassUnderTest* { return new Class(); };
+    d.destroy = [](ClassUnderTest* cut) { delete cut; };
+  }
+  return d;
+}
+}  // namespace detail
+
 }  // namespace pylogen
 
-// Registers `Class` (default-constructible, derived from ClassUnderTest) as
-// the CUT of this shared library. Use once per library, at namespace scope.
-#define PYLOGEN_REGISTER_CUT(Class)                                              \
-  extern "C" __attribute__((visibility("default")))                              \
-  const ::pylogen::CutDescriptor pylogen_cut_descriptor = {                      \
-      ::pylogen::kAbiVersion, ::pylogen::LayoutFingerprint(), #Class,            \
-      []() -> ::pylogen::ClassUnderTest* { return new Class(); },                \
-      [](::pylogen::ClassUnderTest* cut) { delete cut; }}
+// Registers `Class` (default-constructible, derived from ClassUnderTest or
+// from EventClassUnderTest) as the CUT of this shared library. Use once per
+// library, at namespace scope.
+#define PYLOGEN_REGISTER_CUT(Class)                                 \
+  extern "C" __attribute__((visibility("default")))                 \
+  const ::pylogen::CutDescriptor pylogen_cut_descriptor =           \
+      ::pylogen::detail::DescriptorOf<Class>(#Class)
 
 #endif  // PYLOGEN_CUT_H_

@@ -104,6 +104,18 @@ class RequestsManager {
     return request.rc;
   }
 
+  // Appends the request `name`, zeroed, untimed; returns its index. For
+  // requests timed by hand (event-driven CUTs: Operation::Begin/End).
+  std::size_t Open(std::string_view request_name) {
+    std::size_t index = done_.size();
+    done_.emplace_back();
+    CopyBounded(done_[index].name, kNameCapacity, request_name);
+    return index;
+  }
+  // The request at `index`. REQUIRES: index < size(). Hold indexes, not
+  // references, across Open()/exec(): the storage may move while it grows.
+  Request& at(std::size_t index) { return done_[index]; }
+
   // The requests made since the last Reset(), in call order.
   const Request* begin() const { return done_.data(); }
   const Request* end() const { return done_.data() + done_.size(); }

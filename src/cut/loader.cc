@@ -126,7 +126,11 @@ std::expected<LoadedCut, std::string> LoadedCut::LoadFile(const fs::path& file) 
         "or nlohmann_json version): rebuild the CUT against this pylogen's SDK",
         absolute.string()));
   }
-  if (descriptor->create == nullptr || descriptor->destroy == nullptr) {
+  bool event = descriptor->kind == CutKind::kEvent;
+  bool factory = event ? descriptor->create_event != nullptr && descriptor->destroy_event != nullptr
+                       : descriptor->kind == CutKind::kBlocking && descriptor->create != nullptr &&
+                             descriptor->destroy != nullptr;
+  if (!factory) {
     return std::unexpected(fmt::format("{}: its CUT descriptor has no factory", absolute.string()));
   }
   return LoadedCut(std::move(handle), descriptor, absolute);

@@ -12,5 +12,6 @@ class WrongAbi : public pylogen::ClassUnderTest {
 extern "C" __attribute__((visibility("default")))
 const pylogen::CutDescriptor pylogen_cut_descriptor = {
     pylogen::kAbiVersion + 1000, pylogen::LayoutFingerprint(), "WrongAbi",
+    pylogen::CutKind::kBlocking,
     []() -> pylogen::ClassUnderTest* { return new WrongAbi(); },
-    [](pylogen::ClassUnderTest* cut) { delete cut; }};
+    [](pylogen::ClassUnderTest* cut) { delete cut; }, nullptr, nullptr};

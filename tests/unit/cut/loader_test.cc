@@ -147,6 +147,15 @@ TEST(LoadedCutTest, WrongAbiNamesBothVersionsAndAsksToRebuild) {
   EXPECT_NE(error.find("rebuild"), std::string::npos) << error;
 }
 
+TEST(LoadedCutTest, CutOfTheFirstAbiAsksToRebuild) {
+  ASSERT_EQ(kAbiVersion, 2u);  // event-driven CUTs changed the descriptor
+  auto loaded = LoadedCut::LoadFile(kTestCuts / "AbiV1.so");
+  ASSERT_FALSE(loaded.has_value());
+  const std::string& error = loaded.error();
+  EXPECT_NE(error.find("ABI version 1, this pylogen uses version 2"), std::string::npos) << error;
+  EXPECT_NE(error.find("rebuild"), std::string::npos) << error;
+}
+
 TEST(LoadedCutTest, FileThatIsNotASharedObject) {
   TempDir dir;
   const fs::path bogus = dir.path() / "Bogus.so";
