@@ -49,6 +49,14 @@ std::expected<LoadPlan, std::string> BuildLoad(const LoadOptions& o, const CutRe
   load.extra = o.extra;
   load.lengths = o.lengths;
   load.processes = o.processes;
+  load.concurrency = o.concurrency;
+  load.optimeout_ns = static_cast<std::int64_t>(o.optimeout_s * 1e9);
+  if (load.concurrency > 1 && !load.event_driven()) {
+    return std::unexpected(fmt::format(
+        "--concurrency {}: {} is a blocking CUT (one call in flight per process); use --process "
+        "for more calls in flight, or an event-driven CUT (see AsyncDummy)",
+        o.concurrency, cut.name));
+  }
   load.postpone_s = o.postpone_s;
   load.rampup_s = o.rampup_s;
   load.duration_s = o.duration_s;

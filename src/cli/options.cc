@@ -22,6 +22,7 @@ struct RawOptions {
               lengths = "0", pauseloop = "0", pauselen = "0", summary = "1", queue = "0",
               grace = "10", prefork, trigger = "3", controller_delay = "1",
               decrease = "10", min_workers = "1", max_workers = "1000", seed, jobs = "65536",
+              concurrency = "1", optimeout = "60",
               generator_delay, worker_delay, defaults;
 };
 
@@ -111,6 +112,15 @@ void AddOptions(CLI::App& app, RunOptions& o, RawOptions& raw) {
   app.add_option("--pauselen,--pausestep", raw.pauselen, "Pause after each length (duration)")
       ->capture_default_str();
   app.add_option("--extra", o.load.extra, "Parameters for the CUT, a JSON object")
+      ->capture_default_str();
+  app.add_option("--concurrency", raw.concurrency,
+                 "Operations in flight per process, for an event-driven CUT: closed, each "
+                 "runner process holds this many virtual users; opened, each worker takes up "
+                 "to this many events at once. A blocking CUT takes 1")
+      ->capture_default_str();
+  app.add_option("--optimeout", raw.optimeout,
+                 "An event-driven operation still open after this long fails with rc 17 and "
+                 "frees its place (duration)")
       ->capture_default_str();
   app.add_option("--summary", raw.summary,
                  "Interval of throughput computations (duration > 0)")
@@ -205,11 +215,14 @@ std::expected<void, std::string> Convert(const RawOptions& raw, RunOptions& o) {
       check(ParseCount("--minworkers", raw.min_workers, 1, 100000), o.load.min_workers),
       check(ParseCount("--maxworkers", raw.max_workers, 1, 100000), o.load.max_workers),
       check(ParseCount("--jobs", raw.jobs, 2, 1u << 24), o.load.jobs),
+      check(ParseCount("--concurrency", raw.concurrency, 1, 1u << 20), o.load.concurrency),
+      check(ParseDuration("--optimeout", raw.optimeout), o.load.optimeout_s),
   };
   for (auto& step : steps) {
     if (!step) return step;
   }
   if (o.summary_s <= 0) return std::unexpected("--summary: expected a duration > 0");
+  if (o.load.optimeout_s <= 0) return std::unexpected("--optimeout: expected a duration > 0");
   if (o.queue != 0 && (o.queue < 2 || (o.queue & (o.queue - 1)) != 0)) {
     return std::unexpected(
         fmt::format("--queue: {} is not a power of two >= 2 (or 0 for automatic)", o.queue));

@@ -24,6 +24,9 @@ struct LoadOptions {
   double pauseloop_s = 0;
   double pauselen_s = 0;
   std::string extra = "{}";   // a JSON object
+  // Operations in flight per process (event-driven CUTs; 1 for blocking ones).
+  std::uint32_t concurrency = 1;
+  double optimeout_s = 60;    // an event-driven operation open longer gets rc 17
 
   // Opened model (DESIGN §4).
   bool opened = false;

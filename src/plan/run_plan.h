@@ -48,6 +48,8 @@ struct LoadPlan {
   std::string extra;         // --extra, a JSON object's text
   std::vector<std::string> lengths;
   std::uint32_t processes = 1;  // closed: runners; opened: worker slots
+  std::uint32_t concurrency = 1;  // operations in flight per process (1: blocking CUT)
+  std::int64_t optimeout_ns = 60'000'000'000;  // event-driven operations only
   double postpone_s = 0;
   double rampup_s = 0;
   double duration_s = 0;     // > 0: time-bound runners
@@ -56,6 +58,11 @@ struct LoadPlan {
   double pauselen_s = 0;
   std::uint32_t first_slot = 0;  // slots [first_slot, first_slot + processes)
   std::optional<OpenedPlan> opened;  // set: the opened model
+
+  // An event-driven CUT: processes run an event loop, not one call at a time.
+  bool event_driven() const { return cut != nullptr && cut->kind == CutKind::kEvent; }
+  // Virtual users of the closed model (processes x concurrency).
+  std::uint64_t users() const { return std::uint64_t{processes} * concurrency; }
 
   // Seconds after the run's start at which runner `index` starts.
   double StartOffset(std::uint32_t index) const { return postpone_s + index * rampup_s; }
