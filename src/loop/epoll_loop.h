@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,7 @@ struct LagHistogram {
 class EpollLoop final : public EventLoop {
  public:
   // Creates the epoll instance; an error names the syscall and errno.
-  static std::expected<EpollLoop*, std::string> Create();
+  static std::expected<std::unique_ptr<EpollLoop>, std::string> Create();
   ~EpollLoop();
   EpollLoop(const EpollLoop&) = delete;
   EpollLoop& operator=(const EpollLoop&) = delete;
@@ -67,7 +68,7 @@ class EpollLoop final : public EventLoop {
   const std::string& first_callback_error() const { return first_callback_error_; }
 
  private:
-  EpollLoop(int epoll_fd);
+  explicit EpollLoop(int epoll_fd);
   // Implementation state (fd table, timer slab and heap, epoll event
   // buffer): see epoll_loop.cc.
   struct FdWatch {
