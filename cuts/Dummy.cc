@@ -1,33 +1,33 @@
 // Dummy: a port of Pylogen's Dummy CUT, the reference for writing a CUT.
 //
-// --extra keys:
-//   sleep        seconds each request sleeps (default 1; 0 = no sleep call at all)
-//   transaction  true: each operation is a transaction of three requests
-//                R0-EXEC, R1-EXEC, R2-EXEC; otherwise one request R_<length>
+// --extra keys, read as Pylogen's Dummy read them (common/dummy_options.h
+// has the details, shared with AsyncDummy):
+//   sleep        seconds each request sleeps, a number or a string such as
+//                "0.5" (default 1; 0 = no sleep call at all)
+//   transaction  true, 1 or "yes" (Pylogen's usual {"transaction":1}):
+//                each operation is a transaction of three requests R0-EXEC,
+//                R1-EXEC, R2-EXEC. An explicit false, 0 or "no" means off,
+//                as the user wrote it (Pylogen turned it on for any value
+//                present). Absent or off: one request R_<length>
 //   error        n > 0: every n-th call of this process fails (rc 1, a message)
+// A value of another type fails setup() with one line naming the key and the
+// type expected, e.g. --extra "sleep": expected a number, got "x".
 #include <time.h>
 
 #include <cstdint>
 #include <string>
 
+#include "common/dummy_options.h"
 #include "pylogen/cut.h"
 
 namespace {
 
 class Dummy : public pylogen::ClassUnderTest {
  public:
-  void setup() override {
-    const auto& extra = this->extra();
-    double sleep_s = extra.value("sleep", 1.0);
-    if (sleep_s < 0) throw std::invalid_argument("extra.sleep must be >= 0");
-    sleep_ns_ = static_cast<std::int64_t>(sleep_s * 1e9);
-    transaction_ = extra.value("transaction", false);
-    error_every_ = extra.value("error", std::int64_t{0});
-    if (error_every_ < 0) throw std::invalid_argument("extra.error must be >= 0");
-  }
+  void setup() override { options_ = pylogen::cuts::ParseDummyOptions(extra()); }
 
   void func() override {
-    if (transaction_) {
+    if (options_.transaction) {
       Call("R0-EXEC");
       Call("R1-EXEC");
       Call("R2-EXEC");
@@ -48,20 +48,19 @@ class Dummy : public pylogen::ClassUnderTest {
 
   void Call(const std::string& name) {
     requests().exec(name, [this](pylogen::Request& request) {
-      if (sleep_ns_ > 0) {
-        timespec ts{static_cast<time_t>(sleep_ns_ / 1000000000), static_cast<long>(sleep_ns_ % 1000000000)};
+      if (options_.sleep_ns > 0) {
+        timespec ts{static_cast<time_t>(options_.sleep_ns / 1000000000),
+                    static_cast<long>(options_.sleep_ns % 1000000000)};
         nanosleep(&ts, nullptr);
       }
       ++calls_;
-      if (error_every_ > 0 && calls_ % error_every_ == 0) {
+      if (options_.error_every > 0 && calls_ % options_.error_every == 0) {
         request.Fail(1, "Dummy error on call " + std::to_string(calls_));
       }
     });
   }
 
-  std::int64_t sleep_ns_ = 1000000000;
-  bool transaction_ = false;
-  std::int64_t error_every_ = 0;
+  pylogen::cuts::DummyOptions options_;
   std::int64_t calls_ = 0;
   std::string named_length_ = "\x01";
   std::string name_;

@@ -153,6 +153,69 @@ TEST_F(DummyTest, NegativeErrorFailsCreate) {
   EXPECT_NE(instance.error().find("error"), std::string::npos) << instance.error();
 }
 
+// Pylogen's spellings: {"transaction":1} and a sleep given as a string.
+TEST_F(DummyTest, TransactionOneMakesATransaction) {
+  for (const char* extra :
+       {R"({"transaction":1,"sleep":0})", R"({"transaction":"yes","sleep":0})"}) {
+    plan::LoadPlan load = PlanFor(dummy_, extra);
+    auto instance = CutInstance::Create(load, 0);
+    ASSERT_TRUE(instance.has_value()) << extra << ": " << instance.error();
+    instance->RunOperation(0, load.lengths[0]);
+    EXPECT_EQ(Names(*instance), (std::vector<std::string>{"R0-EXEC", "R1-EXEC", "R2-EXEC"}))
+        << extra;
+  }
+}
+
+TEST_F(DummyTest, ExplicitFalseOrZeroTransactionIsOff) {
+  for (const char* extra : {R"({"transaction":false,"sleep":0})", R"({"transaction":0,"sleep":0})",
+                            R"({"transaction":"no","sleep":0})"}) {
+    plan::LoadPlan load = PlanFor(dummy_, extra);
+    auto instance = CutInstance::Create(load, 0);
+    ASSERT_TRUE(instance.has_value()) << extra << ": " << instance.error();
+    instance->RunOperation(0, load.lengths[0]);
+    EXPECT_EQ(Names(*instance), std::vector<std::string>{"R_384"}) << extra;
+  }
+}
+
+TEST_F(DummyTest, SleepAsAStringIsTimed) {
+  plan::LoadPlan load = PlanFor(dummy_, R"({"sleep":"0.01"})");
+  auto instance = CutInstance::Create(load, 0);
+  ASSERT_TRUE(instance.has_value()) << instance.error();
+  instance->RunOperation(0, load.lengths[0]);
+  ASSERT_EQ((*instance)->requests().size(), 1u);
+  const Request& r = *(*instance)->requests().begin();
+  EXPECT_EQ(r.rc, 0);
+  EXPECT_GE(r.duration_ns(), 10 * kMs);    // slept: the string was read, not the 0 fallback
+  EXPECT_LT(r.duration_ns(), 1000 * kMs);  // not the 1 s default
+}
+
+TEST_F(DummyTest, ErrorAsAStringIsRead) {
+  plan::LoadPlan load = PlanFor(dummy_, R"({"error":"1","sleep":0})");
+  auto instance = CutInstance::Create(load, 0);
+  ASSERT_TRUE(instance.has_value()) << instance.error();
+  instance->RunOperation(0, load.lengths[0]);
+  EXPECT_EQ((*instance)->requests().begin()->rc, 1);
+}
+
+TEST_F(DummyTest, SleepNotANumberFailsCreateNamingKeyAndType) {
+  plan::LoadPlan load = PlanFor(dummy_, R"({"sleep":"x"})");
+  auto instance = CutInstance::Create(load, 0);
+  ASSERT_FALSE(instance.has_value());
+  const std::string& error = instance.error();
+  EXPECT_NE(error.find(R"(--extra "sleep": expected a number, got "x")"), std::string::npos)
+      << error;
+  EXPECT_EQ(error.find("json.exception"), std::string::npos) << error;
+}
+
+TEST_F(DummyTest, TransactionNotAFlagFailsCreateNamingKeyAndType) {
+  plan::LoadPlan load = PlanFor(dummy_, R"({"transaction":"maybe","sleep":0})");
+  auto instance = CutInstance::Create(load, 0);
+  ASSERT_FALSE(instance.has_value());
+  EXPECT_NE(instance.error().find(R"(--extra "transaction": expected a boolean)"),
+            std::string::npos)
+      << instance.error();
+}
+
 class TestCutsTest : public ::testing::Test {
  protected:
   cut::LoadedCut throw_ = LoadOrDie(PYLOGEN_TEST_CUT_DIR, "Throw");
