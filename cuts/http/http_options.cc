@@ -6,30 +6,29 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "pylogen/extra.h"
+
 namespace pylogen::cuts {
 namespace {
 
 constexpr std::string_view kKnownKeys[] = {"url",     "method", "headers",         "body",  "name",
                                            "timeout", "verify", "connect_timeout", "warmup"};
 
+// A refusal that is not one value of the wrong type or range (those are
+// ExtraError's, which quote the value).
 [[noreturn]] void Bad(std::string_view key, std::string_view expected) {
   throw std::invalid_argument("--extra \"" + std::string(key) + "\" must be " +
                               std::string(expected));
 }
 
-std::string StringKey(const nlohmann::json& extra, std::string_view key) {
-  const auto& value = extra.at(std::string(key));
-  if (!value.is_string()) Bad(key, "a string");
-  return value.get<std::string>();
-}
-
 std::int64_t SecondsKey(const nlohmann::json& extra, std::string_view key,
                         std::int64_t fallback_ms) {
-  if (!extra.contains(key)) return fallback_ms;
-  const auto& value = extra.at(std::string(key));
-  double seconds = value.is_number() ? value.get<double>() : -1;
+  if (!ExtraHas(extra, key)) return fallback_ms;
+  double seconds = ExtraNumber(extra, key, 0);
   // libcurl takes milliseconds in a long; a day is more than any request needs.
-  if (!(seconds > 0 && seconds <= 86'400)) Bad(key, "a number of seconds in (0, 86400]");
+  if (!(seconds > 0 && seconds <= 86'400)) {
+    throw ExtraError(key, "a number of seconds in (0, 86400]", extra.at(std::string(key)));
+  }
   return std::max<std::int64_t>(1, std::llround(seconds * 1000));
 }
 
@@ -41,7 +40,7 @@ bool IsToken(std::string_view text) {
 
 void CheckUrl(const std::string& url) {
   if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-    Bad("url", "an http:// or https:// URL (got '" + url + "')");
+    throw ExtraError("url", "an http:// or https:// URL", url);
   }
 }
 
@@ -49,7 +48,8 @@ std::vector<std::pair<std::string, std::string>> Headers(const nlohmann::json& e
   std::vector<std::pair<std::string, std::string>> headers;
   if (!extra.contains("headers")) return headers;
   const auto& object = extra.at("headers");
-  if (!object.is_object()) Bad("headers", "an object of \"Name\": \"value\" strings");
+  if (!object.is_object())
+    throw ExtraError("headers", "an object of \"Name\": \"value\" strings", object);
   for (const auto& [name, value] : object.items()) {
     if (!IsToken(name))
       Bad("headers", "an object whose names are header names (got '" + name + "')");
@@ -81,31 +81,27 @@ HttpOptions ParseHttpOptions(const nlohmann::json& extra) {
   HttpOptions options;
   if (!extra.contains("url"))
     Bad("url", "given: the URL to call, e.g. {\"url\":\"http://127.0.0.1:8080/\"}");
-  options.url = StringKey(extra, "url");
+  options.url = ExtraString(extra, "url", "");
   CheckUrl(options.url);
-  if (extra.contains("method")) {
-    options.method = StringKey(extra, "method");
-    std::transform(options.method.begin(), options.method.end(), options.method.begin(),
-                   [](unsigned char c) { return std::toupper(c); });
-    if (!IsToken(options.method)) Bad("method", "an HTTP method such as GET or POST");
+  options.method = ExtraString(extra, "method", options.method);
+  std::transform(options.method.begin(), options.method.end(), options.method.begin(),
+                 [](unsigned char c) { return std::toupper(c); });
+  if (!IsToken(options.method)) {
+    throw ExtraError("method", "an HTTP method such as GET or POST", extra.at("method"));
   }
   options.headers = Headers(extra);
   if (extra.contains("body")) {
-    options.body = StringKey(extra, "body");
+    options.body = ExtraString(extra, "body", "");
     if (options.method == "GET" || options.method == "HEAD") {
       Bad("body", "left out with " + options.method + ", which sends no body");
     }
   }
   options.timeout_ms = SecondsKey(extra, "timeout", options.timeout_ms);
   options.connect_timeout_ms = SecondsKey(extra, "connect_timeout", options.connect_timeout_ms);
-  for (auto [key, flag] :
-       {std::pair{"verify", &options.verify}, std::pair{"warmup", &options.warmup}}) {
-    if (!extra.contains(key)) continue;
-    if (!extra.at(key).is_boolean()) Bad(key, "true or false");
-    *flag = extra.at(key).get<bool>();
-  }
-  options.name = extra.contains("name") ? StringKey(extra, "name") : options.method;
-  if (options.name.empty()) Bad("name", "a non-empty string");
+  options.verify = ExtraFlag(extra, "verify", options.verify);
+  options.warmup = ExtraFlag(extra, "warmup", options.warmup);
+  options.name = ExtraString(extra, "name", options.method);
+  if (options.name.empty()) throw ExtraError("name", "a non-empty string", extra.at("name"));
   return options;
 }
 

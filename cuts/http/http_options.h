@@ -12,6 +12,10 @@
 //   warmup           false: no untimed HEAD request in setup() to open the
 //                    connection; the first request then pays for it
 //   name             the request's name in the records (default: the method)
+//
+// Read with pylogen/extra.h: seconds may be numeric strings ("0.5"), the
+// flags any ExtraFlag spelling (false, 0, "no", "off"); a string key given a
+// number is refused.
 #ifndef PYLOGEN_CUTS_HTTP_HTTP_OPTIONS_H_
 #define PYLOGEN_CUTS_HTTP_HTTP_OPTIONS_H_
 
