@@ -4,10 +4,11 @@
 #include <string>
 
 #include "pylogen/cut.h"
+#include "pylogen/extra.h"
 
 class Echo : public pylogen::ClassUnderTest {
  public:
-  void setup() override { text_ = extra().value("text", std::string("echo")); }
+  void setup() override { text_ = pylogen::ExtraString(extra(), "text", "echo"); }
 
   void func() override {
     requests().exec("ECHO", [this](pylogen::Request& request) {
