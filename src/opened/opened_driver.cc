@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -28,7 +29,8 @@ OpenedDriver::OpenedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load
       opened_(*load.opened),
       segment_(segment),
       area_(segment.opened(load.opened->area)),
-      controller_({opened_.trigger, opened_.decrease, opened_.min_workers, opened_.max_workers}) {}
+      controller_({opened_.trigger, opened_.decrease, opened_.min_workers, opened_.max_workers,
+                   opened_.controller_delay_s, load.concurrency}) {}
 
 void OpenedDriver::Start(std::int64_t now) {
   generation_at_ = now + Nanos(load_.postpone_s);
@@ -84,6 +86,7 @@ void OpenedDriver::StartGenerator(std::int64_t now) {
   area_.generator_pid = generator_pid_;
   area_.generator_state.store(shm::SlotState::kRunning, std::memory_order_release);
   stage_ = Stage::kGenerating;
+  schedule_start_ = start;
   next_check_ = start + Nanos(opened_.controller_delay_s);
   log::Info("{}: generator started, pid {}", load_.id, generator_pid_);
 }
@@ -127,10 +130,37 @@ void OpenedDriver::WatchDrain(std::int64_t now) {
   }
 }
 
-Observation OpenedDriver::Observe() const {
+namespace {
+
+// A counter's growth since `base`; a slot whose counters were reset for its
+// new worker after `base` was read counts from 0.
+std::uint64_t Since(std::uint64_t now, std::uint64_t base) { return now >= base ? now - base : now; }
+
+}  // namespace
+
+std::pair<std::uint64_t, std::uint64_t> OpenedDriver::Reported(const Worker& w) const {
+  const shm::Slot& slot = segment_.slot(w.slot);
+  // ops is stored after service_ns, with release: service_ns covers at least those ops.
+  std::uint64_t ops = slot.ops.load(std::memory_order_acquire);
+  std::uint64_t service = slot.service_ns.load(std::memory_order_relaxed);
+  return {Since(ops, w.ops_base), Since(service, w.service_base_ns)};
+}
+
+void OpenedDriver::NoteStarted(Worker& w) const {
+  const shm::Slot& slot = segment_.slot(w.slot);
+  w.ops_base = slot.ops.load(std::memory_order_acquire);
+  w.service_base_ns = slot.service_ns.load(std::memory_order_relaxed);
+}
+
+Observation OpenedDriver::Observe(std::int64_t now) const {
   Observation seen;
   seen.backlog = segment_.Jobs(opened_.area).Backlog();
+  seen.ops = ended_ops_;
+  seen.service_ns = ended_service_ns_;
   for (const Worker& w : workers_) {
+    auto [ops, service] = Reported(w);
+    seen.ops += ops;
+    seen.service_ns += service;
     const shm::Slot& slot = segment_.slot(w.slot);
     if (slot.retire.load(std::memory_order_relaxed) != 0) continue;
     ++seen.workers;
@@ -138,28 +168,57 @@ Observation OpenedDriver::Observe() const {
                 slot.busy.load(std::memory_order_relaxed) == 0;
     seen.idle += idle;
   }
+  // λ: the highest rate the next T + 1 s of the schedule ask for (0 once it is over).
+  double t = static_cast<double>(now - schedule_start_) / 1e9;
+  seen.rate = opened_.schedule.MaxRate(t, t + opened_.controller_delay_s + 1);
   return seen;
 }
 
 void OpenedDriver::Control(std::int64_t now) {
-  Observation seen = Observe();
+  Observation seen = Observe(now);
   bool generating = stage_ == Stage::kGenerating;
   Decision decision = controller_.Check(seen);
   // Once the schedule is over, only a remaining backlog justifies a worker.
-  if (!generating && seen.backlog == 0 && decision == Decision::kAddWorker) decision = Decision::kNothing;
+  if (!generating && seen.backlog == 0 && decision.action == Action::kStartWorkers) {
+    decision.action = Action::kNothing;
+  }
+  area_.controller_target.store(decision.target, std::memory_order_relaxed);
+  if (decision.target > area_.controller_target_max.load(std::memory_order_relaxed)) {
+    area_.controller_target_max.store(decision.target, std::memory_order_relaxed);
+  }
   std::int64_t delay = Nanos(opened_.controller_delay_s);
   next_check_ = now + delay;
-  if (decision == Decision::kAddWorker && StartWorker()) {
-    log::Info("{}: backlog {} > trigger {}: worker added ({} now)", load_.id, seen.backlog,
-              opened_.trigger, workers_.size());
-    next_check_ = now + delay / 4;  // the backlog may need more than one
-  } else if (decision == Decision::kRetireWorker) {
+  auto service = [&decision] {
+    return decision.service_s ? fmt::format("{:.4g} ms", *decision.service_s * 1e3)
+                              : std::string("unknown");
+  };
+  if (decision.action == Action::kStartWorkers) {
+    std::uint32_t started = 0;
+    while (started < decision.start && StartWorker()) {
+      NoteStarted(workers_.back());
+      ++started;
+    }
+    if (started > 0) {
+      log::Info("{}: backlog {}, rate {:.6g}/s, service {}: target {} workers (had {}){}", load_.id,
+                seen.backlog, seen.rate, service(), decision.target, seen.workers,
+                started < decision.start ? fmt::format(", {} started", started) : "");
+    }
+    // Until S is known a check adds one worker: check again sooner while the
+    // backlog may need more. Once it is known the target covers the whole
+    // backlog and the coming rate; a sooner check would only see the same
+    // backlog, not yet taken by workers still setting up, and measure S over
+    // a shorter, noisier window.
+    if (started > 0 && !decision.service_s) next_check_ = now + delay / 4;
+  } else if (decision.action == Action::kRetireWorker) {
     for (const Worker& w : workers_) {
       shm::Slot& slot = segment_.slot(w.slot);
       if (slot.ready.load() != 0 && slot.busy.load() == 0 && slot.retire.load() == 0) {
         slot.retire.store(1, std::memory_order_release);
         util::FutexWake(&segment_.Jobs(opened_.area).control().published, 1 << 30);
-        log::Info("{}: no backlog for {} checks: worker-{} retires", load_.id, opened_.decrease, w.slot);
+        log::Info("{}: no backlog for {} checks, rate {:.6g}/s, service {}: target {} workers "
+                  "(had {}): worker-{} retires",
+                  load_.id, opened_.decrease, seen.rate, service(), decision.target, seen.workers,
+                  w.slot);
         break;
       }
     }
@@ -203,6 +262,9 @@ bool OpenedDriver::OnExit(pid_t pid, int status) {
   if (it == workers_.end()) return false;
   bool was_ready = segment_.slot(it->slot).ready.load(std::memory_order_acquire) != 0;
   bool killed = it->killed_by_us;
+  auto [ops, service] = Reported(*it);  // final: the worker is gone
+  ended_ops_ += ops;
+  ended_service_ns_ += service;
   shm::SlotState state = process::RecordExit(segment_, it->slot, status, it->killed_by_us,
                                              fmt::format("worker-{}", it->slot));
   faulted_ = faulted_ || state != shm::SlotState::kEnded;

@@ -1,13 +1,14 @@
 // The opened model's processes (DESIGN §4) for one load: --prefork workers
 // first, then — once all of them are ready and --postpone is over — the
-// generator; every
-// --controllerDelay the controller looks at the backlog and adds a worker
-// (re-checking sooner while the backlog persists) or retires an idle one.
+// generator; every --controllerDelay the controller (controller.h) sizes the
+// workers from the coming rate, the mean service time and the backlog, and
+// starts the missing ones at once, or retires an idle one.
 // Workers take a free slot; a slot is free again once its worker ended and
 // the reader drained its ring. Supervisor process only.
 #ifndef PYLOGEN_OPENED_OPENED_DRIVER_H_
 #define PYLOGEN_OPENED_OPENED_DRIVER_H_
 
+#include <utility>
 #include <vector>
 
 #include "opened/controller.h"
@@ -39,6 +40,10 @@ class OpenedDriver : public process::LoadDriver {
     std::uint32_t slot;
     pid_t pid;
     bool killed_by_us = false;
+    // The slot's counters when this worker started (a reused slot may keep
+    // its previous worker's): what it reported is the difference.
+    std::uint64_t ops_base = 0;
+    std::uint64_t service_base_ns = 0;
   };
   enum class Stage { kPreforking, kGenerating, kOver };
 
@@ -46,7 +51,10 @@ class OpenedDriver : public process::LoadDriver {
   void StartGenerator(std::int64_t now);
   void Control(std::int64_t now);
   bool SlotFree(std::uint32_t slot) const;
-  Observation Observe() const;
+  Observation Observe(std::int64_t now) const;
+  // Operations and service this worker reported, from its slot's counters.
+  std::pair<std::uint64_t, std::uint64_t> Reported(const Worker& w) const;
+  void NoteStarted(Worker& w) const;
   void KillOverdue(std::int64_t now);
   void WatchDrain(std::int64_t now);
   bool AllKilled() const;
@@ -68,8 +76,12 @@ class OpenedDriver : public process::LoadDriver {
   bool stopping_ = false;
   std::int64_t stop_deadline_ = process::kNever;
   std::int64_t drain_deadline_ = process::kNever;
-  std::int64_t generation_at_ = 0;  // run start + --postpone
-  int setup_failures_ = 0;          // consecutive
+  std::int64_t generation_at_ = 0;   // run start + --postpone
+  std::int64_t schedule_start_ = 0;  // monotonic time of the schedule's time 0
+  // What the workers reaped so far reported, for the controller's S.
+  std::uint64_t ended_ops_ = 0;
+  std::uint64_t ended_service_ns_ = 0;
+  int setup_failures_ = 0;  // consecutive
   bool abandoned_ = false;
   bool faulted_ = false;
 };

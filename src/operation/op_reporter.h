@@ -37,15 +37,22 @@ class OpReporter {
   // gives one record; several give a transaction record, then one per request.
   std::uint32_t Report(const RequestsManager& requests, const OpInfo& op) {
     std::size_t n = requests.size();
+    std::int64_t service = 0;
     if (n == 0) {
       slot_->empty_ops.fetch_add(1, std::memory_order_relaxed);
     } else if (n == 1) {
+      service = requests.begin()->end_ns - requests.begin()->begin_ns;
       PushRequest(*requests.begin(), requests.name(), op, 0);
     } else {
-      PushTransaction(requests, op);
+      service = PushTransaction(requests, op);
       for (const Request& request : requests) {
         PushRequest(request, requests.name(), op, stats::kInTransaction);
       }
+    }
+    if (service > 0) {
+      slot_->service_ns.store(slot_->service_ns.load(std::memory_order_relaxed) +
+                                  static_cast<std::uint64_t>(service),
+                              std::memory_order_relaxed);
     }
     slot_->ops.store(slot_->ops.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     return n > 1 ? static_cast<std::uint32_t>(n + 1) : static_cast<std::uint32_t>(n);
@@ -86,7 +93,8 @@ class OpReporter {
     producer_.Publish();
   }
 
-  void PushTransaction(const RequestsManager& requests, const OpInfo& op) {
+  // Returns the transaction's service.
+  std::int64_t PushTransaction(const RequestsManager& requests, const OpInfo& op) {
     std::int64_t service = 0;
     std::uint64_t in = 0, out = 0;
     const Request* worst = requests.begin();
@@ -106,6 +114,7 @@ class OpReporter {
     r.request[0] = '\0';
     std::memcpy(r.error, worst->error, kErrorCapacity);
     producer_.Publish();
+    return service;
   }
 
   shm::RingProducer producer_;

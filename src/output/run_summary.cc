@@ -159,7 +159,9 @@ nlohmann::json OpenedJson(const OpenedSummary& o) {
                                   {"dropped", o.dropped}, {"served", o.served}}},
                       {"emitted_per_second", o.emitted_per_second},
                       {"generator", {{"state", o.generator_state}, {"signal", o.generator_signal},
-                                     {"cpu_s", o.generator_cpu_s}, {"run_s", o.generator_run_s}}}};
+                                     {"cpu_s", o.generator_cpu_s}, {"run_s", o.generator_run_s}}},
+                      {"controller", {{"target", o.controller_target},
+                                      {"target_max", o.controller_target_max}}}};
   if (o.lateness_known) j["lateness"] = LatencyJson(o.lateness);
   return j;
 }

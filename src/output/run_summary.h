@@ -46,6 +46,8 @@ struct OpenedSummary {
   double generator_run_s = 0;
   std::string generator_state;
   int generator_signal = 0;
+  std::uint32_t controller_target = 0;      // the worker count last computed as needed
+  std::uint32_t controller_target_max = 0;  // the highest one
 };
 
 struct RunSummary {

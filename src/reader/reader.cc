@@ -170,6 +170,8 @@ class Reader {
     o.generator_signal = area.generator_signal;
     o.generator_cpu_s = area.generator_cpu_ns / 1e9;
     o.generator_run_s = area.generator_run_ns / 1e9;
+    o.controller_target = area.controller_target.load(std::memory_order_relaxed);
+    o.controller_target_max = area.controller_target_max.load(std::memory_order_relaxed);
     std::uint32_t size = area.lateness_size.load(std::memory_order_acquire);
     if (size != 0) {
       auto json = nlohmann::json::parse(std::string_view(area.lateness_json, size), nullptr, false);

@@ -371,6 +371,22 @@ double Schedule::RateAt(double t, const Cursor& cursor) const {
   return RateAt(t);
 }
 
+double Schedule::MaxRate(double t0, double t1) const {
+  t0 = std::max(t0, 0.0);
+  t1 = std::min(t1, duration_);
+  if (!(t0 < duration_) || !(t0 <= t1)) return 0;
+  // Each segment's share of the window is half-open (its rate at its own
+  // end is not played), and the rate at t1 is the next segment's, or 0.
+  double best = RateAt(t1);
+  for (std::size_t i = SegmentAt(t0); i < segments_.size() && segments_[i].start < t1; ++i) {
+    const Segment& s = segments_[i];
+    double to = std::min(t1, s.start + s.duration) - s.start;
+    double from = std::min(std::max(t0, s.start) - s.start, to);
+    best = std::max(best, s.shape->MaxRate(from, to));
+  }
+  return best;
+}
+
 double Schedule::IntegralTo(double t) const {
   if (!(t > 0)) return 0;
   if (t >= duration_) return total_;

@@ -1,6 +1,7 @@
 // The opened model's --schedule (DESIGN §4): comma-separated DURATION@RATE
 // segments played one after another, and the rate function they define, with
-// its exact integral and the inverse of that integral. Pure maths: no clock,
+// its exact integral, the inverse of that integral and its highest value over
+// a window (for the controller's sizing). Pure maths: no clock,
 // no sleep; the only I/O is reading a matrix(FILE) while parsing.
 //
 // Grammar (commas split segments only at parenthesis depth 0):
@@ -69,6 +70,13 @@ class Schedule {
   double RateAt(double t) const;
   // Same, starting the search at `cursor` (which it does not move).
   double RateAt(double t, const Cursor& cursor) const;
+  // The highest rate over [t0, t1], exact for every shape. It is the least
+  // upper bound: a sawtooth's peak counts although the rate drops at the
+  // instant it is reached, and so does a segment's rate just before a window
+  // ending at or after its end. Times outside [0, duration_s()) have rate 0
+  // (a window past the end gives 0). Costs a walk over the segments and
+  // pieces the window overlaps. REQUIRES: t0 <= t1.
+  double MaxRate(double t0, double t1) const;
   // Expected events in [0, t], exact (closed form per shape).
   double IntegralTo(double t) const;
   double Total() const { return total_; }

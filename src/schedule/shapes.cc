@@ -67,6 +67,14 @@ class PiecewiseLinear final : public Shape {
     return before + Within(PieceAt(tau), tau);
   }
 
+  double MaxRate(double t0, double t1) const override {
+    if (period_ <= 0) return MaxWithin(t0, t1);
+    if (t1 - t0 >= period_) return MaxWithin(0, period_);  // periodic shapes have 1 or 2 pieces
+    double tau0 = Reduce(t0).second, tau1 = tau0 + (t1 - t0);
+    if (tau1 <= period_) return MaxWithin(tau0, tau1);
+    return std::max(MaxWithin(tau0, period_), MaxWithin(0, tau1 - period_));
+  }
+
   double TimeAtIntegral(double x, std::size_t& hint) const override {
     double n = 0, slack = period_ > 0 ? ProductSlack(x) : SumSlack(x);
     if (period_ > 0) {
@@ -98,6 +106,20 @@ class PiecewiseLinear final : public Shape {
     auto it = std::upper_bound(pieces_.begin(), pieces_.end(), tau,
                                [](double v, const Piece& p) { return v < p.t0; });
     return it == pieces_.begin() ? 0 : static_cast<std::size_t>(it - pieces_.begin()) - 1;
+  }
+  // Highest rate over [a, b) (at a when a == b), within one period when
+  // there is one: each piece is linear, so its highest rate in the window is
+  // at one of the window's ends in it (at its own end, its limit there).
+  double MaxWithin(double a, double b) const {
+    double best = 0;
+    std::size_t first = PieceAt(a);
+    for (std::size_t i = first; i < pieces_.size() && (i == first || pieces_[i].t0 < b); ++i) {
+      const Piece& p = pieces_[i];
+      double end = i + 1 < pieces_.size() ? pieces_[i + 1].t0 : period_ > 0 ? period_ : kInf;
+      double from = std::max(a, p.t0), to = std::min(b, end);
+      best = std::max({best, p.r0 + p.slope * (from - p.t0), p.r0 + p.slope * (to - p.t0)});
+    }
+    return best;
   }
   double Within(std::size_t i, double tau) const {
     const Piece& p = pieces_[i];
@@ -154,6 +176,17 @@ class Steps final : public Shape {
     return Cum(n) + (t - n * len_) * StepRate(n);
   }
 
+  // The step rates are linear in the step number up to count: the highest
+  // is at one end of the steps the window covers, or the tail. A step
+  // starting at t1 is not covered.
+  double MaxRate(double t0, double t1) const override {
+    double first = std::floor(t0 / len_);
+    double last = t1 > t0 ? std::max(first, std::ceil(t1 / len_) - 1) : first, best = 0;
+    if (first < count_) best = std::max(StepRate(first), StepRate(std::min(last, count_ - 1)));
+    if (last >= count_) best = std::max(best, tail_);
+    return best;
+  }
+
   double TimeAtIntegral(double x, std::size_t&) const override {
     if (x > Cum(count_)) {
       double extra = tail_ > 0 ? (x - Cum(count_)) / tail_ : 0;
@@ -202,6 +235,17 @@ class Sine final : public Shape {
   }
 
   double RateAt(double t) const override { return std::max(0.0, m_ + a_ * std::sin(t / scale_)); }
+
+  // The peaks are at period/4 + k*period; between them the rate is
+  // monotonic, so without a peak in the window its ends hold the highest.
+  double MaxRate(double t0, double t1) const override {
+    double peak = m_ + a_;
+    if (t1 - t0 >= period_) return peak;
+    double quarter = period_ / 4;
+    double next_peak = quarter + std::ceil((t0 - quarter) / period_) * period_;
+    if (next_peak <= t1) return peak;
+    return std::max(RateAt(t0), RateAt(t1));
+  }
 
   double IntegralTo(double t) const override {
     double n = std::floor(t / period_);

@@ -1,6 +1,7 @@
 // The rate shapes of --schedule segments (see schedule.h for the grammar and
 // what each shape means): a rate over a segment's local time, its exact
-// integral and the inverse of that integral, in closed form where one exists.
+// integral, the inverse of that integral and its highest value over a window,
+// in closed form where one exists.
 // Pure maths: no I/O, no clock. schedule.cc parses the arguments, validates
 // them and reads matrix files; the factories below only build.
 //
@@ -25,6 +26,11 @@ class Shape {
   // Smallest t with IntegralTo(t) >= x. REQUIRES: x > 0 and reached by the
   // shape. `hint` is the caller's piece cursor (see Schedule::Cursor).
   virtual double TimeAtIntegral(double x, std::size_t& hint) const = 0;
+  // The least upper bound of the rate over [t0, t1), exact: the rate's limit
+  // at t1 counts (a sawtooth's peak at the end of its period does), its value
+  // at t1 does not (a step starting at t1 does not); the rate at t0 when
+  // t0 == t1. REQUIRES: 0 <= t0 <= t1.
+  virtual double MaxRate(double t0, double t1) const = 0;
 };
 
 using ShapePtr = std::shared_ptr<const Shape>;

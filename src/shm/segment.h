@@ -60,6 +60,11 @@ struct Slot {
   RingControl ring;
   // Producer-owned counters.
   alignas(kCacheLine) std::atomic<std::uint64_t> ops;        // operations fully reported
+  // The sum of their service times (a lone request's duration, a
+  // transaction's record's service; 0 for an operation without request),
+  // stored before `ops`: the opened model's controller derives the mean
+  // service time from both.
+  std::atomic<std::uint64_t> service_ns;
   std::atomic<std::uint64_t> empty_ops;  // operations whose func made no request
   std::atomic<std::uint64_t> wait_ns;    // time spent waiting for room in the ring
   std::atomic<std::uint64_t> waits;      // how many times it had to wait
@@ -100,6 +105,10 @@ struct OpenedArea {
   std::int32_t generator_exit_code;
   std::int64_t generator_cpu_ns;   // the generator's CPU time, written when it ends
   std::int64_t generator_run_ns;   // its wall time from the first due event to the end
+  // Written by the supervisor's controller at each check: the worker count
+  // it last computed as needed, and the highest one.
+  std::atomic<std::uint32_t> controller_target;
+  std::atomic<std::uint32_t> controller_target_max;
   std::atomic<std::uint32_t> lateness_size;  // bytes in lateness_json, stored last
   char lateness_json[kLatenessJsonBytes];
   // Events emitted during each second of the schedule (by emission time).

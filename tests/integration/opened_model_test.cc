@@ -87,8 +87,27 @@ TEST(OpenedModel, ControllerAddsWorkersUnderBacklog) {
   auto j = ReadJson(report);
   // 20/s of 0.2 s calls needs about 4 workers; one was preforked.
   EXPECT_GE(j["high_water_marks"]["running_workers"]["value"].get<int>(), 3);
-  EXPECT_NE(r.err.find("worker added"), std::string::npos);
+  EXPECT_NE(r.err.find("Dummy: backlog "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" workers (had "), std::string::npos) << r.err;
   EXPECT_EQ(Opened(j)["events"]["served"], 60);
+}
+
+// 200/s of 0.1 s calls need about 20 in flight: the controller sizes the
+// workers from Little's law and starts them at once, not one per check.
+TEST(OpenedModel, ControllerSizesWorkersFromRateAndServiceTime) {
+  std::string report = TempPath("little.json");
+  auto r = RunOpened({"--schedule", "3@200", "--prefork", "1", "--controllerDelay", "0.5",
+                      "--extra", R"({"sleep":0.1})", "--outformat", "none", "-vv"}, report);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = ReadJson(report);
+  EXPECT_GE(j["high_water_marks"]["running_workers"]["value"].get<int>(), 20) << r.err;
+  const auto& events = Opened(j)["events"];
+  EXPECT_EQ(events["served"], events["emitted"]);
+  EXPECT_EQ(events["emitted"], 600);
+  // Every check while the schedule plays needs at least 200 x 0.1 + 1.
+  const auto& controller = Opened(j)["controller"];
+  EXPECT_GE(controller["target_max"].get<int>(), 21);
+  EXPECT_LE(controller["target"].get<int>(), controller["target_max"].get<int>());
 }
 
 TEST(OpenedModel, ControllerRetiresIdleWorkersButKeepsTheMinimum) {

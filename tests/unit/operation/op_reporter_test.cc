@@ -95,6 +95,27 @@ TEST_F(OpReporterTest, OperationWithoutRequestIsCountedAsEmpty) {
   EXPECT_EQ(segment_->slot(0).ops.load(), 1u);
 }
 
+// The slot's service_ns sums what the records of each operation say its
+// service was: a lone request's duration, a transaction's record's service.
+TEST_F(OpReporterTest, SlotSumsTheServiceOfEveryOperation) {
+  OpReporter reporter = Reporter();
+  RequestsManager lone("M");
+  Add(lone, "R", 100, 350, 0);
+  reporter.Report(lone, {1, 0, 0});
+  EXPECT_EQ(segment_->slot(0).service_ns.load(), 250u);
+  RequestsManager transaction("TX");
+  Add(transaction, "A", 1000, 1100, 0);
+  Add(transaction, "B", 1200, 1500, 0);
+  reporter.Report(transaction, {2, 0, 0});
+  RequestsManager empty("E");
+  reporter.Report(empty, {3, 0, 0});
+  auto records = Drain();
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(segment_->slot(0).service_ns.load(), records[0].service_ns + records[1].service_ns);
+  EXPECT_EQ(segment_->slot(0).service_ns.load(), 250u + 400u);
+  EXPECT_EQ(segment_->slot(0).ops.load(), 3u);
+}
+
 TEST_F(OpReporterTest, OpenedModelRecordsCarryTheirWait) {
   RequestsManager m("M");
   Add(m, "R", 500, 900, 0);

@@ -256,6 +256,104 @@ TEST(ScheduleIntegralTest, LongFinePeriodicShapesStayExact) {
   EXPECT_NEAR(stairs.IntegralTo(stairs.TimeAtIntegral(x)), x, 1e-6 * x);
 }
 
+// ---- The highest rate over a window (the controller's λ).
+
+struct MaxRateCase {
+  std::string schedule;
+  double t0, t1;
+  double rate;
+};
+
+class ScheduleMaxRateTest : public ::testing::TestWithParam<MaxRateCase> {};
+
+TEST_P(ScheduleMaxRateTest, IsExact) {
+  const MaxRateCase& c = GetParam();
+  Schedule schedule = MustParse(c.schedule);
+  EXPECT_NEAR(schedule.MaxRate(c.t0, c.t1), c.rate, 1e-9)
+      << c.schedule << " over [" << c.t0 << ", " << c.t1 << "]";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Schedule, ScheduleMaxRateTest,
+    ::testing::Values(
+        // Constant; nothing before 0 or from the end on; both window ends count.
+        MaxRateCase{"10@5", 2, 3, 5}, MaxRateCase{"10@5", -5, -1, 0}, MaxRateCase{"10@5", -1, 0, 5},
+        MaxRateCase{"10@5", 10, 12, 0}, MaxRateCase{"10@5", 9.5, 12, 5},
+        MaxRateCase{"10@5", 4, 4, 5},
+        // A step is seen as soon as the window reaches it.
+        MaxRateCase{"10@10,10@2000", 8, 9.9, 10}, MaxRateCase{"10@10,10@2000", 9, 10, 2000},
+        MaxRateCase{"10@10,10@2000", 9, 10.5, 2000}, MaxRateCase{"10@2000,10@10", 10, 11, 10},
+        MaxRateCase{"10@2000,10@10", 9.9, 11, 2000},
+        // Ramps: the end of the window, or of the segment.
+        MaxRateCase{"10@10-50", 2, 4, 26}, MaxRateCase{"10@10-50", 0, 30, 50},
+        MaxRateCase{"10@50-10", 2.5, 5, 40},
+        // Sawtooth: its peak is the limit at the period's end.
+        MaxRateCase{"20@sawtooth(10,10)", 1, 3, 3}, MaxRateCase{"20@sawtooth(10,10)", 8, 11, 10},
+        MaxRateCase{"20@sawtooth(10,10)", 10, 12, 2}, MaxRateCase{"20@sawtooth(10,10)", 9, 10, 10},
+        MaxRateCase{"20@sawtooth(10,10)", 3, 100, 10}, MaxRateCase{"20@sawtooth(10,10)", 13, 14, 4},
+        // Triangle.
+        MaxRateCase{"20@triangle(10,10)", 1, 2, 4}, MaxRateCase{"20@triangle(10,10)", 4, 6, 10},
+        MaxRateCase{"20@triangle(10,10)", 6, 7, 8}, MaxRateCase{"20@triangle(10,10)", 16, 22, 8},
+        MaxRateCase{"20@triangle(10,10)", 9, 11, 2},
+        // Staircases: the steps the window covers, then the roof or floor.
+        MaxRateCase{"20@staircase(2,3)", 0, 1, 3}, MaxRateCase{"20@staircase(2,3)", 1, 4.5, 9},
+        MaxRateCase{"20@staircase(2,3)", 3, 3.5, 6}, MaxRateCase{"20@staircase(2,3)", 3, 4, 9},
+        MaxRateCase{"20@staircase(2,3)", 1, 2, 6},
+        // The step that would start at the segment's end is not played.
+        MaxRateCase{"20@staircase(2,3)", 18.5, 25, 30},
+        MaxRateCase{"20@staircase(2,3),1@4", 18.5, 20, 30},
+        MaxRateCase{"1000@staircase(1,1,2)", 0, 0.5, 1},
+        MaxRateCase{"1000@staircase(1,1,2)", 0, 500, 2},
+        MaxRateCase{"100@invstaircase(1,1,2,1)", 0.5, 10, 2},
+        MaxRateCase{"100@invstaircase(1,1,2,1)", 1.5, 10, 1},
+        MaxRateCase{"100@invstaircase(1,1,2)", 2, 50, 0},
+        // Bursts.
+        MaxRateCase{"20@bursts(1,1,2)", 0, 0.9, 0}, MaxRateCase{"20@bursts(1,1,2)", 0.5, 1, 2},
+        MaxRateCase{"20@bursts(1,1,2)", 2.2, 2.8, 0}, MaxRateCase{"20@bursts(1,1,2)", 2.2, 3, 2},
+        MaxRateCase{"20@bursts(1,1,2)", 0, 100, 2},
+        // Sine: its peak when the window holds one, else the higher end.
+        MaxRateCase{"8@sine(5,2,4)", 0, 0.5, 5 + 2 * std::numbers::sqrt2 / 2},
+        MaxRateCase{"8@sine(5,2,4)", 0.5, 2, 7}, MaxRateCase{"8@sine(5,2,4)", 2, 3, 5},
+        MaxRateCase{"8@sine(5,2,4)", 4.5, 5.5, 7},
+        MaxRateCase{"8@sine(5,2,4)", 5.5, 6, 5 + 2 * std::numbers::sqrt2 / 2},
+        MaxRateCase{"8@sine(5,2,4)", 1.5, 20, 7}, MaxRateCase{"8@sine(1,2,4)", 2.5, 3.5, 0},
+        // Segments together: each shape on its own time.
+        MaxRateCase{"5@1,10@sawtooth(10,10)", 4, 5.5, 1},
+        MaxRateCase{"5@1,10@sawtooth(10,10)", 4, 7, 2}, MaxRateCase{"3@5,2@0,4@10-1", 3.5, 5, 10},
+        MaxRateCase{"3@5,2@0,4@10-1", 3.5, 4.9, 0}));
+
+TEST(ScheduleMaxRateTest, MatrixHoldsEachSecondsRate) {
+  TempFile file("0,10\n2,30\n");
+  Schedule schedule = MustParse("10@matrix(" + file.path() + ")");
+  EXPECT_DOUBLE_EQ(schedule.MaxRate(0, 0.5), 10);
+  EXPECT_DOUBLE_EQ(schedule.MaxRate(0.5, 1.5), 20);
+  EXPECT_DOUBLE_EQ(schedule.MaxRate(2.5, 5), 30);
+  EXPECT_DOUBLE_EQ(schedule.MaxRate(0, 10), 30);
+  EXPECT_DOUBLE_EQ(schedule.MaxRate(3, 5), 0);  // 0 from one second after the last row
+}
+
+TEST(ScheduleMaxRateTest, DefaultConstructedScheduleHasNoRate) {
+  EXPECT_EQ(Schedule().MaxRate(0, 10), 0);
+}
+
+// Against dense sampling: never below a sampled rate, and above the highest
+// sample by no more than the steepest slope times the sampling step.
+TEST_P(ScheduleIntegralTest, MaxRateBoundsTheSampledRatesTightly) {
+  Schedule schedule = MustParse(GetParam());
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> start(-1, schedule.duration_s() + 1), width(0, 3);
+  const double h = 2e-4;
+  for (int i = 0; i < 100; ++i) {
+    double t0 = start(rng), t1 = t0 + width(rng);
+    double sampled = 0;
+    for (double t = t0; t < t1; t += h) sampled = std::max(sampled, schedule.RateAt(t));
+    sampled = std::max(sampled, schedule.RateAt(t1));
+    double max = schedule.MaxRate(t0, t1);
+    EXPECT_GE(max, sampled - 1e-9) << GetParam() << " over [" << t0 << ", " << t1 << "]";
+    EXPECT_LE(max, sampled + 0.02) << GetParam() << " over [" << t0 << ", " << t1 << "]";
+  }
+}
+
 // ---- Errors: one message naming the segment and the reason.
 
 struct ErrorCase {
