@@ -8,6 +8,7 @@
 #ifndef PYLOGEN_OPERATION_OP_REPORTER_H_
 #define PYLOGEN_OPERATION_OP_REPORTER_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -93,17 +94,24 @@ class OpReporter {
     producer_.Publish();
   }
 
-  // Returns the transaction's service.
+  // Returns the transaction's service: the sum of its requests' when they
+  // ran one after the other; from the first begin to the last end when some
+  // overlapped (event-driven CUTs).
   std::int64_t PushTransaction(const RequestsManager& requests, const OpInfo& op) {
     std::int64_t service = 0;
+    std::int64_t last_end = requests.begin()->begin_ns;
+    bool overlap = false;
     std::uint64_t in = 0, out = 0;
     const Request* worst = requests.begin();
     for (const Request& request : requests) {
       service += request.end_ns - request.begin_ns;
+      overlap = overlap || request.begin_ns < last_end;
+      last_end = std::max(last_end, request.end_ns);
       in += request.bytes_in;
       out += request.bytes_out;
       if (std::abs(request.rc) > std::abs(worst->rc)) worst = &request;
     }
+    if (overlap) service = last_end - requests.begin()->begin_ns;
     stats::Record& r = *Claim();
     Fill(r, op, requests.begin()->begin_ns, service, worst->rc);
     r.kind = stats::RecordKind::kTransaction;

@@ -68,7 +68,7 @@ struct Slot {
   std::atomic<std::uint64_t> empty_ops;  // operations whose func made no request
   std::atomic<std::uint64_t> wait_ns;    // time spent waiting for room in the ring
   std::atomic<std::uint64_t> waits;      // how many times it had to wait
-  std::atomic<std::uint32_t> busy;       // 1 while inside func()
+  std::atomic<std::uint32_t> busy;       // operations in flight (blocking: 1 inside func())
   // Supervisor-owned.
   alignas(kCacheLine) std::atomic<SlotState> state;
   std::int32_t pid;
@@ -82,6 +82,16 @@ struct Slot {
   std::atomic<std::uint32_t> retire;
   // Written by the worker before it exits with a failure.
   char error[128];
+  // An event-driven process' loop figures, written once as it leaves
+  // (loop_published last, release).
+  std::atomic<std::uint32_t> loop_published;
+  std::int64_t cpu_ns;          // user + system CPU time of the process
+  std::int64_t run_ns;          // wall time from its loop's creation to then
+  std::int64_t lag_p99_ns;      // lateness of its timers: 99th percentile (bucket bound)
+  std::int64_t lag_max_ns;
+  std::uint64_t lag_timers;     // timers fired
+  std::uint64_t callback_errors;  // exceptions that escaped loop callbacks
+  char callback_error[96];        // the first one's message
 };
 
 // Room for the generator's lateness histogram, as JSON (sparse buckets).
@@ -98,6 +108,7 @@ struct OpenedArea {
   std::atomic<std::uint64_t> emitted;                        // pushed into the queue
   std::atomic<std::uint64_t> dropped;                        // found the queue full
   std::atomic<std::uint32_t> generator_done;                 // no more events will come
+  std::int32_t wake_fd;  // eventfd of the event-driven workers (see JobsControl), -1: none
   // Written by the supervisor when the generator ends.
   std::atomic<SlotState> generator_state;
   std::int32_t generator_pid;

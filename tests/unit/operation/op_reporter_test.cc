@@ -87,6 +87,19 @@ TEST_F(OpReporterTest, SeveralRequestsGiveATransactionFirst) {
   EXPECT_EQ(records[2].rc, -2);
 }
 
+TEST_F(OpReporterTest, OverlappingRequestsMakeATransactionFromFirstBeginToLastEnd) {
+  RequestsManager m("TX");
+  Add(m, "A", 100, 500, 0);
+  Add(m, "B", 200, 900, 0);  // begins before A ends
+  Add(m, "C", 300, 400, 0);
+  EXPECT_EQ(Reporter().Report(m, {1, 0, 0}), 4u);
+  auto records = Drain();
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0].kind, stats::RecordKind::kTransaction);
+  EXPECT_EQ(records[0].begin_ns, 1'000'000'100);
+  EXPECT_EQ(records[0].service_ns, 800);  // 900 - 100, not the sum 1200
+}
+
 TEST_F(OpReporterTest, OperationWithoutRequestIsCountedAsEmpty) {
   RequestsManager m("M");
   EXPECT_EQ(Reporter().Report(m, {1, 0, 0}), 0u);
