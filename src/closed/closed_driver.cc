@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "closed/closed_runner.h"
+#include "closed/event_runner.h"
 #include "process/slot_child.h"
 #include "util/log.h"
 
@@ -20,8 +21,10 @@ std::int64_t Nanos(double seconds) { return static_cast<std::int64_t>(seconds * 
 void ClosedDriver::Start(std::int64_t now) {
   for (std::uint32_t i = 0; i < load_.processes; ++i) {
     std::int64_t start = now + Nanos(load_.StartOffset(i));
-    std::int64_t deadline =
-        load_.duration_s > 0 ? start + Nanos(load_.duration_s + plan_.grace_s) : process::kNever;
+    std::int64_t last_start = now + Nanos(load_.StartOffset(load_.LastUserOf(i)));
+    std::int64_t deadline = load_.duration_s > 0
+                                ? last_start + Nanos(load_.duration_s + plan_.grace_s)
+                                : process::kNever;
     runners_.push_back({load_.first_slot + i, start, deadline});
   }
   Act(now);
@@ -57,7 +60,9 @@ void ClosedDriver::StartRunner(Runner& r) {
   pid_t pid = process::StartInSlot(segment_, slot, static_cast<std::uint16_t>(&load_ - plan_.loads.data()),
                           static_cast<std::uint16_t>(slot - load_.first_slot),
                           fmt::format("runner-{}", slot), [this, &load, slot, start] {
-                            return RunClosedRunner(plan_, load, segment_, slot, start);
+                            if (!load.event_driven()) return RunClosedRunner(plan_, load, segment_, slot, start);
+                            std::int64_t run_start = start - Nanos(load.StartOffset(slot - load.first_slot));
+                            return RunEventRunner(plan_, load, segment_, slot, run_start);
                           });
   if (pid < 0) {
     faulted_ = true;

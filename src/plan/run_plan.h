@@ -64,8 +64,16 @@ struct LoadPlan {
   // Virtual users of the closed model (processes x concurrency).
   std::uint64_t users() const { return std::uint64_t{processes} * concurrency; }
 
-  // Seconds after the run's start at which runner `index` starts.
-  double StartOffset(std::uint32_t index) const { return postpone_s + index * rampup_s; }
+  // Seconds after the run's start at which user `index` starts (closed
+  // model; with --concurrency 1 a user is a runner process). User k runs in
+  // process k mod processes.
+  double StartOffset(std::uint64_t index) const {
+    return postpone_s + static_cast<double>(index) * rampup_s;
+  }
+  // The user of process `process` that starts last.
+  std::uint64_t LastUserOf(std::uint32_t process) const {
+    return process + std::uint64_t{concurrency - 1} * processes;
+  }
 };
 
 struct RunPlan {
