@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "opened/pacer.h"
+#include "opened/wake.h"
 #include "stats/histogram.h"
 #include "util/futex.h"
 #include "util/log.h"
@@ -97,14 +98,7 @@ class Generator {
     area_.emitted_seconds = std::max<std::uint32_t>(area_.emitted_seconds, static_cast<std::uint32_t>(second + 1));
   }
 
-  void WakeWorkers() {
-    shm::JobsControl& control = jobs_.control();
-    // Store-then-load against the workers' waiters/published pair: seq_cst.
-    control.published.fetch_add(1, std::memory_order_seq_cst);
-    if (control.waiters.load(std::memory_order_seq_cst) != 0) {
-      util::FutexWake(&control.published, 1 << 30);
-    }
-  }
+  void WakeWorkers() { WakeWaiting(area_); }
 
   void Finish() {
     area_.generator_cpu_ns = CpuNanos();
@@ -115,8 +109,7 @@ class Generator {
       area_.lateness_size.store(static_cast<std::uint32_t>(json.size()), std::memory_order_release);
     }
     area_.generator_done.store(1, std::memory_order_release);
-    WakeWorkers();
-    util::FutexWake(&jobs_.control().published, 1 << 30);
+    WakeAll(area_);
     log::Debug("schedule over: {} events emitted, {} dropped", area_.emitted.load(), area_.dropped.load());
   }
 

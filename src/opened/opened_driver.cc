@@ -1,18 +1,22 @@
 #include "opened/opened_driver.h"
 
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "opened/event_worker.h"
 #include "opened/generator.h"
+#include "opened/wake.h"
 #include "opened/worker.h"
 #include "process/child.h"
 #include "process/slot_child.h"
-#include "util/futex.h"
 #include "util/log.h"
 
 namespace pylogen::opened {
@@ -30,10 +34,19 @@ OpenedDriver::OpenedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load
       segment_(segment),
       area_(segment.opened(load.opened->area)),
       controller_({opened_.trigger, opened_.decrease, opened_.min_workers, opened_.max_workers,
-                   opened_.controller_delay_s, load.concurrency}) {}
+                   opened_.controller_delay_s, load.concurrency}) {
+  if (load.event_driven()) wake_fd_.Reset(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  area_.wake_fd = wake_fd_.get();
+}
 
 void OpenedDriver::Start(std::int64_t now) {
   generation_at_ = now + Nanos(load_.postpone_s);
+  if (load_.event_driven() && !wake_fd_) {
+    log::Error("{}: cannot create the workers' eventfd: {}", load_.id, std::strerror(errno));
+    faulted_ = true;
+    Abandon();
+    return;
+  }
   std::uint32_t first = std::max(opened_.prefork, opened_.min_workers);
   for (std::uint32_t i = 0; i < first; ++i) StartWorker();
   log::Info("{}: {} worker(s) preforked", load_.id, workers_.size());
@@ -57,7 +70,10 @@ bool OpenedDriver::StartWorker() {
     pid_t pid = process::StartInSlot(
         segment_, slot, static_cast<std::uint16_t>(&load_ - plan_.loads.data()),
         static_cast<std::uint16_t>(slot - load_.first_slot), fmt::format("worker-{}", slot),
-        [this, &load, slot] { return RunWorker(plan_, load, segment_, slot); });
+        [this, &load, slot] {
+          return load.event_driven() ? RunEventWorker(plan_, load, segment_, slot)
+                                     : RunWorker(plan_, load, segment_, slot);
+        });
     if (pid < 0) {
       faulted_ = true;
       return false;
@@ -79,7 +95,7 @@ void OpenedDriver::StartGenerator(std::int64_t now) {
     faulted_ = true;
     generator_pid_ = 0;
     area_.generator_done.store(1, std::memory_order_release);
-    util::FutexWake(&segment_.Jobs(opened_.area).control().published, 1 << 30);
+    WakeAll(area_);
     stage_ = Stage::kOver;
     return;
   }
@@ -214,7 +230,7 @@ void OpenedDriver::Control(std::int64_t now) {
       shm::Slot& slot = segment_.slot(w.slot);
       if (slot.ready.load() != 0 && slot.busy.load() == 0 && slot.retire.load() == 0) {
         slot.retire.store(1, std::memory_order_release);
-        util::FutexWake(&segment_.Jobs(opened_.area).control().published, 1 << 30);
+        WakeAll(area_);
         log::Info("{}: no backlog for {} checks, rate {:.6g}/s, service {}: target {} workers "
                   "(had {}): worker-{} retires",
                   load_.id, opened_.decrease, seen.rate, service(), decision.target, seen.workers,
@@ -253,7 +269,7 @@ bool OpenedDriver::OnExit(pid_t pid, int status) {
       log::Warn("{}: the generator died ({})", load_.id, shm::SlotStateName(state));
       // Let the workers drain what was emitted and leave.
       area_.generator_done.store(1, std::memory_order_release);
-      util::FutexWake(&segment_.Jobs(opened_.area).control().published, 1 << 30);
+      WakeAll(area_);
     }
     stage_ = Stage::kOver;
     return true;
@@ -289,7 +305,7 @@ void OpenedDriver::Abandon() {
     generator_killed_by_us_ = true;
   }
   area_.generator_done.store(1, std::memory_order_release);
-  util::FutexWake(&segment_.Jobs(opened_.area).control().published, 1 << 30);
+  WakeAll(area_);
 }
 
 void OpenedDriver::Stop(std::int64_t deadline) {
@@ -297,7 +313,7 @@ void OpenedDriver::Stop(std::int64_t deadline) {
   stop_deadline_ = deadline;
   next_check_ = process::kNever;
   if (stage_ == Stage::kPreforking) stage_ = Stage::kOver;
-  util::FutexWake(&segment_.Jobs(opened_.area).control().published, 1 << 30);
+  WakeAll(area_);
 }
 
 bool OpenedDriver::Done() const {

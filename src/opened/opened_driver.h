@@ -15,6 +15,7 @@
 #include "plan/run_plan.h"
 #include "process/load_driver.h"
 #include "shm/segment.h"
+#include "util/unique_fd.h"
 
 namespace pylogen::opened {
 
@@ -68,6 +69,7 @@ class OpenedDriver : public process::LoadDriver {
   const shm::Segment& segment_;
   shm::OpenedArea& area_;
   Controller controller_;
+  util::UniqueFd wake_fd_;  // event-driven workers wait on it (inherited by every child)
   std::vector<Worker> workers_;  // alive
   Stage stage_ = Stage::kPreforking;
   pid_t generator_pid_ = 0;

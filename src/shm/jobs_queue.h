@@ -7,7 +7,8 @@
 // instructions between its claim and its release leaves that cell
 // unreleased: once the producer wraps around to it, every later event is
 // dropped (and counted) — never a hang, but the load serves nothing more.
-// `published` is the futex word idle workers sleep on.
+// `published` is the futex word idle blocking workers sleep on; event-driven
+// workers wait on an eventfd instead (their loop can wait on it).
 #ifndef PYLOGEN_SHM_JOBS_QUEUE_H_
 #define PYLOGEN_SHM_JOBS_QUEUE_H_
 
@@ -29,6 +30,10 @@ struct JobsControl {
   alignas(kCacheLine) std::atomic<std::uint64_t> dequeue_pos;  // workers (CAS)
   alignas(kCacheLine) std::atomic<std::uint32_t> published;    // futex word
   std::atomic<std::uint32_t> waiters;                          // workers asleep on it
+  // Event-driven workers with room for more events and none to take: they
+  // wait on the load's wake eventfd (OpenedArea::wake_fd), written to
+  // whenever this is not 0 after events were published.
+  std::atomic<std::uint32_t> loop_waiters;
 };
 
 class JobsQueue {
