@@ -11,15 +11,24 @@ trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build_dir" --prefix "$tmp/prefix" >/dev/null
 cmake -S "$source_dir/examples/out_of_tree_cut" -B "$tmp/echo" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
 cmake --build "$tmp/echo" >/dev/null
-test -f "$tmp/echo/Echo.so"        # no "lib" prefix
-if nm -D --defined-only "$tmp/echo/Echo.so" | grep -v ' pylogen_cut_descriptor$' | grep -q ' [TDB] .*pylogen'; then
-  echo "consumer_test: the CUT exports more than its descriptor" >&2
-  exit 1
-fi
+for cut in Echo PairEcho; do
+  test -f "$tmp/echo/$cut.so"        # no "lib" prefix
+  if nm -D --defined-only "$tmp/echo/$cut.so" | grep -v ' pylogen_cut_descriptor$' | grep -q ' [TDB] .*pylogen'; then
+    echo "consumer_test: $cut exports more than its descriptor" >&2
+    exit 1
+  fi
+done
 cd "$tmp"
 report="$tmp/report.json"
 "$tmp/prefix/bin/pylogen" "$tmp/echo/Echo.so" --loops 3 --lengths 2 --outformat none \
   --extra '{"text":"abc"}' --report "$report"
 grep -q '"count": 3' "$report"
 grep -q '"bytes_in": 18' "$report"   # 3 operations x 2 x "abc"
+# The event-driven one: 2 processes x 8 users x 3 loops, 100 kB each way
+# (more than a socket buffer, so the writes wait on the loop).
+"$tmp/prefix/bin/pylogen" "$tmp/echo/PairEcho.so" --process 2 --concurrency 8 --loops 3 \
+  --lengths 100000 --outformat none --report "$report"
+grep -q '"count": 48' "$report"
+grep -q '"errors": 0' "$report"
+grep -q '"bytes_in": 4800000' "$report"
 echo "consumer_test: ok"
