@@ -7,13 +7,15 @@
 
 #include <cstdint>
 
+#include "plan/defaults.h"
+
 namespace pylogen::opened {
 
 struct ControllerSettings {
-  std::uint32_t trigger = 3;     // backlog above which a worker is added
-  std::uint32_t decrease = 10;   // consecutive empty-backlog checks before a retirement
-  std::uint32_t min_workers = 1;
-  std::uint32_t max_workers = 1000;
+  std::uint32_t trigger = plan::kDefaultTrigger;     // backlog above which a worker is added
+  std::uint32_t decrease = plan::kDefaultDecrease;   // consecutive empty-backlog checks before a retirement
+  std::uint32_t min_workers = plan::kDefaultMinWorkers;
+  std::uint32_t max_workers = plan::kDefaultMaxWorkers;
 };
 
 // What the supervisor sees at one check.

@@ -4,7 +4,9 @@
 // --controllerDelay the controller looks at the backlog and adds a worker
 // (re-checking sooner while the backlog persists) or retires an idle one.
 // Workers take a free slot; a slot is free again once its worker ended and
-// the reader drained its ring. Supervisor process only.
+// the reader drained its ring. A worker that cannot be forked ends the
+// additions: StartWorker() returns false from then on. Supervisor process
+// only.
 #ifndef PYLOGEN_OPENED_OPENED_DRIVER_H_
 #define PYLOGEN_OPENED_OPENED_DRIVER_H_
 
@@ -12,6 +14,7 @@
 
 #include "opened/controller.h"
 #include "plan/run_plan.h"
+#include "process/forker.h"
 #include "process/load_driver.h"
 #include "shm/segment.h"
 
@@ -19,7 +22,9 @@ namespace pylogen::opened {
 
 class OpenedDriver : public process::LoadDriver {
  public:
-  OpenedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment);
+  // `forker` creates the generator and the workers (a test passes a fake one).
+  OpenedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment,
+               process::Forker& forker = process::RealForker());
 
   void Start(std::int64_t now) override;
   std::int64_t NextDeadline() const override;
@@ -58,6 +63,7 @@ class OpenedDriver : public process::LoadDriver {
   const plan::LoadPlan& load_;
   const plan::OpenedPlan& opened_;
   const shm::Segment& segment_;
+  process::Forker& forker_;
   shm::OpenedArea& area_;
   Controller controller_;
   std::vector<Worker> workers_;  // alive
@@ -71,6 +77,7 @@ class OpenedDriver : public process::LoadDriver {
   std::int64_t generation_at_ = 0;  // run start + --postpone
   int setup_failures_ = 0;          // consecutive
   bool abandoned_ = false;
+  bool fork_failed_ = false;        // a worker could not be forked: no more are
   bool faulted_ = false;
 };
 

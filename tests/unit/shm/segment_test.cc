@@ -24,7 +24,8 @@ TEST(Segment, LaysOutHeaderSlotsAndRecords) {
   ASSERT_TRUE(s.has_value()) << s.error();
   EXPECT_EQ(s->header().magic, kMagic);
   EXPECT_EQ(s->slot_count(), 3u);
-  EXPECT_EQ(s->ring_capacity(), 8u);
+  EXPECT_EQ(s->ring_capacity(0), 8u);
+  EXPECT_EQ(s->ring_capacity(2), 8u);
   EXPECT_EQ(s->phase(), Phase::kRunning);
   EXPECT_GE(s->size(), SegmentBytes(3, 8));
   for (std::uint32_t i = 0; i < 3; ++i) {
