@@ -65,7 +65,9 @@ void AddOpenedOptions(CLI::App& app, RunOptions& o, RawOptions& raw) {
                  "invstaircase(...), bursts(I,D,R), sine(M,A,P) or matrix(FILE)")
       ->capture_default_str()->group(group);
   app.add_option("--prefork", raw.prefork,
-                 "Workers started and ready before the first event [10, at most --maxworkers]")
+                 fmt::format("Workers started and ready before the first event [{}, at most "
+                             "--maxworkers]",
+                             plan::kDefaultPrefork))
       ->group(group);
   app.add_option("--trigger", raw.trigger, "Backlog above which the controller adds a worker")
       ->capture_default_str()->group(group);

@@ -265,8 +265,9 @@ std::string SummaryText(const RunSummary& s) {
       "worker at most)\n",
       s.workers.size() + s.unlisted_processes, s.producer_wait_ns / 1e9, s.producer_waits,
       s.ring_capacity);
-  add("shared memory: {} bytes ({} in rings; ring budget {})\n", s.shared_memory_bytes,
-      s.ring_bytes, s.ring_budget_bytes);
+  add("shared memory: {} bytes ({:.1f} MiB), of which rings {:.1f} MiB; ring budget {:.1f} MiB\n",
+      s.shared_memory_bytes, s.shared_memory_bytes / 1048576.0, s.ring_bytes / 1048576.0,
+      s.ring_budget_bytes / 1048576.0);
   if (s.fork_failures != 0) add("fork failures: {} (first: {})\n", s.fork_failures, s.fork_error);
   constexpr std::size_t kListed = 16;
   for (std::size_t i = 0; i < s.workers.size() && i < kListed; ++i) {

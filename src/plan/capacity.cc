@@ -1,8 +1,8 @@
 #include "plan/capacity.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace pylogen::plan {
 namespace {
@@ -22,7 +22,8 @@ std::string StartWhat(std::uint64_t runners, std::uint64_t workers, std::uint64_
   std::vector<std::string> parts;
   if (runners != 0) parts.push_back(Plural(runners, "runner"));
   if (workers != 0) parts.push_back(Plural(workers, "preforked worker"));
-  if (generators != 0) parts.push_back(generators == 1 ? "a generator" : Plural(generators, "generator"));
+  if (generators != 0)
+    parts.push_back(generators == 1 ? "a generator" : Plural(generators, "generator"));
   std::string what;
   for (const std::string& part : parts) what += part + ", ";
   if (!what.empty()) what.resize(what.size() - 2);
@@ -68,16 +69,18 @@ std::optional<Room> ProcessRoom(const MachineLimits& l) {
   std::uint64_t tasks = l.tasks.value_or(0);
   if (l.pid_max) {
     Tighten(room, Minus(*l.pid_max, tasks),
-            fmt::format("kernel.pid_max {} with {} tasks running", *l.pid_max, tasks));
+            fmt::format("kernel.pid_max {} with {} running", *l.pid_max, Plural(tasks, "task")));
   }
   if (l.threads_max) {
     Tighten(room, Minus(*l.threads_max, tasks),
-            fmt::format("kernel.threads-max {} with {} tasks running", *l.threads_max, tasks));
+            fmt::format("kernel.threads-max {} with {} running", *l.threads_max,
+                        Plural(tasks, "task")));
   }
   if (l.nproc_limit) {
     std::uint64_t mine = l.user_tasks.value_or(0);
     Tighten(room, Minus(*l.nproc_limit, mine),
-            fmt::format("RLIMIT_NPROC (ulimit -u) {} with {} tasks of this user", *l.nproc_limit, mine));
+            fmt::format("RLIMIT_NPROC (ulimit -u) {} with {} of this user", *l.nproc_limit,
+                        Plural(mine, "task")));
   }
   if (l.cgroup_pids_max) {
     std::uint64_t current = l.cgroup_pids_current.value_or(0);
@@ -95,9 +98,10 @@ std::optional<Room> MemoryRoom(const MachineLimits& l) {
   }
   if (l.cgroup_memory_max) {
     std::uint64_t current = l.cgroup_memory_current.value_or(0);
-    Tighten(room, Minus(*l.cgroup_memory_max, current),
-            fmt::format("cgroup memory limit {} with {} in use, {}", HumanBytes(*l.cgroup_memory_max),
-                        HumanBytes(current), l.cgroup_memory_dir));
+    Tighten(
+        room, Minus(*l.cgroup_memory_max, current),
+        fmt::format("cgroup memory limit {} with {} in use, {}", HumanBytes(*l.cgroup_memory_max),
+                    HumanBytes(current), l.cgroup_memory_dir));
   }
   return room;
 }

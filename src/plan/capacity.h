@@ -28,11 +28,11 @@ struct MachineLimits {
   // root nor to CAP_SYS_RESOURCE/CAP_SYS_ADMIN); it counts the tasks of the
   // real uid.
   std::optional<std::uint64_t> nproc_limit;
-  std::optional<std::uint64_t> user_tasks;   // tasks of the real uid
+  std::optional<std::uint64_t> user_tasks;  // tasks of the real uid
   // The tightest pids.max among the process' cgroup and its ancestors.
   std::optional<std::uint64_t> cgroup_pids_max;
   std::optional<std::uint64_t> cgroup_pids_current;
-  std::string cgroup_pids_dir;               // where that pids.max is
+  std::string cgroup_pids_dir;                 // where that pids.max is
   std::optional<std::uint64_t> mem_available;  // /proc/meminfo MemAvailable, bytes
   // The tightest memory limit among the process' cgroup and its ancestors.
   std::optional<std::uint64_t> cgroup_memory_max;
@@ -53,12 +53,13 @@ std::optional<Room> MemoryRoom(const MachineLimits& limits);
 
 // What the plan takes, besides the supervisor that is already running.
 struct PlanNeeds {
-  std::uint64_t at_start = 0;  // processes at the start: the reader, runners, preforked workers, generators
-  std::uint64_t at_most = 0;   // processes alive at once at most (every opened load at --maxworkers)
-  std::string start_what;      // "100000 runners and the reader"
-  std::string start_option;    // "--process 100000", or "the scenario's loads"
-  std::string start_advice;    // "lower --process, or use --concurrency with an event-driven CUT"
-  std::string most_option;     // "--maxworkers 5000"; empty without opened loads
+  std::uint64_t at_start =
+      0;  // processes at the start: the reader, runners, preforked workers, generators
+  std::uint64_t at_most = 0;  // processes alive at once at most (every opened load at --maxworkers)
+  std::string start_what;     // "100000 runners and the reader"
+  std::string start_option;   // "--process 100000", or "the scenario's loads"
+  std::string start_advice;   // "lower --process, or use --concurrency with an event-driven CUT"
+  std::string most_option;    // "--maxworkers 5000"; empty without opened loads
   std::uint64_t shared_bytes = 0;  // the segment
 };
 PlanNeeds NeedsOf(const RunPlan& plan, std::uint64_t segment_bytes);

@@ -34,7 +34,8 @@ std::uint64_t AutoRingCapacity(std::uint32_t slot_count) {
 }
 
 std::uint64_t WantedRingCapacity(std::uint32_t concurrency, std::uint64_t floor) {
-  std::uint64_t wanted = NextPowerOfTwo(kRecordsPerOperation * std::max<std::uint32_t>(concurrency, 1));
+  std::uint64_t wanted =
+      NextPowerOfTwo(kRecordsPerOperation * std::max<std::uint32_t>(concurrency, 1));
   return std::max(floor, std::min(wanted, kMaxRing));
 }
 

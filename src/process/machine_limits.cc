@@ -50,7 +50,9 @@ std::vector<std::string> CgroupDirs(const std::vector<std::string>& mounts, std:
   return dirs;
 }
 
-std::uint64_t Room(std::uint64_t limit, std::uint64_t used) { return limit > used ? limit - used : 0; }
+std::uint64_t Room(std::uint64_t limit, std::uint64_t used) {
+  return limit > used ? limit - used : 0;
+}
 
 // The tightest `max_file` - `current_file` among the dirs: sets max,
 // current and dir.
@@ -122,10 +124,11 @@ std::uint64_t TasksOfUser(const std::string& root, uid_t uid) {
 }  // namespace
 
 std::optional<std::uint64_t> ParseLimit(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc()) return std::nullopt;  // "max", or not a number
+  if (ec != std::errc()) return std::nullopt;      // "max", or not a number
   if (value >= (1ull << 62)) return std::nullopt;  // cgroup v1's "no limit"
   return value;
 }
@@ -166,9 +169,11 @@ plan::MachineLimits ReadMachineLimits(const std::string& root) {
   limits.pid_max = ReadLimit(root + "/proc/sys/kernel/pid_max");
   limits.threads_max = ReadLimit(root + "/proc/sys/kernel/threads-max");
   if (auto loadavg = ReadText(root + "/proc/loadavg")) limits.tasks = LoadavgTasks(*loadavg);
-  if (auto meminfo = ReadText(root + "/proc/meminfo")) limits.mem_available = MemAvailable(*meminfo);
+  if (auto meminfo = ReadText(root + "/proc/meminfo"))
+    limits.mem_available = MemAvailable(*meminfo);
   rlimit nproc{};
-  if (getrlimit(RLIMIT_NPROC, &nproc) == 0 && nproc.rlim_cur != RLIM_INFINITY && NprocApplies(root)) {
+  if (getrlimit(RLIMIT_NPROC, &nproc) == 0 && nproc.rlim_cur != RLIM_INFINITY &&
+      NprocApplies(root)) {
     limits.nproc_limit = nproc.rlim_cur;
     limits.user_tasks = TasksOfUser(root, getuid());
   }

@@ -25,7 +25,8 @@ plan::MachineLimits ReadMachineLimits(const std::string& root = "");
 std::optional<std::uint64_t> ParseLimit(std::string_view text);
 // The path of `controller` in /proc/self/cgroup's text: the v1 line naming
 // it ("4:memory:/a/b"), or with controller "" the v2 line ("0::/a/b").
-std::optional<std::string> CgroupPath(std::string_view proc_self_cgroup, std::string_view controller);
+std::optional<std::string> CgroupPath(std::string_view proc_self_cgroup,
+                                      std::string_view controller);
 // MemAvailable of /proc/meminfo, in bytes.
 std::optional<std::uint64_t> MemAvailable(std::string_view meminfo);
 // The tasks on the machine: the total of /proc/loadavg's "running/total".

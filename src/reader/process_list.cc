@@ -1,8 +1,8 @@
 #include "reader/process_list.h"
 
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 namespace pylogen::reader {
 namespace {
