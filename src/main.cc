@@ -15,8 +15,10 @@
 #include "cli/options.h"
 #include "cut/loader.h"
 #include "cli/build_plan.h"
+#include "plan/capacity.h"
 #include "plan/run_plan.h"
 #include "process/child.h"
+#include "process/machine_limits.h"
 #include "supervisor/supervisor.h"
 #include "shm/segment.h"
 #include "util/log.h"
@@ -60,6 +62,24 @@ int OpenOutput(const std::string& option, const std::string& path, std::string* 
   return fd;
 }
 
+// The segment the plan needs: a ring per slot, sized by the plan.
+pylogen::shm::SegmentShape ShapeOf(const pylogen::plan::RunPlan& plan) {
+  return {plan.RingCapacities(), plan.opened_count, plan.jobs_capacity,
+          plan.opened_count != 0 ? pylogen::shm::kEndedProcesses : 0};
+}
+
+// Refuses a plan the machine cannot start (its text, else ""); a limit below
+// what the plan may later use is a warning, said now and in the summary.
+std::string Preflight(pylogen::plan::RunPlan& plan, const pylogen::shm::SegmentShape& shape) {
+  auto needs = pylogen::plan::NeedsOf(plan, pylogen::shm::SegmentBytes(shape));
+  auto verdict = pylogen::plan::CheckCapacity(needs, pylogen::process::ReadMachineLimits());
+  for (const std::string& warning : verdict.warnings) {
+    fmt::print(stderr, "pylogen: warning: {}\n", warning);
+    plan.warnings.push_back(warning);
+  }
+  return verdict.error;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -100,6 +120,9 @@ int main(int argc, char** argv) {
                        options->outformat);
   }
 
+  pylogen::shm::SegmentShape shape = ShapeOf(plan);
+  if (std::string refused = Preflight(plan, shape); !refused.empty()) return UsageError(refused);
+
   pylogen::supervisor::OutputFds fds;
   std::string error;
   if (!plan.output_path.empty() && (fds.lines = OpenOutput("--output", plan.output_path, &error)) < 0) {
@@ -109,13 +132,18 @@ int main(int argc, char** argv) {
     return UsageError(error);
   }
 
-  auto segment = pylogen::shm::Segment::Create(plan.slot_count, plan.ring_capacity,
-                                               plan.opened_count, plan.jobs_capacity);
+  auto segment = pylogen::shm::Segment::Create(shape);
   if (!segment) {
     fmt::print(stderr, "pylogen: error: {}\n", segment.error());
     return kExitFailure;
   }
-  pylogen::log::Info("{} runner(s), rings of {} records, {:.1f} MiB of shared memory",
-                     plan.slot_count, plan.ring_capacity, segment->size() / 1048576.0);
+  for (const pylogen::plan::LoadPlan& load : plan.loads) {
+    pylogen::log::Info("{}: {} slot(s), rings of {} records", load.id, load.processes,
+                       load.ring_capacity);
+  }
+  pylogen::log::Info("{} of shared memory (rings {}, ring budget {})",
+                     pylogen::plan::HumanBytes(segment->size()),
+                     pylogen::plan::HumanBytes(segment->ring_bytes()),
+                     pylogen::plan::HumanBytes(plan.ring_budget_bytes));
   return ExitCode(pylogen::supervisor::Supervise(plan, *segment, fds));
 }

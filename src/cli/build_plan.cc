@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "output/line_format.h"
+#include "plan/ring_sizing.h"
 
 namespace pylogen::cli {
 
@@ -31,7 +32,7 @@ std::expected<OpenedPlan, std::string> BuildOpened(const LoadOptions& o) {
   opened.controller_delay_s = o.controller_delay_s;
   opened.decrease = o.decrease;
   opened.min_workers = o.min_workers;
-  opened.max_workers = std::min(o.max_workers, plan::kMaxOpenedSlots);
+  opened.max_workers = o.max_workers;
   return opened;
 }
 
@@ -68,12 +69,7 @@ std::expected<LoadPlan, std::string> BuildLoad(const LoadOptions& o, const CutRe
     auto opened = BuildOpened(o);
     if (!opened) return std::unexpected(opened.error());
     load.opened = std::move(*opened);
-    load.processes = load.opened->max_workers;
-    if (load.opened->prefork > load.processes || load.opened->min_workers > load.processes) {
-      return std::unexpected(fmt::format(
-          "--prefork/--minworkers: at most {} workers of one opened load can be alive at once",
-          plan::kMaxOpenedSlots));
-    }
+    load.processes = load.opened->max_workers;  // one slot per worker that may be alive
     load.opened->area = plan.opened_count++;
     plan.jobs_capacity = std::max(plan.jobs_capacity, o.jobs);
   }
@@ -115,7 +111,7 @@ std::expected<RunPlan, std::string> BuildPlan(const RunOptions& options,
   }
   if (plan.loads.size() > 65535) return std::unexpected("at most 65535 loads in one run");
   MakeIdsUnique(plan.loads);
-  plan.ring_capacity = options.queue != 0 ? options.queue : plan::AutoRingCapacity(plan.slot_count);
+  plan::SizeRings(plan, options.queue);
   plan.summary_s = options.summary_s;
   plan.format = output::ParseLineFormat(options.outformat, &plan.format_fell_back);
   plan.output_path = options.output;

@@ -17,13 +17,24 @@ namespace {
 
 // Raw option texts: CLI11 collects them, values.h validates them so that each
 // error names the option and what was expected.
+// Default texts come from plan/defaults.h: what --help shows is what the
+// plan gets.
+template <class T>
+std::string Text(T value) {
+  return fmt::format("{}", value);
+}
+
 struct RawOptions {
-  std::string process = "1", postpone = "0", rampup = "0", duration = "0", loops = "5",
-              lengths = "0", pauseloop = "0", pauselen = "0", summary = "1", queue = "0",
-              grace = "10", prefork, trigger = "3", controller_delay = "1",
-              decrease = "10", min_workers = "1", max_workers = "1000", seed, jobs = "65536",
-              concurrency = "1", optimeout = "60",
-              generator_delay, worker_delay, defaults;
+  std::string process = Text(plan::kDefaultProcesses), postpone = "0", rampup = "0",
+              duration = "0", loops = Text(plan::kDefaultLoops), lengths = "0", pauseloop = "0",
+              pauselen = "0", summary = Text(plan::kDefaultSummaryS), queue = "0",
+              grace = Text(plan::kDefaultGraceS), prefork, trigger = Text(plan::kDefaultTrigger),
+              controller_delay = Text(plan::kDefaultControllerDelayS),
+              decrease = Text(plan::kDefaultDecrease), min_workers = Text(plan::kDefaultMinWorkers),
+              max_workers = Text(plan::kDefaultMaxWorkers), seed,
+              jobs = Text(plan::kDefaultJobs),
+              concurrency = Text(plan::kDefaultConcurrency),
+              optimeout = Text(plan::kDefaultOptimeoutS), generator_delay, worker_delay, defaults;
 };
 
 // Pylogen's own options: an ambiguous prefix that was unique in Pylogen
@@ -54,7 +65,9 @@ void AddOpenedOptions(CLI::App& app, RunOptions& o, RawOptions& raw) {
                  "invstaircase(...), bursts(I,D,R), sine(M,A,P) or matrix(FILE)")
       ->capture_default_str()->group(group);
   app.add_option("--prefork", raw.prefork,
-                 "Workers started and ready before the first event [10, at most --maxworkers]")
+                 fmt::format("Workers started and ready before the first event [{}, at most "
+                             "--maxworkers]",
+                             plan::kDefaultPrefork))
       ->group(group);
   app.add_option("--trigger", raw.trigger, "Backlog above which the controller adds a worker")
       ->capture_default_str()->group(group);
@@ -159,8 +172,8 @@ std::expected<void, std::string> ConvertOpened(const RawOptions& raw, LoadOption
     o.seed = *seed;
     o.seed_given = true;
   }
-  // --prefork defaults to 10, or fewer when --maxworkers is smaller.
-  o.prefork = std::min<std::uint32_t>(10, o.max_workers);
+  // --prefork defaults to kDefaultPrefork, or fewer when --maxworkers is smaller.
+  o.prefork = std::min(plan::kDefaultPrefork, o.max_workers);
   if (!raw.prefork.empty()) {
     auto prefork = ParseCount("--prefork", raw.prefork, 0, 100000);
     if (!prefork) return std::unexpected(prefork.error());

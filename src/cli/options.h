@@ -9,39 +9,41 @@
 #include <string>
 #include <vector>
 
+#include "plan/defaults.h"
+
 namespace pylogen::cli {
 
 // One load: a CUT and how to drive it (closed model, DESIGN §3).
 struct LoadOptions {
   std::string cut;            // as given: cuts/Dummy, cuts.Dummy, path/X.so
   std::string id;             // --id; empty means the CUT's name
-  std::uint32_t processes = 1;
+  std::uint32_t processes = plan::kDefaultProcesses;
   double postpone_s = 0;
   double rampup_s = 0;
   double duration_s = 0;      // > 0 wins over loops
-  std::uint64_t loops = 5;
+  std::uint64_t loops = plan::kDefaultLoops;
   std::vector<std::string> lengths{"0"};
   double pauseloop_s = 0;
   double pauselen_s = 0;
   std::string extra = "{}";   // a JSON object
   // Operations in flight per process (event-driven CUTs; 1 for blocking ones).
-  std::uint32_t concurrency = 1;
-  double optimeout_s = 60;    // an event-driven operation open longer gets rc 17
+  std::uint32_t concurrency = plan::kDefaultConcurrency;
+  double optimeout_s = plan::kDefaultOptimeoutS;  // an event-driven operation open longer gets rc 17
 
   // Opened model (DESIGN §4).
   bool opened = false;
-  std::string schedule = "30@10";
-  std::uint32_t prefork = 10;
-  std::uint32_t trigger = 3;
-  double controller_delay_s = 1;
-  std::uint32_t decrease = 10;
-  std::uint32_t min_workers = 1;
-  std::uint32_t max_workers = 1000;
-  std::string arrivals = "uniform";  // or "poisson"
+  std::string schedule = plan::kDefaultSchedule;
+  std::uint32_t prefork = plan::kDefaultPrefork;
+  std::uint32_t trigger = plan::kDefaultTrigger;
+  double controller_delay_s = plan::kDefaultControllerDelayS;
+  std::uint32_t decrease = plan::kDefaultDecrease;
+  std::uint32_t min_workers = plan::kDefaultMinWorkers;
+  std::uint32_t max_workers = plan::kDefaultMaxWorkers;
+  std::string arrivals = plan::kDefaultArrivals;  // or "poisson"
   std::uint64_t seed = 0;
   bool seed_given = false;           // else a seed is drawn and reported
-  std::string burst = "1";
-  std::uint64_t jobs = 65536;        // jobs queue capacity (events)
+  std::string burst = plan::kDefaultBurst;
+  std::uint64_t jobs = plan::kDefaultJobs;      // jobs queue capacity (events)
 };
 
 // One load line of a scenario file.
@@ -54,13 +56,13 @@ struct RunOptions {
   LoadOptions load;                     // a CUT command line's load
   std::string scenario_file;            // `pylogen scenario --file F`
   std::vector<ScenarioLine> scenario;   // its loads, when it is a scenario
-  double summary_s = 1;
+  double summary_s = plan::kDefaultSummaryS;
   std::string outformat = "short";
   std::string output;         // empty: stdout
   std::string report;         // empty: no JSON report
   int verbosity = 0;
   std::uint64_t queue = 0;    // records per worker ring; 0: automatic
-  double grace_s = 10;
+  double grace_s = plan::kDefaultGraceS;
 };
 
 // Why parsing stopped: a usage error (exit 2) or a help/version request

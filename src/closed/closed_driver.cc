@@ -32,7 +32,7 @@ void ClosedDriver::Start(std::int64_t now) {
 
 std::int64_t ClosedDriver::NextDeadline() const {
   std::int64_t next = process::kNever;
-  if (!stopping_ && next_ < runners_.size()) next = runners_[next_].start_ns;
+  if (Starting()) next = runners_[next_].start_ns;
   for (const Runner& r : runners_) {
     if (r.running && !r.killed_by_us) next = std::min(next, std::min(r.deadline_ns, stop_deadline_));
   }
@@ -40,7 +40,7 @@ std::int64_t ClosedDriver::NextDeadline() const {
 }
 
 void ClosedDriver::Act(std::int64_t now) {
-  while (!stopping_ && next_ < runners_.size() && runners_[next_].start_ns <= now) {
+  while (Starting() && runners_[next_].start_ns <= now) {
     StartRunner(runners_[next_++]);
   }
   for (Runner& r : runners_) {
@@ -57,7 +57,7 @@ void ClosedDriver::StartRunner(Runner& r) {
   std::uint32_t slot = r.slot;
   std::int64_t start = r.start_ns;
   const plan::LoadPlan& load = load_;
-  pid_t pid = process::StartInSlot(segment_, slot, static_cast<std::uint16_t>(&load_ - plan_.loads.data()),
+  pid_t pid = process::StartInSlot(forker_, segment_, slot, static_cast<std::uint16_t>(&load_ - plan_.loads.data()),
                           static_cast<std::uint16_t>(slot - load_.first_slot),
                           fmt::format("runner-{}", slot), [this, &load, slot, start] {
                             if (!load.event_driven()) return RunClosedRunner(plan_, load, segment_, slot, start);
@@ -66,6 +66,7 @@ void ClosedDriver::StartRunner(Runner& r) {
                           });
   if (pid < 0) {
     faulted_ = true;
+    fork_failed_ = true;
     return;
   }
   r.pid = pid;
@@ -89,7 +90,7 @@ void ClosedDriver::Stop(std::int64_t deadline) {
 }
 
 bool ClosedDriver::Done() const {
-  if (!stopping_ && next_ < runners_.size()) return false;
+  if (Starting()) return false;
   return std::none_of(runners_.begin(), runners_.end(), [](const Runner& r) { return r.running; });
 }
 

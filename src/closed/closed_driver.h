@@ -1,12 +1,15 @@
 // The closed model's processes (DESIGN §3): runner i starts at
 // postpone + i x rampup; a duration-bound runner still busy grace seconds
-// after its duration is killed. Supervisor process only.
+// after its duration is killed. A runner that cannot be forked stops the
+// starts: the runners already started go on, no further one is forked.
+// Supervisor process only.
 #ifndef PYLOGEN_CLOSED_CLOSED_DRIVER_H_
 #define PYLOGEN_CLOSED_CLOSED_DRIVER_H_
 
 #include <vector>
 
 #include "plan/run_plan.h"
+#include "process/forker.h"
 #include "process/load_driver.h"
 #include "shm/segment.h"
 
@@ -14,8 +17,10 @@ namespace pylogen::closed {
 
 class ClosedDriver : public process::LoadDriver {
  public:
-  ClosedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment)
-      : plan_(plan), load_(load), segment_(segment) {}
+  // `forker` creates the runners (a test passes a fake one).
+  ClosedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment,
+               process::Forker& forker = process::RealForker())
+      : plan_(plan), load_(load), segment_(segment), forker_(forker) {}
 
   void Start(std::int64_t now) override;
   std::int64_t NextDeadline() const override;
@@ -36,13 +41,17 @@ class ClosedDriver : public process::LoadDriver {
     bool killed_by_us = false;
   };
   void StartRunner(Runner& runner);
+  // Runners remain to be started, and may be.
+  bool Starting() const { return !stopping_ && !fork_failed_ && next_ < runners_.size(); }
 
   const plan::RunPlan& plan_;
   const plan::LoadPlan& load_;
   const shm::Segment& segment_;
+  process::Forker& forker_;
   std::vector<Runner> runners_;  // in start order
   std::size_t next_ = 0;
   bool stopping_ = false;
+  bool fork_failed_ = false;  // no more runners are started
   std::int64_t stop_deadline_ = process::kNever;
   bool faulted_ = false;
 };

@@ -37,14 +37,16 @@
 #include <cstdint>
 #include <optional>
 
+#include "plan/defaults.h"
+
 namespace pylogen::opened {
 
 struct ControllerSettings {
-  std::uint32_t trigger = 3;    // backlog above which it counts (B·S/T; +1 while S is unknown)
-  std::uint32_t decrease = 10;  // consecutive empty-backlog checks before a retirement
-  std::uint32_t min_workers = 1;
-  std::uint32_t max_workers = 1000;
-  double delay_s = 1;             // T, --controllerDelay: the period of the checks
+  std::uint32_t trigger = plan::kDefaultTrigger;    // backlog above which it counts (B·S/T; +1 while S is unknown)
+  std::uint32_t decrease = plan::kDefaultDecrease;  // consecutive empty-backlog checks before a retirement
+  std::uint32_t min_workers = plan::kDefaultMinWorkers;
+  std::uint32_t max_workers = plan::kDefaultMaxWorkers;
+  double delay_s = plan::kDefaultControllerDelayS;  // T, --controllerDelay: the period of the checks
   std::uint32_t concurrency = 1;  // C, operations in flight per worker
 };
 

@@ -27,11 +27,12 @@ std::int64_t Nanos(double s) { return static_cast<std::int64_t>(s * 1e9); }
 }  // namespace
 
 OpenedDriver::OpenedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load,
-                           const shm::Segment& segment)
+                           const shm::Segment& segment, process::Forker& forker)
     : plan_(plan),
       load_(load),
       opened_(*load.opened),
       segment_(segment),
+      forker_(forker),
       area_(segment.opened(load.opened->area)),
       controller_({opened_.trigger, opened_.decrease, opened_.min_workers, opened_.max_workers,
                    opened_.controller_delay_s, load.concurrency}) {
@@ -64,11 +65,12 @@ bool OpenedDriver::SlotFree(std::uint32_t slot) const {
 }
 
 bool OpenedDriver::StartWorker() {
+  if (fork_failed_) return false;
   for (std::uint32_t slot = load_.first_slot; slot < load_.first_slot + load_.processes; ++slot) {
     if (!SlotFree(slot)) continue;
     const plan::LoadPlan& load = load_;
     pid_t pid = process::StartInSlot(
-        segment_, slot, static_cast<std::uint16_t>(&load_ - plan_.loads.data()),
+        forker_, segment_, slot, static_cast<std::uint16_t>(&load_ - plan_.loads.data()),
         static_cast<std::uint16_t>(slot - load_.first_slot), fmt::format("worker-{}", slot),
         [this, &load, slot] {
           return load.event_driven() ? RunEventWorker(plan_, load, segment_, slot)
@@ -76,6 +78,7 @@ bool OpenedDriver::StartWorker() {
         });
     if (pid < 0) {
       faulted_ = true;
+      fork_failed_ = true;
       return false;
     }
     workers_.push_back({slot, pid});
@@ -88,10 +91,10 @@ bool OpenedDriver::StartWorker() {
 void OpenedDriver::StartGenerator(std::int64_t now) {
   std::int64_t start = now + kStartLeadNs;
   const plan::LoadPlan& load = load_;
-  generator_pid_ = process::ForkChild(fmt::format("generator-{}", opened_.area),
-                                      [this, &load, start] { return RunGenerator(load, segment_, start); });
+  std::string role = fmt::format("generator-{}", opened_.area);
+  generator_pid_ = forker_.Fork(role, [this, &load, start] { return RunGenerator(load, segment_, start); });
   if (generator_pid_ < 0) {
-    log::Error("{}: cannot fork the generator", load_.id);
+    process::RecordForkFailure(segment_, role, errno);
     faulted_ = true;
     generator_pid_ = 0;
     area_.generator_done.store(1, std::memory_order_release);

@@ -4,7 +4,9 @@
 // workers from the coming rate, the mean service time and the backlog, and
 // starts the missing ones at once, or retires an idle one.
 // Workers take a free slot; a slot is free again once its worker ended and
-// the reader drained its ring. Supervisor process only.
+// the reader drained its ring. A worker that cannot be forked ends the
+// additions: StartWorker() returns false from then on. Supervisor process
+// only.
 #ifndef PYLOGEN_OPENED_OPENED_DRIVER_H_
 #define PYLOGEN_OPENED_OPENED_DRIVER_H_
 
@@ -13,6 +15,7 @@
 
 #include "opened/controller.h"
 #include "plan/run_plan.h"
+#include "process/forker.h"
 #include "process/load_driver.h"
 #include "shm/segment.h"
 #include "util/unique_fd.h"
@@ -21,7 +24,9 @@ namespace pylogen::opened {
 
 class OpenedDriver : public process::LoadDriver {
  public:
-  OpenedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment);
+  // `forker` creates the generator and the workers (a test passes a fake one).
+  OpenedDriver(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment,
+               process::Forker& forker = process::RealForker());
 
   void Start(std::int64_t now) override;
   std::int64_t NextDeadline() const override;
@@ -67,6 +72,7 @@ class OpenedDriver : public process::LoadDriver {
   const plan::LoadPlan& load_;
   const plan::OpenedPlan& opened_;
   const shm::Segment& segment_;
+  process::Forker& forker_;
   shm::OpenedArea& area_;
   Controller controller_;
   util::UniqueFd wake_fd_;  // event-driven workers wait on it (inherited by every child)
@@ -85,6 +91,7 @@ class OpenedDriver : public process::LoadDriver {
   std::uint64_t ended_service_ns_ = 0;
   int setup_failures_ = 0;  // consecutive
   bool abandoned_ = false;
+  bool fork_failed_ = false;        // a worker could not be forked: no more are
   bool faulted_ = false;
 };
 

@@ -3,21 +3,22 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 
 #include "pylogen/requests.h"
 #include "util/cpu_relax.h"
 
 namespace pylogen::opened {
-namespace {
 
-void SleepAbsolute(std::int64_t wake_ns) {
+int SleepAbsolute(std::int64_t wake_ns) {
   timespec ts{static_cast<time_t>(wake_ns / 1'000'000'000), static_cast<long>(wake_ns % 1'000'000'000)};
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) != 0) {
+  // clock_nanosleep returns the error number; only a signal is worth a retry.
+  int error;
+  while ((error = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr)) == EINTR) {
   }
+  return error;
 }
-
-}  // namespace
 
 void Pacer::Learn(std::int64_t oversleep_ns) {
   double sample = static_cast<double>(std::max<std::int64_t>(oversleep_ns, 0));

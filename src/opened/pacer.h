@@ -17,6 +17,10 @@
 
 namespace pylogen::opened {
 
+// Sleeps until the monotonic time wake_ns, retrying after a signal only.
+// Returns 0, or clock_nanosleep's error number (EINVAL for a negative time).
+int SleepAbsolute(std::int64_t wake_ns);
+
 class Pacer {
  public:
   // Returns the monotonic time when it returned, >= deadline_ns. The caller

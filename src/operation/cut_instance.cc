@@ -18,7 +18,10 @@ std::expected<CutInstance, std::string> CutInstance::Create(const plan::LoadPlan
     raw = load.cut->create();
   } catch (const std::exception& e) {
     return std::unexpected(fmt::format("{}: constructor threw: {}", load.cut_name, e.what()));
+  } catch (...) {
+    return std::unexpected(fmt::format("{}: constructor threw an unknown exception", load.cut_name));
   }
+  if (raw == nullptr) return std::unexpected(fmt::format("{}: create() returned no instance", load.cut_name));
   CutInstance instance(&load, raw);
   Context context;
   context.id = load.id;

@@ -192,7 +192,13 @@ void AddDerivedWarnings(RunSummary& s) {
         "global throughput is {:.2f} x the sum of the local throughputs: global figures biased",
         ratio));
   }
-  std::uint64_t empty = 0;
+  if (s.fork_failures != 0) {
+    s.warnings.push_back(fmt::format(
+        "{} fork(s) failed, the first: {}: no more processes of its load were started (see the "
+        "machine's limits: ulimit -u, kernel.pid_max, the cgroup's pids.max)",
+        s.fork_failures, s.fork_error));
+  }
+  std::uint64_t empty = s.unlisted_empty_operations;
   for (const WorkerSummary& w : s.workers) {
     empty += w.empty_operations;
     if (w.state == "crashed") {
@@ -257,14 +263,23 @@ std::string SummaryText(const RunSummary& s) {
   add("  global throughput  {:>12.1f} req/s    at {}\n", agg.throughput().value, WallText(agg.throughput().at_ns));
   add("  running workers    {:>12.0f}          at {}\n", agg.running().value, WallText(agg.running().at_ns));
   add("  busy workers       {:>12.0f}          at {}\n", agg.busy().value, WallText(agg.busy().at_ns));
-  add("\nworkers: {}; producers waited {:.3f} s in {} waits for room in the queue ({} records per worker)\n",
-      s.workers.size(), s.producer_wait_ns / 1e9, s.producer_waits, s.ring_capacity);
+  add("\nworkers: {}; producers waited {:.3f} s in {} waits for room in the queue ({} records per "
+      "worker at most)\n",
+      s.workers.size() + s.unlisted_processes, s.producer_wait_ns / 1e9, s.producer_waits,
+      s.ring_capacity);
+  add("shared memory: {} bytes ({:.1f} MiB), of which rings {:.1f} MiB; ring budget {:.1f} MiB\n",
+      s.shared_memory_bytes, s.shared_memory_bytes / 1048576.0, s.ring_bytes / 1048576.0,
+      s.ring_budget_bytes / 1048576.0);
+  if (s.fork_failures != 0) add("fork failures: {} (first: {})\n", s.fork_failures, s.fork_error);
   constexpr std::size_t kListed = 16;
   for (std::size_t i = 0; i < s.workers.size() && i < kListed; ++i) {
     const WorkerSummary& w = s.workers[i];
     add("  {:<12} {:<16} pid {:<8} {:<8} operations {}\n", w.name, w.load_id, w.pid, w.state, w.operations);
   }
   if (s.workers.size() > kListed) add("  ... {} more in the JSON report\n", s.workers.size() - kListed);
+  if (s.unlisted_processes != 0) {
+    add("  ... and {} ended processes not listed (counted in the totals)\n", s.unlisted_processes);
+  }
   if (!s.warnings.empty()) {
     add("\nwarnings:\n");
     for (const std::string& w : s.warnings) add("  - {}\n", w);
@@ -315,7 +330,8 @@ nlohmann::json SummaryJson(const RunSummary& s) {
     workers.push_back({{"name", w.name}, {"id", w.load_id}, {"pid", w.pid}, {"state", w.state},
                        {"signal", w.signal}, {"exit_code", w.exit_code}, {"error", w.error},
                        {"operations", w.operations}, {"empty_operations", w.empty_operations},
-                       {"wait_ns", w.wait_ns}, {"waits", w.waits}});
+                       {"wait_ns", w.wait_ns}, {"waits", w.waits},
+                       {"ring_capacity", w.ring_capacity}});
   }
   nlohmann::json intervals = nlohmann::json::array();
   for (const stats::Interval& iv : agg.intervals()) {
@@ -340,6 +356,10 @@ nlohmann::json SummaryJson(const RunSummary& s) {
             {"busy_workers", HighWaterJson(agg.busy())}}},
           {"producer_wait", {{"ns", s.producer_wait_ns}, {"count", s.producer_waits}, {"ring_capacity", s.ring_capacity}}},
           {"workers", std::move(workers)},
+          {"unlisted_workers", s.unlisted_processes},
+          {"shared_memory", {{"bytes", s.shared_memory_bytes}, {"ring_bytes", s.ring_bytes},
+                             {"ring_budget_bytes", s.ring_budget_bytes}}},
+          {"fork_failures", {{"count", s.fork_failures}, {"first_error", s.fork_error}}},
           {"opened", OpenedList(s)},
           {"throughput", std::move(intervals)},
           {"warnings", s.warnings}};

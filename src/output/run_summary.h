@@ -26,6 +26,7 @@ struct WorkerSummary {
   std::uint64_t empty_operations = 0;
   std::uint64_t wait_ns = 0;  // waiting for room in the queue
   std::uint64_t waits = 0;
+  std::uint64_t ring_capacity = 0;  // records of its ring
 };
 
 // One opened-model load: its generator's figures.
@@ -61,7 +62,16 @@ struct RunSummary {
   std::uint64_t operations = 0;    // sum over workers
   std::uint64_t producer_wait_ns = 0;
   std::uint64_t producer_waits = 0;
-  std::uint64_t ring_capacity = 0;
+  std::uint64_t ring_capacity = 0;  // the largest ring's records
+  // Processes counted in the totals but not listed in `workers` (the
+  // segment's ended-processes table was full).
+  std::uint64_t unlisted_processes = 0;
+  std::uint64_t unlisted_empty_operations = 0;
+  std::uint64_t shared_memory_bytes = 0;  // the whole segment
+  std::uint64_t ring_bytes = 0;           // of which the rings' records
+  std::uint64_t ring_budget_bytes = 0;    // what the automatic ring sizes keep within
+  std::uint32_t fork_failures = 0;        // processes that could not be forked
+  std::string fork_error;                 // the first one's text
   std::vector<OpenedSummary> opened;
   std::vector<std::string> warnings;
 };

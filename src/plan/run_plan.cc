@@ -11,11 +11,17 @@ const LoadPlan& RunPlan::LoadOfSlot(std::uint32_t slot) const {
   return loads.back();
 }
 
-std::uint64_t AutoRingCapacity(std::uint32_t slot_count) {
-  std::uint64_t per_slot = kAutoQueueBytes / sizeof(stats::Record) / (slot_count ? slot_count : 1);
-  std::uint64_t capacity = kMinAutoRing;
-  while (capacity * 2 <= per_slot && capacity < kMaxAutoRing) capacity *= 2;
-  return capacity;
+std::vector<std::uint64_t> RunPlan::RingCapacities() const {
+  std::vector<std::uint64_t> capacities;
+  capacities.reserve(slot_count);
+  for (const LoadPlan& load : loads) capacities.insert(capacities.end(), load.processes, load.ring_capacity);
+  return capacities;
+}
+
+std::uint64_t RunPlan::RingBytes() const {
+  std::uint64_t bytes = 0;
+  for (const LoadPlan& load : loads) bytes += std::uint64_t{load.processes} * load.ring_capacity * sizeof(stats::Record);
+  return bytes;
 }
 
 }  // namespace pylogen::plan

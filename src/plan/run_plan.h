@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "plan/defaults.h"
 #include "plan/line_format.h"
 #include "pylogen/cut.h"
 #include "schedule/arrivals.h"
@@ -23,20 +24,15 @@ struct OpenedPlan {
   std::string schedule_text;
   schedule::ArrivalMode arrivals = schedule::ArrivalMode::kUniform;
   std::uint64_t seed = 0;
-  std::string burst = "1";
-  std::uint32_t prefork = 10;
-  std::uint32_t trigger = 3;
-  double controller_delay_s = 1;
-  std::uint32_t decrease = 10;
-  std::uint32_t min_workers = 1;
-  std::uint32_t max_workers = 1000;  // bounded by the load's slots
+  std::string burst = kDefaultBurst;
+  std::uint32_t prefork = kDefaultPrefork;
+  std::uint32_t trigger = kDefaultTrigger;
+  double controller_delay_s = kDefaultControllerDelayS;
+  std::uint32_t decrease = kDefaultDecrease;
+  std::uint32_t min_workers = kDefaultMinWorkers;
+  std::uint32_t max_workers = kDefaultMaxWorkers;  // the load's slots
   std::uint32_t area = 0;            // its OpenedArea in the segment
 };
-
-// Workers of one opened load that can be alive at once: each needs a slot
-// (a ring) in the segment; a slot is reused once its worker ended and its
-// ring was drained.
-inline constexpr std::uint32_t kMaxOpenedSlots = 256;
 
 // One load: a CUT driven by its own processes (one command line): closed
 // runners, or an opened model's generator and workers.
@@ -47,9 +43,9 @@ struct LoadPlan {
   const CutDescriptor* cut = nullptr;  // valid in every process of the run
   std::string extra;         // --extra, a JSON object's text
   std::vector<std::string> lengths;
-  std::uint32_t processes = 1;  // closed: runners; opened: worker slots
-  std::uint32_t concurrency = 1;  // operations in flight per process (1: blocking CUT)
-  std::int64_t optimeout_ns = 60'000'000'000;  // event-driven operations only
+  std::uint32_t processes = kDefaultProcesses;  // closed: runners; opened: worker slots
+  std::uint32_t concurrency = kDefaultConcurrency;  // operations in flight per process (1: blocking CUT)
+  std::int64_t optimeout_ns = static_cast<std::int64_t>(kDefaultOptimeoutS * 1e9);  // event-driven operations only
   double postpone_s = 0;
   double rampup_s = 0;
   double duration_s = 0;     // > 0: time-bound runners
@@ -57,6 +53,7 @@ struct LoadPlan {
   double pauseloop_s = 0;
   double pauselen_s = 0;
   std::uint32_t first_slot = 0;  // slots [first_slot, first_slot + processes)
+  std::uint64_t ring_capacity = 0;  // records per ring of each of its processes (SizeRings)
   std::optional<OpenedPlan> opened;  // set: the opened model
 
   // An event-driven CUT: processes run an event loop, not one call at a time.
@@ -79,28 +76,27 @@ struct LoadPlan {
 struct RunPlan {
   std::vector<LoadPlan> loads;
   std::uint32_t slot_count = 0;     // one per worker of the whole run
-  std::uint64_t ring_capacity = 0;  // records per worker ring
+  std::uint64_t ring_budget_bytes = 0;  // what the automatic ring sizes keep within
   std::uint32_t opened_count = 0;   // opened loads (OpenedAreas in the segment)
   std::uint64_t jobs_capacity = 0;  // events per jobs queue
-  double summary_s = 1;
+  double summary_s = kDefaultSummaryS;
   LineFormat format = LineFormat::kShort;
   bool format_fell_back = false;
   std::string output_path;          // empty: stdout
   std::string report_path;          // empty: none
-  double grace_s = 10;
+  double grace_s = kDefaultGraceS;
   int verbosity = 0;
+  // Said at the start on stderr and again in the summary (the machine's
+  // limits below what the plan may use, ...).
+  std::vector<std::string> warnings;
 
   // The load and runner index a slot belongs to.
   const LoadPlan& LoadOfSlot(std::uint32_t slot) const;
+  // Records of each slot's ring, slot by slot (the segment's layout).
+  std::vector<std::uint64_t> RingCapacities() const;
+  // Bytes of all the rings' records.
+  std::uint64_t RingBytes() const;
 };
-
-// Shared-memory budget of the automatic ring size.
-inline constexpr std::uint64_t kAutoQueueBytes = 64ull << 20;
-inline constexpr std::uint64_t kMaxAutoRing = 16384;
-inline constexpr std::uint64_t kMinAutoRing = 64;
-// Records per ring when --queue is 0: the largest power of two that keeps
-// every ring within the budget, clamped to [kMinAutoRing, kMaxAutoRing].
-std::uint64_t AutoRingCapacity(std::uint32_t slot_count);
 
 }  // namespace pylogen::plan
 

@@ -12,25 +12,37 @@
 
 namespace pylogen::process {
 
-pid_t StartInSlot(const shm::Segment& segment, std::uint32_t slot_index, std::uint16_t load,
-                  std::uint16_t index, const std::string& role, const std::function<int()>& body) {
+std::string RecordForkFailure(const shm::Segment& segment, const std::string& role, int error) {
+  std::string text = fmt::format("cannot fork {}: {}", role, std::strerror(error));
+  bool first = segment.header().fork_failures.load(std::memory_order_relaxed) == 0;
+  segment.RecordForkFailure(text);
+  if (first) log::Error("{}: no more processes of this load are started", text);
+  return text;
+}
+
+pid_t StartInSlot(Forker& forker, const shm::Segment& segment, std::uint32_t slot_index,
+                  std::uint16_t load, std::uint16_t index, const std::string& role,
+                  const std::function<int()>& body) {
   shm::Slot& slot = segment.slot(slot_index);
+  if (slot.state.load(std::memory_order_acquire) != shm::SlotState::kIdle) {
+    segment.ArchiveSlot(slot_index);
+  }
   slot.load = load;
   slot.index = index;
   slot.error[0] = '\0';
   slot.ready.store(0, std::memory_order_relaxed);
   slot.retire.store(0, std::memory_order_relaxed);
   slot.busy.store(0, std::memory_order_relaxed);
-  pid_t pid = ForkChild(role, body);
+  slot.pid = 0;
+  slot.signal = 0;
+  slot.exit_code = 0;
+  slot.state.store(shm::SlotState::kIdle, std::memory_order_release);
+  pid_t pid = forker.Fork(role, body);
   if (pid < 0) {
-    CopyBounded(slot.error, sizeof slot.error, fmt::format("fork failed: {}", std::strerror(errno)));
-    slot.state.store(shm::SlotState::kFailed, std::memory_order_release);
-    log::Error("cannot fork {}: {}", role, std::strerror(errno));
+    RecordForkFailure(segment, role, errno);
     return -1;
   }
   slot.pid = pid;
-  slot.signal = 0;
-  slot.exit_code = 0;
   slot.state.store(shm::SlotState::kRunning, std::memory_order_release);
   segment.header().started.fetch_add(1, std::memory_order_relaxed);
   log::Debug("{} started, pid {}", role, pid);

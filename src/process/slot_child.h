@@ -10,15 +10,24 @@
 #include <functional>
 #include <string>
 
+#include "process/forker.h"
 #include "shm/segment.h"
 
 namespace pylogen::process {
 
-// Forks `body` as the process of `slot` (role "runner-N" or "worker-N"),
-// marks the slot running and counts the start. Returns the pid, or -1 after
-// marking the slot failed.
-pid_t StartInSlot(const shm::Segment& segment, std::uint32_t slot, std::uint16_t load,
-                  std::uint16_t index, const std::string& role, const std::function<int()>& body);
+// Forks `body` through `forker` as the process of `slot` (role "runner-N" or
+// "worker-N"), marks the slot running and counts the start. A slot that
+// held an earlier process first has it archived (Segment::ArchiveSlot), so
+// that each process keeps its own counts. Returns the pid, or -1 when the
+// fork failed: the slot is left idle, the failure counted in the segment's
+// header, and the run's first failure logged — one line, however many follow.
+pid_t StartInSlot(Forker& forker, const shm::Segment& segment, std::uint32_t slot,
+                  std::uint16_t load, std::uint16_t index, const std::string& role,
+                  const std::function<int()>& body);
+
+// Counts a failed fork of `role` (errno `error`) in the segment; logs it
+// when it is the run's first. Returns the text recorded.
+std::string RecordForkFailure(const shm::Segment& segment, const std::string& role, int error);
 
 // Records how the process of `slot` ended (waitpid status) and counts the
 // end. Returns the state it was given.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <thread>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "output/line_format.h"
 #include "output/run_summary.h"
 #include "output/sink.h"
+#include "reader/process_list.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -132,23 +134,6 @@ class Reader {
               context_.active, last_busy_);
   }
 
-  output::WorkerSummary Worker(std::uint32_t i) const {
-    const shm::Slot& slot = segment_.slot(i);
-    output::WorkerSummary w;
-    w.name = fmt::format("{}-{}", plan_.LoadOfSlot(i).opened ? "worker" : "runner", i);
-    w.load_id = plan_.LoadOfSlot(i).id;
-    w.state = shm::SlotStateName(slot.state.load(std::memory_order_acquire));
-    w.pid = slot.pid;
-    w.signal = slot.signal;
-    w.exit_code = slot.exit_code;
-    w.error = std::string(slot.error, strnlen(slot.error, sizeof slot.error));
-    w.operations = slot.ops.load(std::memory_order_acquire);
-    w.empty_operations = slot.empty_ops.load(std::memory_order_relaxed);
-    w.wait_ns = slot.wait_ns.load(std::memory_order_relaxed);
-    w.waits = slot.waits.load(std::memory_order_relaxed);
-    return w;
-  }
-
   output::OpenedSummary Opened(const plan::LoadPlan& load) const {
     const plan::OpenedPlan& opened = *load.opened;
     const shm::OpenedArea& area = segment_.opened(opened.area);
@@ -161,9 +146,7 @@ class Reader {
     o.scheduled = area.scheduled.load(std::memory_order_acquire);
     o.emitted = area.emitted.load(std::memory_order_acquire);
     o.dropped = area.dropped.load(std::memory_order_acquire);
-    for (std::uint32_t i = load.first_slot; i < load.first_slot + load.processes; ++i) {
-      o.served += segment_.slot(i).ops.load(std::memory_order_acquire);
-    }
+    o.served = OperationsOfLoad(load, segment_);
     std::uint32_t seconds = std::min<std::uint32_t>(area.emitted_seconds, shm::kEmittedSeconds);
     o.emitted_per_second.assign(area.emitted_per_second, area.emitted_per_second + seconds);
     o.generator_state = shm::SlotStateName(area.generator_state.load(std::memory_order_acquire));
@@ -192,19 +175,31 @@ class Reader {
     s.duration_s = s.end_wall_ns > s.start_wall_ns ? (s.end_wall_ns - s.start_wall_ns) / 1e9 : 0;
     s.interrupted = segment_.header().stop_wall_ns.load(std::memory_order_relaxed) != 0;
     s.cores = std::max(1u, std::thread::hardware_concurrency());
-    s.ring_capacity = segment_.ring_capacity();
     for (std::uint32_t i = 0; i < segment_.slot_count(); ++i) {
-      // An opened load has a slot per possible worker: list those used.
-      bool unused = segment_.slot(i).state.load(std::memory_order_acquire) == shm::SlotState::kIdle;
-      if (unused && plan_.LoadOfSlot(i).opened) continue;
-      s.workers.push_back(Worker(i));
-      s.operations += s.workers.back().operations;
-      s.producer_wait_ns += s.workers.back().wait_ns;
-      s.producer_waits += s.workers.back().waits;
+      s.ring_capacity = std::max(s.ring_capacity, segment_.ring_capacity(i));
     }
+    s.shared_memory_bytes = segment_.size();
+    s.ring_bytes = segment_.ring_bytes();
+    s.ring_budget_bytes = plan_.ring_budget_bytes;
+    ProcessList processes = ListProcesses(plan_, segment_);
+    s.workers = std::move(processes.listed);
+    for (const output::WorkerSummary& w : s.workers) {
+      s.operations += w.operations;
+      s.producer_wait_ns += w.wait_ns;
+      s.producer_waits += w.waits;
+    }
+    s.unlisted_processes = processes.unlisted;
+    s.operations += processes.unlisted_operations;
+    s.unlisted_empty_operations = processes.unlisted_empty_operations;
+    s.producer_wait_ns += processes.unlisted_wait_ns;
+    s.producer_waits += processes.unlisted_waits;
+    const shm::SegmentHeader& header = segment_.header();
+    s.fork_failures = header.fork_failures.load(std::memory_order_acquire);
+    s.fork_error = std::string(header.fork_error, strnlen(header.fork_error, sizeof header.fork_error));
     for (const plan::LoadPlan& load : plan_.loads) {
       if (load.opened) s.opened.push_back(Opened(load));
     }
+    s.warnings = plan_.warnings;
     if (plan_.format_fell_back) {
       s.warnings.push_back("unknown --outformat: event lines written in the long format");
     }

@@ -12,9 +12,23 @@ namespace {
 
 std::size_t AlignUp(std::size_t n) { return (n + kCacheLine - 1) / kCacheLine * kCacheLine; }
 std::size_t HeaderBytes() { return AlignUp(sizeof(SegmentHeader)); }
-std::size_t SlotsBytes(std::uint32_t slot_count) { return AlignUp(sizeof(Slot) * slot_count); }
+std::size_t SlotsBytes(std::size_t slot_count) { return AlignUp(sizeof(Slot) * slot_count); }
+std::size_t EndedBytes(std::uint32_t capacity) { return AlignUp(sizeof(EndedProcess) * capacity); }
 std::size_t OpenedStride(std::uint64_t jobs_capacity) {
   return AlignUp(sizeof(OpenedArea) + sizeof(JobCell) * jobs_capacity);
+}
+bool PowerOfTwo(std::uint64_t n) { return n >= 2 && (n & (n - 1)) == 0; }
+
+std::uint64_t TotalRecords(const SegmentShape& shape) {
+  std::uint64_t total = 0;
+  for (std::uint64_t capacity : shape.ring_capacities) total += capacity;
+  return total;
+}
+
+SegmentShape Uniform(std::uint32_t slot_count, std::uint64_t ring_capacity,
+                     std::uint32_t opened_count, std::uint64_t jobs_capacity) {
+  return {std::vector<std::uint64_t>(slot_count, ring_capacity), opened_count, jobs_capacity,
+          opened_count != 0 ? kEndedProcesses : 0};
 }
 
 }  // namespace
@@ -31,37 +45,46 @@ const char* SlotStateName(SlotState state) {
   return "unknown";
 }
 
+std::size_t SegmentBytes(const SegmentShape& shape) {
+  return HeaderBytes() + SlotsBytes(shape.ring_capacities.size()) +
+         EndedBytes(shape.ended_capacity) + sizeof(stats::Record) * TotalRecords(shape) +
+         shape.opened_count * OpenedStride(shape.jobs_capacity);
+}
+
 std::size_t SegmentBytes(std::uint32_t slot_count, std::uint64_t ring_capacity,
                          std::uint32_t opened_count, std::uint64_t jobs_capacity) {
-  return HeaderBytes() + SlotsBytes(slot_count) +
-         sizeof(stats::Record) * ring_capacity * slot_count +
-         opened_count * OpenedStride(jobs_capacity);
+  return SegmentBytes(Uniform(slot_count, ring_capacity, opened_count, jobs_capacity));
 }
 
 std::expected<Segment, std::string> Segment::Create(std::uint32_t slot_count,
                                                     std::uint64_t ring_capacity,
                                                     std::uint32_t opened_count,
                                                     std::uint64_t jobs_capacity) {
-  if (ring_capacity < 2 || (ring_capacity & (ring_capacity - 1)) != 0) {
-    return std::unexpected(fmt::format("ring capacity {} is not a power of two >= 2", ring_capacity));
+  return Create(Uniform(slot_count, ring_capacity, opened_count, jobs_capacity));
+}
+
+std::expected<Segment, std::string> Segment::Create(const SegmentShape& shape) {
+  for (std::uint64_t capacity : shape.ring_capacities) {
+    if (!PowerOfTwo(capacity)) {
+      return std::unexpected(fmt::format("ring capacity {} is not a power of two >= 2", capacity));
+    }
   }
-  if (opened_count != 0 && (jobs_capacity < 2 || (jobs_capacity & (jobs_capacity - 1)) != 0)) {
-    return std::unexpected(fmt::format("jobs queue capacity {} is not a power of two >= 2", jobs_capacity));
+  if (shape.opened_count != 0 && !PowerOfTwo(shape.jobs_capacity)) {
+    return std::unexpected(
+        fmt::format("jobs queue capacity {} is not a power of two >= 2", shape.jobs_capacity));
   }
-  std::size_t bytes = SegmentBytes(slot_count, ring_capacity, opened_count, jobs_capacity);
+  std::size_t bytes = SegmentBytes(shape);
   try {
-    return Segment(boost::interprocess::anonymous_shared_memory(bytes), slot_count, ring_capacity,
-                   opened_count, jobs_capacity);
+    return Segment(boost::interprocess::anonymous_shared_memory(bytes), shape);
   } catch (const boost::interprocess::interprocess_exception& e) {
     return std::unexpected(fmt::format("cannot map {} bytes of shared memory: {}", bytes, e.what()));
   }
 }
 
-Segment::Segment(boost::interprocess::mapped_region region, std::uint32_t slot_count,
-                 std::uint64_t ring_capacity, std::uint32_t opened_count,
-                 std::uint64_t jobs_capacity)
+Segment::Segment(boost::interprocess::mapped_region region, const SegmentShape& shape)
     : region_(std::move(region)) {
   auto* base = static_cast<char*>(region_.get_address());
+  auto slot_count = static_cast<std::uint32_t>(shape.ring_capacities.size());
   // Pre-fault every page now, before any fork, so that no worker takes page
   // faults on its first records and no allocation can fail mid-run.
   std::memset(base, 0, region_.get_size());
@@ -69,16 +92,68 @@ Segment::Segment(boost::interprocess::mapped_region region, std::uint32_t slot_c
   header_->magic = kMagic;
   header_->version = kLayoutVersion;
   header_->slot_count = slot_count;
-  header_->ring_capacity = ring_capacity;
-  slots_ = reinterpret_cast<Slot*>(base + HeaderBytes());
-  for (std::uint32_t i = 0; i < slot_count; ++i) new (&slots_[i]) Slot{};
-  records_ = reinterpret_cast<stats::Record*>(base + HeaderBytes() + SlotsBytes(slot_count));
-  opened_base_ = reinterpret_cast<char*>(records_ + ring_capacity * slot_count);
-  opened_stride_ = OpenedStride(jobs_capacity);
-  jobs_capacity_ = jobs_capacity;
-  for (std::uint32_t i = 0; i < opened_count; ++i) {
+  header_->ring_records = TotalRecords(shape);
+  header_->ended_capacity = shape.ended_capacity;
+  char* at = base + HeaderBytes();
+  slots_ = reinterpret_cast<Slot*>(at);
+  std::uint64_t offset = 0;
+  for (std::uint32_t i = 0; i < slot_count; ++i) {
+    Slot* slot = new (&slots_[i]) Slot{};
+    slot->ring_offset = offset;
+    slot->ring_capacity = shape.ring_capacities[i];
+    offset += shape.ring_capacities[i];
+  }
+  at += SlotsBytes(slot_count);
+  ended_ = reinterpret_cast<EndedProcess*>(at);
+  at += EndedBytes(shape.ended_capacity);
+  records_ = reinterpret_cast<stats::Record*>(at);
+  opened_base_ = reinterpret_cast<char*>(records_ + header_->ring_records);
+  opened_stride_ = OpenedStride(shape.jobs_capacity);
+  jobs_capacity_ = shape.jobs_capacity;
+  for (std::uint32_t i = 0; i < shape.opened_count; ++i) {
     OpenedArea* area = new (OpenedAt(i)) OpenedArea{};
-    JobsQueue::Init(CellsOf(area), jobs_capacity);
+    JobsQueue::Init(CellsOf(area), shape.jobs_capacity);
+  }
+}
+
+void Segment::ArchiveSlot(std::uint32_t i) const {
+  Slot& slot = slots_[i];
+  std::uint64_t ops = slot.ops.load(std::memory_order_acquire);
+  std::uint64_t empty_ops = slot.empty_ops.load(std::memory_order_relaxed);
+  std::uint64_t wait_ns = slot.wait_ns.load(std::memory_order_relaxed);
+  std::uint64_t waits = slot.waits.load(std::memory_order_relaxed);
+  std::uint32_t n = header_->ended_listed.load(std::memory_order_relaxed);
+  if (n < header_->ended_capacity) {
+    EndedProcess& e = ended_[n];
+    e.pid = slot.pid;
+    e.exit_code = slot.exit_code;
+    e.signal = slot.signal;
+    e.state = slot.state.load(std::memory_order_relaxed);
+    e.slot = i;
+    e.load = slot.load;
+    e.index = slot.index;
+    e.ops = ops;
+    e.empty_ops = empty_ops;
+    e.wait_ns = wait_ns;
+    e.waits = waits;
+    std::memcpy(e.error, slot.error, sizeof e.error);
+    header_->ended_listed.store(n + 1, std::memory_order_release);
+  } else {
+    ++slot.unlisted_processes;
+    slot.unlisted_ops += ops;
+    slot.unlisted_empty_ops += empty_ops;
+    slot.unlisted_wait_ns += wait_ns;
+    slot.unlisted_waits += waits;
+  }
+  slot.ops.store(0, std::memory_order_relaxed);
+  slot.empty_ops.store(0, std::memory_order_relaxed);
+  slot.wait_ns.store(0, std::memory_order_relaxed);
+  slot.waits.store(0, std::memory_order_relaxed);
+}
+
+void Segment::RecordForkFailure(const std::string& text) const {
+  if (header_->fork_failures.fetch_add(1, std::memory_order_relaxed) == 0) {
+    CopyBounded(header_->fork_error, sizeof header_->fork_error, text);
   }
 }
 

@@ -1,6 +1,8 @@
 // The shared-memory segment every process of a run maps: a header, one slot
-// per worker (its ring's control words, its counters, its state) and the
-// rings' records.
+// per worker (its ring's control words, its counters, its state, where its
+// ring lies), the table of processes that ended in a slot since reused, the
+// rings' records (each slot's ring its own capacity) and the opened loads'
+// areas.
 //
 // Owner: the supervisor creates it before forking anything; every child
 // inherits the mapping. It is anonymous shared memory (Boost.Interprocess
@@ -8,8 +10,9 @@
 // it when the last process of the run exits, however it exits.
 //
 // Writers: a worker writes its own slot's producer fields; the reader writes
-// the rings' tails; the supervisor writes the header's phase and counters and
-// each slot's state. No locks: nothing a killed process could leave held.
+// the rings' tails; the supervisor writes the header's phase and counters,
+// each slot's state and the ended-processes table. No locks: nothing a
+// killed process could leave held.
 #ifndef PYLOGEN_SHM_SEGMENT_H_
 #define PYLOGEN_SHM_SEGMENT_H_
 
@@ -17,6 +20,8 @@
 #include <cstdint>
 #include <expected>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include <boost/interprocess/mapped_region.hpp>
 
@@ -27,7 +32,7 @@
 namespace pylogen::shm {
 
 inline constexpr std::uint64_t kMagic = 0x6e65676f6c7970ULL;  // "pylogen"
-inline constexpr std::uint32_t kLayoutVersion = 1;
+inline constexpr std::uint32_t kLayoutVersion = 2;
 
 enum class Phase : std::uint32_t {
   kRunning = 0,   // work goes on
@@ -45,15 +50,24 @@ enum class SlotState : std::uint32_t {
 };
 const char* SlotStateName(SlotState state);
 
+// Bytes of an error text kept in the segment (NUL-terminated, truncated).
+inline constexpr std::size_t kErrorTextBytes = 128;
+
 struct SegmentHeader {
   std::uint64_t magic;
   std::uint32_t version;
   std::uint32_t slot_count;
-  std::uint64_t ring_capacity;
+  std::uint64_t ring_records;     // all rings' records together
+  std::uint32_t ended_capacity;   // entries of the ended-processes table
   alignas(kCacheLine) std::atomic<std::uint32_t> phase;
   std::atomic<std::uint32_t> started;  // workers forked so far
   std::atomic<std::uint32_t> ended;    // workers reaped so far
   std::atomic<std::int64_t> stop_wall_ns;  // when a stop was requested, else 0
+  // Supervisor-owned: entries of the ended-processes table in use; forks
+  // that failed, and the first one's text ("cannot fork runner-3: ...").
+  std::atomic<std::uint32_t> ended_listed;
+  std::atomic<std::uint32_t> fork_failures;
+  char fork_error[kErrorTextBytes];
 };
 
 struct Slot {
@@ -80,8 +94,18 @@ struct Slot {
   // supervisor to ask an idle worker to exit.
   std::atomic<std::uint32_t> ready;
   std::atomic<std::uint32_t> retire;
+  // Where this slot's ring lies: set when the segment is made, read-only.
+  std::uint64_t ring_offset;    // records from the start of the ring area
+  std::uint64_t ring_capacity;  // records, a power of two
+  // Supervisor-owned: earlier processes of this slot that found the
+  // ended-processes table full: counted here, not listed.
+  std::uint32_t unlisted_processes;
+  std::uint64_t unlisted_ops;
+  std::uint64_t unlisted_empty_ops;
+  std::uint64_t unlisted_wait_ns;
+  std::uint64_t unlisted_waits;
   // Written by the worker before it exits with a failure.
-  char error[128];
+  char error[kErrorTextBytes];
   // An event-driven process' loop figures, written once as it leaves
   // (loop_published last, release).
   std::atomic<std::uint32_t> loop_published;
@@ -93,6 +117,30 @@ struct Slot {
   std::uint64_t callback_errors;  // exceptions that escaped loop callbacks
   char callback_error[96];        // the first one's message
 };
+
+// A process that ended in a slot which another process then took (the opened
+// model reuses the slot of a retired worker): its final figures, copied by
+// the supervisor before the slot is reused, so that each process is reported
+// with its own counts.
+struct EndedProcess {
+  std::int32_t pid;
+  std::int32_t exit_code;
+  std::int32_t signal;
+  SlotState state;
+  std::uint32_t slot;
+  std::uint16_t load;
+  std::uint16_t index;
+  std::uint64_t ops;
+  std::uint64_t empty_ops;
+  std::uint64_t wait_ns;
+  std::uint64_t waits;
+  char error[kErrorTextBytes];
+};
+static_assert(std::is_trivially_copyable_v<EndedProcess>);
+
+// Entries of the ended-processes table of a run with opened loads; later
+// ended processes are counted in their slot's unlisted_* totals.
+inline constexpr std::uint32_t kEndedProcesses = 4096;
 
 // Room for the generator's lateness histogram, as JSON (sparse buckets).
 inline constexpr std::size_t kLatenessJsonBytes = 1 << 20;
@@ -127,12 +175,23 @@ struct OpenedArea {
   std::uint32_t emitted_per_second[kEmittedSeconds];
 };
 
+// What a segment holds: one ring per slot of the given capacities (records,
+// powers of two >= 2), `opened_count` opened loads with jobs queues of
+// `jobs_capacity` events (a power of two), and an ended-processes table.
+struct SegmentShape {
+  std::vector<std::uint64_t> ring_capacities;  // one per slot
+  std::uint32_t opened_count = 0;
+  std::uint64_t jobs_capacity = 0;
+  std::uint32_t ended_capacity = 0;
+};
+
 // Owns the mapping. Move-only.
 class Segment {
  public:
-  // Maps and pre-faults a segment for `slot_count` workers with rings of
-  // `ring_capacity` records (a power of two >= 2), and `opened_count` opened
-  // loads with jobs queues of `jobs_capacity` events (a power of two).
+  // Maps and pre-faults a segment of this shape.
+  static std::expected<Segment, std::string> Create(const SegmentShape& shape);
+  // `slot_count` rings of `ring_capacity` records each; an ended-processes
+  // table of kEndedProcesses entries when there are opened loads.
   static std::expected<Segment, std::string> Create(std::uint32_t slot_count,
                                                     std::uint64_t ring_capacity,
                                                     std::uint32_t opened_count = 0,
@@ -141,9 +200,22 @@ class Segment {
   SegmentHeader& header() const { return *header_; }
   Slot& slot(std::uint32_t i) const { return slots_[i]; }
   std::uint32_t slot_count() const { return header_->slot_count; }
-  std::uint64_t ring_capacity() const { return header_->ring_capacity; }
-  stats::Record* records(std::uint32_t i) const { return records_ + i * ring_capacity(); }
+  std::uint64_t ring_capacity(std::uint32_t i) const { return slots_[i].ring_capacity; }
+  stats::Record* records(std::uint32_t i) const { return records_ + slots_[i].ring_offset; }
   std::size_t size() const { return region_.get_size(); }
+  // Bytes of all the rings' records.
+  std::uint64_t ring_bytes() const { return header_->ring_records * sizeof(stats::Record); }
+
+  // The ended-processes table: entries [0, ended_listed()).
+  const EndedProcess& ended(std::uint32_t i) const { return ended_[i]; }
+  std::uint32_t ended_listed() const { return header_->ended_listed.load(std::memory_order_acquire); }
+  // Moves the figures of the process that ended in `slot` into the table
+  // (or, when it is full, into the slot's unlisted totals) and zeroes the
+  // slot's counters, before another process takes the slot. Supervisor only.
+  // REQUIRES: the slot's process was reaped.
+  void ArchiveSlot(std::uint32_t slot) const;
+  // Counts a fork that failed; keeps the first one's text.
+  void RecordForkFailure(const std::string& text) const;
 
   OpenedArea& opened(std::uint32_t i) const { return *OpenedAt(i); }
   JobsQueue Jobs(std::uint32_t i) const {
@@ -151,10 +223,10 @@ class Segment {
   }
 
   RingProducer Producer(std::uint32_t i) const {
-    return RingProducer(&slots_[i].ring, records(i), ring_capacity());
+    return RingProducer(&slots_[i].ring, records(i), ring_capacity(i));
   }
   RingConsumer Consumer(std::uint32_t i) const {
-    return RingConsumer(&slots_[i].ring, records(i), ring_capacity());
+    return RingConsumer(&slots_[i].ring, records(i), ring_capacity(i));
   }
 
   Phase phase() const { return static_cast<Phase>(header_->phase.load(std::memory_order_acquire)); }
@@ -163,8 +235,7 @@ class Segment {
   }
 
  private:
-  Segment(boost::interprocess::mapped_region region, std::uint32_t slot_count,
-          std::uint64_t ring_capacity, std::uint32_t opened_count, std::uint64_t jobs_capacity);
+  Segment(boost::interprocess::mapped_region region, const SegmentShape& shape);
   OpenedArea* OpenedAt(std::uint32_t i) const {
     return reinterpret_cast<OpenedArea*>(opened_base_ + i * opened_stride_);
   }
@@ -177,10 +248,12 @@ class Segment {
   std::uint64_t jobs_capacity_ = 0;
   SegmentHeader* header_;
   Slot* slots_;
+  EndedProcess* ended_;
   stats::Record* records_;
 };
 
 // Bytes a segment of this shape needs.
+std::size_t SegmentBytes(const SegmentShape& shape);
 std::size_t SegmentBytes(std::uint32_t slot_count, std::uint64_t ring_capacity,
                          std::uint32_t opened_count = 0, std::uint64_t jobs_capacity = 0);
 

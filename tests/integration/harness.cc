@@ -3,7 +3,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <grp.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +31,13 @@ double Now() {
   dup2(err_fd, 2);
   if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) _exit(126);
   for (const auto& entry : spec.env) putenv(const_cast<char*>(entry.c_str()));
+  if (spec.uid > 0) {
+    if (setgroups(0, nullptr) != 0 || setgid(spec.uid) != 0 || setuid(spec.uid) != 0) _exit(125);
+  }
+  if (spec.nproc > 0) {
+    rlimit limit{static_cast<rlim_t>(spec.nproc), static_cast<rlim_t>(spec.nproc)};
+    if (setrlimit(RLIMIT_NPROC, &limit) != 0) _exit(125);
+  }
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);

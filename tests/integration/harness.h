@@ -35,6 +35,10 @@ struct RunSpec {
   std::vector<TimedSignal> signals;
   std::string cwd;  // empty: the test's current directory
   std::vector<std::string> env;  // extra NAME=VALUE entries
+  // > 0: run as this user (uid and gid; REQUIRES root) under RLIMIT_NPROC
+  // `nproc`, a real limit on the processes it may fork.
+  uid_t uid = 0;
+  long nproc = 0;
 };
 
 RunResult RunPylogen(const RunSpec& spec);

@@ -52,6 +52,30 @@ TEST_F(RunSummaryTest, CleanRunHasNoWarning) {
   EXPECT_TRUE(summary_.warnings.empty()) << summary_.warnings.front();
 }
 
+TEST_F(RunSummaryTest, SharedMemoryAndForkFailuresAreStated) {
+  summary_.shared_memory_bytes = 3 << 20;
+  summary_.ring_bytes = 2 << 20;
+  summary_.ring_budget_bytes = 64 << 20;
+  summary_.fork_failures = 3;
+  summary_.fork_error = "cannot fork runner-7: Resource temporarily unavailable";
+  summary_.unlisted_processes = 2;
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(Warns("3 fork(s) failed, the first: cannot fork runner-7: Resource temporarily unavailable"));
+  std::string text = SummaryText(summary_);
+  EXPECT_NE(text.find("shared memory: 3145728 bytes (3.0 MiB), of which rings 2.0 MiB; ring budget 64.0 MiB"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("fork failures: 3 (first: cannot fork runner-7"), std::string::npos) << text;
+  EXPECT_NE(text.find("workers: 3;"), std::string::npos) << text;  // 1 listed + 2 unlisted
+  EXPECT_NE(text.find("and 2 ended processes not listed"), std::string::npos) << text;
+  nlohmann::json j = SummaryJson(summary_);
+  EXPECT_EQ(j["shared_memory"]["bytes"], 3 << 20);
+  EXPECT_EQ(j["shared_memory"]["ring_bytes"], 2 << 20);
+  EXPECT_EQ(j["shared_memory"]["ring_budget_bytes"], 64 << 20);
+  EXPECT_EQ(j["fork_failures"]["count"], 3);
+  EXPECT_EQ(j["fork_failures"]["first_error"], summary_.fork_error);
+  EXPECT_EQ(j["unlisted_workers"], 2);
+}
+
 TEST_F(RunSummaryTest, DeepQueueWarnsThatGlobalThroughputIsBiased) {
   agg_.OfferQueueLength(9, 1);  // > 4 x 2 cores
   AddDerivedWarnings(summary_);

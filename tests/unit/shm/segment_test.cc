@@ -24,7 +24,8 @@ TEST(Segment, LaysOutHeaderSlotsAndRecords) {
   ASSERT_TRUE(s.has_value()) << s.error();
   EXPECT_EQ(s->header().magic, kMagic);
   EXPECT_EQ(s->slot_count(), 3u);
-  EXPECT_EQ(s->ring_capacity(), 8u);
+  EXPECT_EQ(s->ring_capacity(0), 8u);
+  EXPECT_EQ(s->ring_capacity(2), 8u);
   EXPECT_EQ(s->phase(), Phase::kRunning);
   EXPECT_GE(s->size(), SegmentBytes(3, 8));
   for (std::uint32_t i = 0; i < 3; ++i) {
@@ -34,6 +35,39 @@ TEST(Segment, LaysOutHeaderSlotsAndRecords) {
   // Rings do not overlap each other or the slots.
   EXPECT_EQ(s->records(1) - s->records(0), 8);
   EXPECT_GT(reinterpret_cast<char*>(s->records(0)), reinterpret_cast<char*>(&s->slot(2)));
+}
+
+TEST(Segment, EachSlotHasItsOwnRing) {
+  SegmentShape shape{{8, 2, 16}, 0, 0, 0};
+  auto s = Segment::Create(shape);
+  ASSERT_TRUE(s.has_value()) << s.error();
+  EXPECT_EQ(s->ring_capacity(0), 8u);
+  EXPECT_EQ(s->ring_capacity(1), 2u);
+  EXPECT_EQ(s->ring_capacity(2), 16u);
+  EXPECT_EQ(s->slot(2).ring_offset, 10u);
+  EXPECT_EQ(s->records(1) - s->records(0), 8);
+  EXPECT_EQ(s->records(2) - s->records(1), 2);
+  EXPECT_EQ(s->ring_bytes(), 26 * sizeof(stats::Record));
+  EXPECT_GE(s->size(), SegmentBytes(shape));
+  // A ring of 2 holds 2 records, whatever its neighbours hold.
+  RingProducer producer = s->Producer(1);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_NE(producer.TryClaim(), nullptr);
+    producer.Publish();
+  }
+  EXPECT_EQ(producer.TryClaim(), nullptr);
+  EXPECT_EQ(s->Consumer(0).Available(), 0u);
+  EXPECT_EQ(s->Consumer(2).Available(), 0u);
+  EXPECT_FALSE(Segment::Create(SegmentShape{{8, 3}, 0, 0, 0}).has_value());
+}
+
+TEST(Segment, ForkFailuresKeepTheFirstText) {
+  auto s = Segment::Create(1, 4);
+  ASSERT_TRUE(s.has_value());
+  s->RecordForkFailure("cannot fork runner-1: first");
+  s->RecordForkFailure("cannot fork runner-2: second");
+  EXPECT_EQ(s->header().fork_failures.load(), 2u);
+  EXPECT_STREQ(s->header().fork_error, "cannot fork runner-1: first");
 }
 
 TEST(Ring, FullRingRefusesAndDrainFreesRoom) {

@@ -1,0 +1,90 @@
+// Starting processes in slots: a reused slot keeps each process' counts, a
+// failed fork is counted once with its text.
+#include "process/slot_child.h"
+
+#include <gtest/gtest.h>
+
+#include "process/fake_forker.h"
+#include "reader/process_list.h"
+
+namespace pylogen::process {
+namespace {
+
+class SlotChildTest : public ::testing::Test {
+ protected:
+  void Make(std::uint32_t ended_capacity) {
+    plan_.loads.emplace_back();
+    plan::LoadPlan& load = plan_.loads.back();
+    load.id = "L";
+    load.processes = 2;
+    load.opened.emplace();
+    plan_.slot_count = 2;
+    auto s = shm::Segment::Create(shm::SegmentShape{{4, 4}, 1, 8, ended_capacity});
+    ASSERT_TRUE(s.has_value()) << s.error();
+    segment_.emplace(std::move(*s));
+  }
+  // Starts a process in `slot`, which runs `ops` operations and ends.
+  pid_t RunOnce(std::uint32_t slot, std::uint64_t ops) {
+    pid_t pid = StartInSlot(forker_, *segment_, slot, 0, 0, "worker", [] { return 0; });
+    segment_->slot(slot).ops.store(ops);
+    segment_->slot(slot).waits.store(ops * 10);
+    RecordExit(*segment_, slot, 0, false, "worker");
+    return pid;
+  }
+  plan::RunPlan plan_;
+  FakeForker forker_;
+  std::optional<shm::Segment> segment_;
+};
+
+TEST_F(SlotChildTest, ReusedSlotListsEachProcessWithItsOwnCounts) {
+  Make(shm::kEndedProcesses);
+  pid_t first = RunOnce(0, 5);
+  pid_t second = RunOnce(0, 7);
+  pid_t other = RunOnce(1, 1);
+  EXPECT_EQ(segment_->ended_listed(), 1u);
+  EXPECT_EQ(segment_->slot(0).ops.load(), 7u);  // the second process' own count
+  reader::ProcessList list = reader::ListProcesses(plan_, *segment_);
+  ASSERT_EQ(list.listed.size(), 3u);
+  EXPECT_EQ(list.listed[0].pid, first);
+  EXPECT_EQ(list.listed[0].operations, 5u);
+  EXPECT_EQ(list.listed[0].waits, 50u);
+  EXPECT_EQ(list.listed[0].state, "ended");
+  EXPECT_EQ(list.listed[0].name, "worker-0");
+  EXPECT_EQ(list.listed[1].pid, second);
+  EXPECT_EQ(list.listed[1].operations, 7u);
+  EXPECT_EQ(list.listed[2].pid, other);
+  EXPECT_EQ(list.unlisted, 0u);
+  EXPECT_EQ(reader::OperationsOfLoad(plan_.loads[0], *segment_), 13u);
+}
+
+TEST_F(SlotChildTest, FullTableCountsTheRestInTheTotals) {
+  Make(1);
+  RunOnce(0, 5);
+  RunOnce(0, 7);   // archived: the table's one entry
+  RunOnce(0, 11);  // archived: the table is full
+  RunOnce(0, 13);  // live
+  reader::ProcessList list = reader::ListProcesses(plan_, *segment_);
+  ASSERT_EQ(list.listed.size(), 2u);
+  EXPECT_EQ(list.listed[0].operations, 5u);
+  EXPECT_EQ(list.listed[1].operations, 13u);
+  EXPECT_EQ(list.unlisted, 2u);
+  EXPECT_EQ(list.unlisted_operations, 18u);
+  EXPECT_EQ(list.unlisted_waits, 180u);
+  EXPECT_EQ(reader::OperationsOfLoad(plan_.loads[0], *segment_), 36u);
+}
+
+TEST_F(SlotChildTest, FailedForkIsCountedOnceWithTheFirstText) {
+  Make(0);
+  forker_ = FakeForker(0);
+  EXPECT_EQ(StartInSlot(forker_, *segment_, 0, 0, 0, "worker-0", [] { return 0; }), -1);
+  EXPECT_EQ(StartInSlot(forker_, *segment_, 1, 0, 1, "worker-1", [] { return 0; }), -1);
+  EXPECT_EQ(segment_->header().fork_failures.load(), 2u);
+  EXPECT_STREQ(segment_->header().fork_error,
+               "cannot fork worker-0: Resource temporarily unavailable");
+  EXPECT_EQ(segment_->slot(0).state.load(), shm::SlotState::kIdle);
+  EXPECT_EQ(segment_->header().started.load(), 0u);
+  EXPECT_TRUE(reader::ListProcesses(plan_, *segment_).listed.empty());
+}
+
+}  // namespace
+}  // namespace pylogen::process
