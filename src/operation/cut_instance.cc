@@ -1,12 +1,8 @@
 #include "operation/cut_instance.h"
 
-#include <unistd.h>
-
-#include <filesystem>
-#include <stdexcept>
-
 #include <fmt/format.h>
 
+#include "operation/cut_phase.h"
 #include "util/log.h"
 
 namespace pylogen::operation {
@@ -14,41 +10,25 @@ namespace pylogen::operation {
 std::expected<CutInstance, std::string> CutInstance::Create(const plan::LoadPlan& load,
                                                             std::uint32_t process_index) {
   ClassUnderTest* raw = nullptr;
-  try {
-    raw = load.cut->create();
-  } catch (const std::exception& e) {
-    return std::unexpected(fmt::format("{}: constructor threw: {}", load.cut_name, e.what()));
-  } catch (...) {
-    return std::unexpected(fmt::format("{}: constructor threw an unknown exception", load.cut_name));
-  }
+  auto failed = RunPhase(load.cut_name, "constructor threw", "constructor threw",
+                         [&] { raw = load.cut->create(); });
+  if (failed) return std::unexpected(*failed);
   if (raw == nullptr) return std::unexpected(fmt::format("{}: create() returned no instance", load.cut_name));
   CutInstance instance(&load, raw);
-  Context context;
-  context.id = load.id;
-  context.cut_name = load.cut_name;
-  context.cut_dir = std::filesystem::path(load.cut_path).parent_path().string();
-  context.process_index = static_cast<int>(process_index);
-  context.pid = static_cast<int>(getpid());
-  try {
-    raw->BindHost(std::move(context), nlohmann::json::parse(load.extra));
+  failed = RunPhase(load.cut_name, "setup failed", "setup failed with", [&] {
+    raw->BindHost(MakeContext(load, process_index), nlohmann::json::parse(load.extra));
     raw->setup();
-    instance.set_up_ = true;
-  } catch (const std::exception& e) {
-    return std::unexpected(fmt::format("{}: setup failed: {}", load.cut_name, e.what()));
-  } catch (...) {
-    return std::unexpected(fmt::format("{}: setup failed with an unknown exception", load.cut_name));
-  }
+  });
+  if (failed) return std::unexpected(*failed);
+  instance.set_up_ = true;
   return instance;
 }
 
 CutInstance::~CutInstance() {
   if (cut_ == nullptr) return;
-  try {
-    if (set_up_) cut_->teardown();
-  } catch (const std::exception& e) {
-    log::Warn("{}: teardown failed: {}", load_->cut_name, e.what());
-  } catch (...) {
-    log::Warn("{}: teardown failed with an unknown exception", load_->cut_name);
+  if (set_up_) {
+    auto failed = RunPhase(load_->cut_name, "teardown failed", "teardown failed with", [&] { cut_->teardown(); });
+    if (failed) log::Warn("{}", *failed);
   }
   load_->cut->destroy(cut_);
 }

@@ -1,47 +1,27 @@
 #include "operation/event_cut_instance.h"
 
-#include <unistd.h>
-
-#include <filesystem>
-
 #include <fmt/format.h>
 
+#include "operation/cut_phase.h"
 #include "util/log.h"
 
 namespace pylogen::operation {
-
-Context MakeContext(const plan::LoadPlan& load, std::uint32_t process_index) {
-  Context context;
-  context.id = load.id;
-  context.cut_name = load.cut_name;
-  context.cut_dir = std::filesystem::path(load.cut_path).parent_path().string();
-  context.process_index = static_cast<int>(process_index);
-  context.pid = static_cast<int>(getpid());
-  return context;
-}
 
 std::expected<EventCutInstance, std::string> EventCutInstance::Create(const plan::LoadPlan& load,
                                                                       std::uint32_t process_index,
                                                                       EventLoop& loop) {
   EventClassUnderTest* raw = nullptr;
-  try {
-    raw = load.cut->create_event();
-  } catch (const std::exception& e) {
-    return std::unexpected(fmt::format("{}: constructor threw: {}", load.cut_name, e.what()));
-  } catch (...) {
-    return std::unexpected(fmt::format("{}: constructor threw an unknown exception", load.cut_name));
-  }
+  auto failed = RunPhase(load.cut_name, "constructor threw", "constructor threw",
+                         [&] { raw = load.cut->create_event(); });
+  if (failed) return std::unexpected(*failed);
   if (raw == nullptr) return std::unexpected(fmt::format("{}: create() returned no instance", load.cut_name));
   EventCutInstance instance(&load, raw, std::make_unique<Context>(MakeContext(load, process_index)));
-  try {
+  failed = RunPhase(load.cut_name, "setup failed", "setup failed with", [&] {
     raw->BindHost(instance.context_.get(), nlohmann::json::parse(load.extra), &loop, load.concurrency);
     raw->setup();
-    instance.set_up_ = true;
-  } catch (const std::exception& e) {
-    return std::unexpected(fmt::format("{}: setup failed: {}", load.cut_name, e.what()));
-  } catch (...) {
-    return std::unexpected(fmt::format("{}: setup failed with an unknown exception", load.cut_name));
-  }
+  });
+  if (failed) return std::unexpected(*failed);
+  instance.set_up_ = true;
   return instance;
 }
 
@@ -52,12 +32,9 @@ EventCutInstance::EventCutInstance(EventCutInstance&& other) noexcept
 
 EventCutInstance::~EventCutInstance() {
   if (cut_ == nullptr) return;
-  try {
-    if (set_up_) cut_->teardown();
-  } catch (const std::exception& e) {
-    log::Warn("{}: teardown failed: {}", load_->cut_name, e.what());
-  } catch (...) {
-    log::Warn("{}: teardown failed with an unknown exception", load_->cut_name);
+  if (set_up_) {
+    auto failed = RunPhase(load_->cut_name, "teardown failed", "teardown failed with", [&] { cut_->teardown(); });
+    if (failed) log::Warn("{}", *failed);
   }
   load_->cut->destroy_event(cut_);
 }

@@ -41,9 +41,6 @@ class EventCutInstance {
   bool set_up_ = false;               // teardown() only follows a setup() that succeeded
 };
 
-// The Context of process `process_index` of `load`, in this process.
-Context MakeContext(const plan::LoadPlan& load, std::uint32_t process_index);
-
 }  // namespace pylogen::operation
 
 #endif  // PYLOGEN_OPERATION_EVENT_CUT_INSTANCE_H_

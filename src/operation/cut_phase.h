@@ -1,0 +1,42 @@
+// Running one phase of a CUT (its constructor, setup(), teardown()) so that
+// no exception escapes: a failure comes back as one line naming the CUT, the
+// phase and the reason. And the Context every CUT instance is given.
+// Worker processes only, after fork.
+#ifndef PYLOGEN_OPERATION_CUT_PHASE_H_
+#define PYLOGEN_OPERATION_CUT_PHASE_H_
+
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "plan/run_plan.h"
+#include "pylogen/context.h"
+
+namespace pylogen::operation {
+
+// Calls fn(); an exception gives "CUT: FAILED: what()", or "CUT: FAILED an
+// unknown exception" for one that is not a std::exception — e.g.
+// RunPhase("Dummy", "setup failed", "setup failed with", ...).
+template <class Fn>
+std::optional<std::string> RunPhase(std::string_view cut, std::string_view failed,
+                                    std::string_view failed_unknown, Fn&& fn) {
+  try {
+    fn();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return fmt::format("{}: {}: {}", cut, failed, e.what());
+  } catch (...) {
+    return fmt::format("{}: {} an unknown exception", cut, failed_unknown);
+  }
+}
+
+// The Context of process `process_index` of `load`, in this process.
+Context MakeContext(const plan::LoadPlan& load, std::uint32_t process_index);
+
+}  // namespace pylogen::operation
+
+#endif  // PYLOGEN_OPERATION_CUT_PHASE_H_
