@@ -91,6 +91,10 @@ class EventRunner {
   // After an operation of `u` completed: the pause after its length, then
   // after its loop, as a blocking runner does (clipped to the duration).
   void Completed(User& u) {
+    if (stopping_) {
+      End(u);
+      return;
+    }
     std::int64_t now = MonotonicNanos();
     std::int64_t pause = static_cast<std::int64_t>(load_.pauselen_s * 1e9);
     if (++u.length == load_.lengths.size()) {

@@ -1,6 +1,9 @@
 // Event-driven CUTs end to end: the real binary, real processes and the
 // sample AsyncDummy CUT, in both models. Counts must be exact: records =
 // users x loops x lengths; a transaction and its requests share one id.
+#include <signal.h>
+
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -95,6 +98,26 @@ TEST(EventCutClosed, PylogenAbbreviationsKeepTheirMeaning) {
   auto c = RunPylogen({SampleCut("AsyncDummy"), "--conc", "2", "--loops", "1", "--extra", R"({"sleep":0})"});
   EXPECT_EQ(c.exit_code, 0) << c.err;
   EXPECT_EQ(EventLines(c.out).size(), 2u);
+}
+
+TEST(EventCutClosed, SigintEndsPausesAndLetsCallsInFlightFinish) {
+  RunSpec spec;
+  std::string report = TempPath("sigint.json");
+  // Users are either in a 0.05 s call or in a 100 s pause when the signal
+  // comes: the pauses end at once, the calls finish, the runner ends by
+  // itself (it would be killed at the end of --grace otherwise).
+  spec.args = {SampleCut("AsyncDummy"), "--process", "2", "--concurrency", "50", "--duration", "300",
+               "--pauselen", "100", "--rampup", "0.01", "--grace", "30", "--outformat", "none",
+               "--extra", R"({"sleep":0.05})", "--report", report};
+  spec.signals = {{1.0, SIGINT, ""}};
+  auto r = RunPylogen(spec);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  auto j = ReadJson(report);
+  EXPECT_TRUE(j["interrupted"].get<bool>());
+  ASSERT_EQ(j["workers"].size(), 2u);
+  for (const auto& w : j["workers"]) EXPECT_EQ(w["state"], "ended") << w.dump();
+  EXPECT_EQ(j["requests"]["count"], j["operations"]);
+  EXPECT_GE(j["requests"]["count"].get<int>(), 50);
 }
 
 TEST(EventCutOpened, OneWorkerHoldsManyEventsInFlight) {
