@@ -12,7 +12,9 @@
 //   T  --controllerDelay, C the load's concurrency (1 for a blocking CUT),
 // the needed count is
 //   target = ceil((λ·S + B·S/T) / C) + 1
-// bounded to [--minworkers, --maxworkers]. λ·S is the calls in flight the
+// bounded to [--minworkers, --maxworkers] (the count before the upper bound
+// is kept as Decision::wanted: the opened driver reports a load that wanted
+// more than --maxworkers). λ·S is the calls in flight the
 // coming rate needs, so that a ramp or a step is anticipated; B·S/T the
 // workers that drain the backlog within T, which λ·S alone never would; the
 // + 1 a spare for the rounding and the noise of S. --trigger stays the
@@ -71,6 +73,9 @@ struct Decision {
   Action action = Action::kNothing;
   std::uint32_t start = 0;          // kStartWorkers: how many (target − alive)
   std::uint32_t target = 0;         // the needed worker count this check computed
+  // The needed count before the --maxworkers bound (saturated at 2^32 - 1):
+  // above max_workers, the load wanted more workers than it may have.
+  std::uint32_t wanted = 0;
   std::optional<double> service_s;  // S used; none: not known yet (the old rule applied)
 };
 
@@ -91,8 +96,9 @@ class Controller {
       // A millionth of a worker of slack, so that rounding in S never adds one.
       needed = std::ceil(in_flight / std::max(s.concurrency, 1u) - 1e-6) + 1;
     }
-    needed = std::min<double>(std::max<double>(needed, s.min_workers), s.max_workers);
-    d.target = static_cast<std::uint32_t>(std::max(needed, 0.0));
+    needed = std::max<double>(needed, s.min_workers);
+    d.wanted = static_cast<std::uint32_t>(std::min<double>(needed, UINT32_MAX));
+    d.target = std::min(d.wanted, s.max_workers);
     if (d.target > seen.workers) {
       empty_checks_ = 0;
       d.action = Action::kStartWorkers;

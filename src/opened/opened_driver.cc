@@ -17,6 +17,7 @@
 #include "opened/worker.h"
 #include "process/child.h"
 #include "process/slot_child.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 namespace pylogen::opened {
@@ -200,6 +201,13 @@ void OpenedDriver::Control(std::int64_t now) {
   // Once the schedule is over, only a remaining backlog justifies a worker.
   if (!generating && seen.backlog == 0 && decision.action == Action::kStartWorkers) {
     decision.action = Action::kNothing;
+  }
+  // The load wanted more than --maxworkers while a backlog (more than
+  // --trigger events, the controller's own threshold: a few queued events
+  // are the jitter of arrivals) waited: the summary names the limit
+  // reached, from when, and what to raise.
+  if (decision.wanted > opened_.max_workers && seen.backlog > opened_.trigger) {
+    shm::NoteLimitReached(area_, decision.wanted, util::RealtimeNanos());
   }
   area_.controller_target.store(decision.target, std::memory_order_relaxed);
   if (decision.target > area_.controller_target_max.load(std::memory_order_relaxed)) {

@@ -7,6 +7,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace pylogen::output {
 namespace {
@@ -32,6 +33,15 @@ std::string IsoText(std::int64_t ns) {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900,
                      utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                      (ns / 1000) % 1'000'000);
+}
+
+// "10:00:03.120": the local time of day, for a warning line.
+std::string TimeOfDayText(std::int64_t ns) {
+  time_t seconds = static_cast<time_t>(ns / 1'000'000'000);
+  tm local;
+  localtime_r(&seconds, &local);
+  return fmt::format("{:02}:{:02}:{:02}.{:03}", local.tm_hour, local.tm_min, local.tm_sec,
+                     (ns / 1'000'000) % 1000);
 }
 
 double Rate(std::uint64_t count, double seconds) { return seconds > 0 ? count / seconds : 0; }
@@ -116,6 +126,22 @@ double LocalGlobalRatio(const RunSummary& s) {
 // Lateness above this at p99 means the schedule was not kept.
 constexpr std::int64_t kLateP99Ns = 1'000'000;
 
+// The limit reached: what it was, from when, and what to raise.
+std::string LimitWarning(const OpenedSummary& o) {
+  std::string limit =
+      o.event_driven
+          ? fmt::format("--maxworkers {} x --concurrency {} = {} calls in flight", o.max_workers,
+                        o.concurrency, std::uint64_t{o.max_workers} * o.concurrency)
+          : fmt::format("--maxworkers {} (a blocking CUT: one call in flight per worker)",
+                        o.max_workers);
+  return fmt::format(
+      "{}: reached {} from {} (the controller wanted {} workers); {} events waited longer than "
+      "their own service time: raise {}",
+      o.load_id, limit, TimeOfDayText(o.limit_since_wall_ns), o.limit_wanted,
+      o.waited_longer_than_service,
+      o.event_driven ? "--maxworkers or --concurrency" : "--maxworkers (or use an event-driven CUT)");
+}
+
 void AddOpenedWarnings(const OpenedSummary& o, std::vector<std::string>& warnings) {
   if (o.dropped != 0) {
     warnings.push_back(fmt::format("{}: {} events dropped: the jobs queue was full (--jobs)",
@@ -132,6 +158,58 @@ void AddOpenedWarnings(const OpenedSummary& o, std::vector<std::string>& warning
   if (o.served < o.emitted && o.generator_state == "ended") {
     warnings.push_back(fmt::format("{}: {} emitted events were not served", o.load_id, o.emitted - o.served));
   }
+  if (o.limit_reached()) warnings.push_back(LimitWarning(o));
+}
+
+// "worker-0 was 97% busy (CPU) and its timers fired up to 2.10ms late (p99)"
+std::string BottleneckText(const WorkerSummary& w) {
+  bool busy = TooBusy(w.loop), late = TooLate(w.loop);
+  std::string busy_text = fmt::format("was {:.0f}% busy (CPU)", 100 * w.loop.busy());
+  std::string late_text =
+      fmt::format("timers fired up to {} late (p99)", HumanDuration(w.loop.lag_p99_bound()));
+  if (busy && late) return fmt::format("{} {} and its {}", w.name, busy_text, late_text);
+  if (busy) return fmt::format("{} {}", w.name, busy_text);
+  return fmt::format("{}'s {}", w.name, late_text);
+}
+
+// One warning for the processes whose own loop was the bottleneck (the
+// first kBottleneckNamed named), and one per process whose callbacks threw.
+void AddLoopWarnings(const RunSummary& s, std::vector<std::string>& warnings) {
+  std::vector<std::string> named;
+  std::size_t bottlenecks = 0;
+  std::vector<std::string> thrown;
+  std::size_t throwers = 0;
+  for (const WorkerSummary& w : s.workers) {
+    if (!w.event_driven) continue;
+    if (TooBusy(w.loop) || TooLate(w.loop)) {
+      if (++bottlenecks <= kBottleneckNamed) named.push_back(BottleneckText(w));
+    }
+    if (w.loop.callback_errors != 0 && ++throwers <= kBottleneckNamed) {
+      thrown.push_back(fmt::format(
+          "{} (pid {}) of {}: {} exception(s) escaped its event loop's callbacks, the first: {}",
+          w.name, w.pid, w.load_id, w.loop.callback_errors, w.loop.callback_error));
+    }
+  }
+  if (bottlenecks != 0) {
+    std::string more = bottlenecks > named.size()
+                           ? fmt::format(", and {} more", bottlenecks - named.size())
+                           : "";
+    warnings.push_back(fmt::format(
+        "{}{}: pylogen itself inflated service times; spread the load over more processes "
+        "(--process, --maxworkers) or lower --concurrency",
+        fmt::join(named, ", "), more));
+  }
+  warnings.insert(warnings.end(), thrown.begin(), thrown.end());
+  if (throwers > thrown.size()) {
+    warnings.push_back(fmt::format("{} more processes had exceptions escape their event loop's "
+                                   "callbacks (see the report's workers)",
+                                   throwers - thrown.size()));
+  }
+  if (s.unlisted_callback_errors != 0) {
+    warnings.push_back(fmt::format("{} exception(s) escaped the event loop callbacks of processes "
+                                   "not listed",
+                                   s.unlisted_callback_errors));
+  }
 }
 
 void AppendOpenedText(fmt::memory_buffer& out, const OpenedSummary& o) {
@@ -143,6 +221,16 @@ void AppendOpenedText(fmt::memory_buffer& out, const OpenedSummary& o) {
   double cpu = o.generator_run_s > 0 ? 100 * o.generator_cpu_s / o.generator_run_s : 0;
   fmt::format_to(it, "    generator: {}, cpu {:.3f} s ({:.1f} % of a core)\n", o.generator_state,
                  o.generator_cpu_s, cpu);
+  std::string limit =
+      fmt::format("--maxworkers {} x --concurrency {}", o.max_workers, o.concurrency);
+  if (o.limit_reached()) {
+    fmt::format_to(it, "    limit: reached ({}) at {} checks from {}, {} workers wanted at most\n",
+                   limit, o.limit_checks, WallText(o.limit_since_wall_ns), o.limit_wanted);
+  } else {
+    fmt::format_to(it, "    limit: not reached ({})\n", limit);
+  }
+  fmt::format_to(it, "    events that waited longer than their own service time: {}\n",
+                 o.waited_longer_than_service);
   if (o.lateness_known) {
     AppendHeader(out, "generator lateness");
     AppendLatencyRow(out, "lateness", o.lateness.count(), 0, 0, o.lateness);
@@ -161,12 +249,36 @@ nlohmann::json OpenedJson(const OpenedSummary& o) {
                       {"generator", {{"state", o.generator_state}, {"signal", o.generator_signal},
                                      {"cpu_s", o.generator_cpu_s}, {"run_s", o.generator_run_s}}},
                       {"controller", {{"target", o.controller_target},
-                                      {"target_max", o.controller_target_max}}}};
+                                      {"target_max", o.controller_target_max}}},
+                      {"limit", {{"reached", o.limit_reached()},
+                                 {"since", o.limit_reached() ? nlohmann::json(IsoText(o.limit_since_wall_ns))
+                                                             : nlohmann::json(nullptr)},
+                                 {"wanted_workers", o.limit_wanted},
+                                 {"max_workers", o.max_workers},
+                                 {"concurrency", o.concurrency},
+                                 {"capped_checks", o.limit_checks},
+                                 {"events_waited_longer_than_service", o.waited_longer_than_service}}}};
   if (o.lateness_known) j["lateness"] = LatencyJson(o.lateness);
   return j;
 }
 
+nlohmann::json LoopJson(const LoopSummary& l) {
+  return {{"cpu_s", l.cpu_ns / 1e9},         {"run_s", l.run_ns / 1e9},
+          {"busy", l.busy()},                {"lag_p99_ns", l.lag_p99_ns},
+          {"lag_max_ns", l.lag_max_ns},      {"timers", l.timers},
+          {"callback_errors", l.callback_errors}, {"callback_error", l.callback_error}};
+}
+
 }  // namespace
+
+bool TooBusy(const LoopSummary& loop) {
+  return loop.run_ns >= kJudgedRunNs &&
+         static_cast<double>(loop.cpu_ns) >= kBusyFraction * static_cast<double>(loop.run_ns);
+}
+
+bool TooLate(const LoopSummary& loop) {
+  return loop.run_ns >= kJudgedRunNs && loop.lag_p99_ns / 2 >= kLagP99LimitNs;
+}
 
 std::string HumanDuration(std::int64_t ns) {
   double v = static_cast<double>(ns);
@@ -224,6 +336,7 @@ void AddDerivedWarnings(RunSummary& s) {
                                      stats::kMaxNames, agg.overflowed()));
   }
   for (const OpenedSummary& o : s.opened) AddOpenedWarnings(o, s.warnings);
+  AddLoopWarnings(s, s.warnings);
   if (s.interrupted) s.warnings.push_back("the run was interrupted: partial results");
 }
 
@@ -274,7 +387,12 @@ std::string SummaryText(const RunSummary& s) {
   constexpr std::size_t kListed = 16;
   for (std::size_t i = 0; i < s.workers.size() && i < kListed; ++i) {
     const WorkerSummary& w = s.workers[i];
-    add("  {:<12} {:<16} pid {:<8} {:<8} operations {}\n", w.name, w.load_id, w.pid, w.state, w.operations);
+    add("  {:<12} {:<16} pid {:<8} {:<8} operations {}", w.name, w.load_id, w.pid, w.state, w.operations);
+    if (w.event_driven) {
+      add(", loop {:.0f}% busy, timers late up to {} (p99)", 100 * w.loop.busy(),
+          HumanDuration(w.loop.lag_p99_bound()));
+    }
+    add("\n");
   }
   if (s.workers.size() > kListed) add("  ... {} more in the JSON report\n", s.workers.size() - kListed);
   if (s.unlisted_processes != 0) {
@@ -327,11 +445,13 @@ nlohmann::json SummaryJson(const RunSummary& s) {
   }
   nlohmann::json workers = nlohmann::json::array();
   for (const WorkerSummary& w : s.workers) {
-    workers.push_back({{"name", w.name}, {"id", w.load_id}, {"pid", w.pid}, {"state", w.state},
-                       {"signal", w.signal}, {"exit_code", w.exit_code}, {"error", w.error},
-                       {"operations", w.operations}, {"empty_operations", w.empty_operations},
-                       {"wait_ns", w.wait_ns}, {"waits", w.waits},
-                       {"ring_capacity", w.ring_capacity}});
+    nlohmann::json j = {{"name", w.name}, {"id", w.load_id}, {"pid", w.pid}, {"state", w.state},
+                        {"signal", w.signal}, {"exit_code", w.exit_code}, {"error", w.error},
+                        {"operations", w.operations}, {"empty_operations", w.empty_operations},
+                        {"wait_ns", w.wait_ns}, {"waits", w.waits},
+                        {"ring_capacity", w.ring_capacity}};
+    if (w.event_driven) j["loop"] = LoopJson(w.loop);
+    workers.push_back(std::move(j));
   }
   nlohmann::json intervals = nlohmann::json::array();
   for (const stats::Interval& iv : agg.intervals()) {

@@ -4,6 +4,7 @@
 #ifndef PYLOGEN_OUTPUT_RUN_SUMMARY_H_
 #define PYLOGEN_OUTPUT_RUN_SUMMARY_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +14,39 @@
 #include "stats/aggregator.h"
 
 namespace pylogen::output {
+
+// An event-driven process' own figures, measured by its loop as it left.
+struct LoopSummary {
+  std::int64_t cpu_ns = 0;      // user + system CPU of the process
+  std::int64_t run_ns = 0;      // its wall time from its loop's creation to its end
+  std::int64_t lag_p99_ns = 0;  // how late its timers fired: p99, a power-of-two bucket's upper bound
+  std::int64_t lag_max_ns = 0;
+  std::uint64_t timers = 0;     // timers fired
+  std::uint64_t callback_errors = 0;  // exceptions that escaped its loop's callbacks
+  std::string callback_error;         // the first one's message
+  // cpu / run: 1 is a core busy all along (a little above 1 is possible:
+  // the CPU time includes the set-up before the loop existed).
+  double busy() const { return run_ns > 0 ? static_cast<double>(cpu_ns) / run_ns : 0; }
+  // The tightest bound known of the p99: its bucket's bound, or the largest
+  // lag when that is lower.
+  std::int64_t lag_p99_bound() const { return std::min(lag_p99_ns, lag_max_ns); }
+};
+
+// The injector as the bottleneck: a process is judged only once it ran at
+// least kJudgedRunNs (a short run's CPU share and few timers say nothing);
+// it is then too busy at kBusyFraction of a core, or too late when its
+// timers' lag p99 exceeded kLagP99LimitNs. The p99 is known as a
+// power-of-two bucket [b/2, b): it exceeded the limit when the whole
+// bucket lies above it (b/2 >= limit), so that no bucket straddling 1 ms
+// warns.
+inline constexpr std::int64_t kJudgedRunNs = 1'000'000'000;
+inline constexpr double kBusyFraction = 0.9;
+inline constexpr std::int64_t kLagP99LimitNs = 1'000'000;
+// Processes named in the one "injector was the bottleneck" warning.
+inline constexpr std::size_t kBottleneckNamed = 5;
+
+bool TooBusy(const LoopSummary& loop);
+bool TooLate(const LoopSummary& loop);
 
 struct WorkerSummary {
   std::string name;     // runner-3
@@ -27,6 +61,8 @@ struct WorkerSummary {
   std::uint64_t wait_ns = 0;  // waiting for room in the queue
   std::uint64_t waits = 0;
   std::uint64_t ring_capacity = 0;  // records of its ring
+  bool event_driven = false;        // it ran an event loop: `loop` holds its figures
+  LoopSummary loop;
 };
 
 // One opened-model load: its generator's figures.
@@ -49,6 +85,20 @@ struct OpenedSummary {
   int generator_signal = 0;
   std::uint32_t controller_target = 0;      // the worker count last computed as needed
   std::uint32_t controller_target_max = 0;  // the highest one
+  // The limit: checks at which the controller wanted more workers than
+  // max_workers while events were queued (0: never), the first one's wall
+  // clock and the highest count wanted. Each worker holds `concurrency`
+  // calls in flight (1: a blocking CUT).
+  std::uint64_t limit_checks = 0;
+  std::int64_t limit_since_wall_ns = 0;
+  std::uint32_t limit_wanted = 0;
+  std::uint32_t max_workers = 0;
+  std::uint32_t concurrency = 1;
+  bool event_driven = false;
+  // Events (a transaction or a lone request) whose wait exceeded their own
+  // service time.
+  std::uint64_t waited_longer_than_service = 0;
+  bool limit_reached() const { return limit_checks != 0; }
 };
 
 struct RunSummary {
@@ -67,6 +117,7 @@ struct RunSummary {
   // segment's ended-processes table was full).
   std::uint64_t unlisted_processes = 0;
   std::uint64_t unlisted_empty_operations = 0;
+  std::uint64_t unlisted_callback_errors = 0;  // in their event loops
   std::uint64_t shared_memory_bytes = 0;  // the whole segment
   std::uint64_t ring_bytes = 0;           // of which the rings' records
   std::uint64_t ring_budget_bytes = 0;    // what the automatic ring sizes keep within

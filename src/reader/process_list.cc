@@ -11,6 +11,17 @@ std::string NameOf(const plan::RunPlan& plan, std::uint32_t slot) {
   return fmt::format("{}-{}", plan.LoadOfSlot(slot).opened ? "worker" : "runner", slot);
 }
 
+template <class Figures>
+void LoopOf(const Figures& f, output::WorkerSummary& w) {
+  w.loop.cpu_ns = f.cpu_ns;
+  w.loop.run_ns = f.run_ns;
+  w.loop.lag_p99_ns = f.lag_p99_ns;
+  w.loop.lag_max_ns = f.lag_max_ns;
+  w.loop.timers = f.lag_timers;
+  w.loop.callback_errors = f.callback_errors;
+  w.loop.callback_error = std::string(f.callback_error, strnlen(f.callback_error, sizeof f.callback_error));
+}
+
 output::WorkerSummary OfEnded(const plan::RunPlan& plan, const shm::Segment& segment,
                               const shm::EndedProcess& e) {
   output::WorkerSummary w;
@@ -26,6 +37,8 @@ output::WorkerSummary OfEnded(const plan::RunPlan& plan, const shm::Segment& seg
   w.wait_ns = e.wait_ns;
   w.waits = e.waits;
   w.ring_capacity = segment.ring_capacity(e.slot);
+  w.event_driven = e.loop_published != 0;
+  if (w.event_driven) LoopOf(e, w);
   return w;
 }
 
@@ -45,6 +58,8 @@ output::WorkerSummary OfSlot(const plan::RunPlan& plan, const shm::Segment& segm
   w.wait_ns = slot.wait_ns.load(std::memory_order_relaxed);
   w.waits = slot.waits.load(std::memory_order_relaxed);
   w.ring_capacity = segment.ring_capacity(i);
+  w.event_driven = slot.loop_published.load(std::memory_order_acquire) != 0;
+  if (w.event_driven) LoopOf(slot, w);
   return w;
 }
 
@@ -62,6 +77,7 @@ ProcessList ListProcesses(const plan::RunPlan& plan, const shm::Segment& segment
     list.unlisted_empty_operations += slot.unlisted_empty_ops;
     list.unlisted_wait_ns += slot.unlisted_wait_ns;
     list.unlisted_waits += slot.unlisted_waits;
+    list.unlisted_callback_errors += slot.unlisted_callback_errors;
     // An opened load has a slot per possible worker: list those used.
     bool unused = slot.state.load(std::memory_order_acquire) == shm::SlotState::kIdle;
     if (unused && plan.LoadOfSlot(i).opened) continue;

@@ -3,7 +3,8 @@
 // then took (the ended-processes table, in the order they ended), then each
 // slot's last process (an opened load's unused slots left out). Each process
 // has its own counts; those the table had no room for are counted in the
-// totals only. Reader process, once the run is over.
+// totals only (their loop figures are lost but for their callback errors'
+// count: no entry holds them). Reader process, once the run is over.
 #ifndef PYLOGEN_READER_PROCESS_LIST_H_
 #define PYLOGEN_READER_PROCESS_LIST_H_
 
@@ -24,6 +25,7 @@ struct ProcessList {
   std::uint64_t unlisted_empty_operations = 0;
   std::uint64_t unlisted_wait_ns = 0;
   std::uint64_t unlisted_waits = 0;
+  std::uint64_t unlisted_callback_errors = 0;
 };
 
 ProcessList ListProcesses(const plan::RunPlan& plan, const shm::Segment& segment);

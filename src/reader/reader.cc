@@ -48,6 +48,7 @@ class Reader {
         lines_(fds.lines),
         writer_(plan.format),
         stats_(LoadIds(plan), CutNames(plan)),
+        waited_longer_(plan.loads.size(), 0),
         wall_offset_ns_(util::WallOffsetNanos()) {}
 
   int Run() {
@@ -96,6 +97,10 @@ class Reader {
   void Consume(std::uint32_t slot, const stats::Record& record) {
     if (record.load >= plan_.loads.size()) return;  // cannot happen: records are published whole
     std::uint64_t count = stats_.Add(slot, record);
+    // An operation's first record (a transaction's, or a lone request's)
+    // that waited longer than it was served: the sign of too few calls in
+    // flight. Branch-free, as this runs for every record.
+    waited_longer_[record.load] += (record.wait_ns > record.service_ns) & !record.in_transaction();
     if (plan_.format == output::LineFormat::kNone) return;
     const plan::LoadPlan& load = plan_.loads[record.load];
     context_.global_count = count;
@@ -155,6 +160,13 @@ class Reader {
     o.generator_run_s = area.generator_run_ns / 1e9;
     o.controller_target = area.controller_target.load(std::memory_order_relaxed);
     o.controller_target_max = area.controller_target_max.load(std::memory_order_relaxed);
+    o.limit_checks = area.limit_checks.load(std::memory_order_relaxed);
+    o.limit_since_wall_ns = area.limit_since_wall_ns.load(std::memory_order_relaxed);
+    o.limit_wanted = area.limit_wanted_max.load(std::memory_order_relaxed);
+    o.max_workers = opened.max_workers;
+    o.event_driven = load.event_driven();
+    o.concurrency = o.event_driven ? load.concurrency : 1;
+    o.waited_longer_than_service = waited_longer_[&load - plan_.loads.data()];
     std::uint32_t size = area.lateness_size.load(std::memory_order_acquire);
     if (size != 0) {
       auto json = nlohmann::json::parse(std::string_view(area.lateness_json, size), nullptr, false);
@@ -191,6 +203,7 @@ class Reader {
     s.unlisted_processes = processes.unlisted;
     s.operations += processes.unlisted_operations;
     s.unlisted_empty_operations = processes.unlisted_empty_operations;
+    s.unlisted_callback_errors = processes.unlisted_callback_errors;
     s.producer_wait_ns += processes.unlisted_wait_ns;
     s.producer_waits += processes.unlisted_waits;
     const shm::SegmentHeader& header = segment_.header();
@@ -233,6 +246,7 @@ class Reader {
   output::FdSink lines_;
   output::LineWriter writer_;
   stats::Aggregator stats_;
+  std::vector<std::uint64_t> waited_longer_;  // by Record::load
   output::LineContext context_;
   std::int64_t wall_offset_ns_;
   std::uint64_t last_queued_ = 0;

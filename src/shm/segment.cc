@@ -137,6 +137,16 @@ void Segment::ArchiveSlot(std::uint32_t i) const {
     e.wait_ns = wait_ns;
     e.waits = waits;
     std::memcpy(e.error, slot.error, sizeof e.error);
+    e.loop_published = slot.loop_published.load(std::memory_order_acquire);
+    if (e.loop_published != 0) {
+      e.cpu_ns = slot.cpu_ns;
+      e.run_ns = slot.run_ns;
+      e.lag_p99_ns = slot.lag_p99_ns;
+      e.lag_max_ns = slot.lag_max_ns;
+      e.lag_timers = slot.lag_timers;
+      e.callback_errors = slot.callback_errors;
+      std::memcpy(e.callback_error, slot.callback_error, sizeof e.callback_error);
+    }
     header_->ended_listed.store(n + 1, std::memory_order_release);
   } else {
     ++slot.unlisted_processes;
@@ -144,11 +154,29 @@ void Segment::ArchiveSlot(std::uint32_t i) const {
     slot.unlisted_empty_ops += empty_ops;
     slot.unlisted_wait_ns += wait_ns;
     slot.unlisted_waits += waits;
+    // A process counted only has no entry to carry its loop figures; its
+    // callback errors are kept, as a count, so that they are still warned of.
+    if (slot.loop_published.load(std::memory_order_acquire) != 0) {
+      slot.unlisted_callback_errors += slot.callback_errors;
+    }
   }
   slot.ops.store(0, std::memory_order_relaxed);
   slot.empty_ops.store(0, std::memory_order_relaxed);
   slot.wait_ns.store(0, std::memory_order_relaxed);
   slot.waits.store(0, std::memory_order_relaxed);
+  slot.loop_published.store(0, std::memory_order_relaxed);
+  slot.callback_errors = 0;
+  slot.callback_error[0] = '\0';
+}
+
+void NoteLimitReached(OpenedArea& area, std::uint32_t wanted, std::int64_t wall_ns) {
+  if (area.limit_checks.load(std::memory_order_relaxed) == 0) {
+    area.limit_since_wall_ns.store(wall_ns, std::memory_order_relaxed);
+  }
+  if (wanted > area.limit_wanted_max.load(std::memory_order_relaxed)) {
+    area.limit_wanted_max.store(wanted, std::memory_order_relaxed);
+  }
+  area.limit_checks.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Segment::RecordForkFailure(const std::string& text) const {

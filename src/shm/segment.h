@@ -32,7 +32,7 @@
 namespace pylogen::shm {
 
 inline constexpr std::uint64_t kMagic = 0x6e65676f6c7970ULL;  // "pylogen"
-inline constexpr std::uint32_t kLayoutVersion = 2;
+inline constexpr std::uint32_t kLayoutVersion = 3;
 
 enum class Phase : std::uint32_t {
   kRunning = 0,   // work goes on
@@ -52,6 +52,8 @@ const char* SlotStateName(SlotState state);
 
 // Bytes of an error text kept in the segment (NUL-terminated, truncated).
 inline constexpr std::size_t kErrorTextBytes = 128;
+// Bytes of the first exception text that escaped an event loop's callbacks.
+inline constexpr std::size_t kCallbackErrorBytes = 96;
 
 struct SegmentHeader {
   std::uint64_t magic;
@@ -104,6 +106,7 @@ struct Slot {
   std::uint64_t unlisted_empty_ops;
   std::uint64_t unlisted_wait_ns;
   std::uint64_t unlisted_waits;
+  std::uint64_t unlisted_callback_errors;  // their loops' escaped exceptions
   // Written by the worker before it exits with a failure.
   char error[kErrorTextBytes];
   // An event-driven process' loop figures, written once as it leaves
@@ -115,7 +118,7 @@ struct Slot {
   std::int64_t lag_max_ns;
   std::uint64_t lag_timers;     // timers fired
   std::uint64_t callback_errors;  // exceptions that escaped loop callbacks
-  char callback_error[96];        // the first one's message
+  char callback_error[kCallbackErrorBytes];  // the first one's message
 };
 
 // A process that ended in a slot which another process then took (the opened
@@ -135,6 +138,15 @@ struct EndedProcess {
   std::uint64_t wait_ns;
   std::uint64_t waits;
   char error[kErrorTextBytes];
+  // Its loop figures when it was event-driven (loop_published != 0): see Slot.
+  std::uint32_t loop_published;
+  std::int64_t cpu_ns;
+  std::int64_t run_ns;
+  std::int64_t lag_p99_ns;
+  std::int64_t lag_max_ns;
+  std::uint64_t lag_timers;
+  std::uint64_t callback_errors;
+  char callback_error[kCallbackErrorBytes];
 };
 static_assert(std::is_trivially_copyable_v<EndedProcess>);
 
@@ -168,12 +180,25 @@ struct OpenedArea {
   // it last computed as needed, and the highest one.
   std::atomic<std::uint32_t> controller_target;
   std::atomic<std::uint32_t> controller_target_max;
+  // Written by the supervisor's controller (NoteLimitReached) at each check
+  // that wanted more workers than --maxworkers while more than --trigger
+  // events were queued:
+  // the wall clock of the first such check, the highest count wanted, and
+  // how many checks were so capped. 0: the limit was never reached.
+  std::atomic<std::int64_t> limit_since_wall_ns;
+  std::atomic<std::uint32_t> limit_wanted_max;
+  std::atomic<std::uint64_t> limit_checks;
   std::atomic<std::uint32_t> lateness_size;  // bytes in lateness_json, stored last
   char lateness_json[kLatenessJsonBytes];
   // Events emitted during each second of the schedule (by emission time).
   std::uint32_t emitted_seconds;  // entries of emitted_per_second in use
   std::uint32_t emitted_per_second[kEmittedSeconds];
 };
+
+// Records a controller check of `area`'s load that wanted `wanted` workers,
+// more than --maxworkers allows, while events were queued, at wall clock
+// `wall_ns`. Supervisor only.
+void NoteLimitReached(OpenedArea& area, std::uint32_t wanted, std::int64_t wall_ns);
 
 // What a segment holds: one ring per slot of the given capacities (records,
 // powers of two >= 2), `opened_count` opened loads with jobs queues of
@@ -211,7 +236,10 @@ class Segment {
   std::uint32_t ended_listed() const { return header_->ended_listed.load(std::memory_order_acquire); }
   // Moves the figures of the process that ended in `slot` into the table
   // (or, when it is full, into the slot's unlisted totals) and zeroes the
-  // slot's counters, before another process takes the slot. Supervisor only.
+  // slot's counters, before another process takes the slot. An event-driven
+  // process' loop figures go with it into the table; one only counted keeps
+  // its callback errors' count (unlisted_callback_errors), the rest has no
+  // entry to go to. Supervisor only.
   // REQUIRES: the slot's process was reaped.
   void ArchiveSlot(std::uint32_t slot) const;
   // Counts a fork that failed; keeps the first one's text.

@@ -105,6 +105,39 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+// ---- The count wanted before the --maxworkers bound.
+
+TEST(Controller, WantedIsTheCountBeforeMaxWorkers) {
+  // The integration case: 200/s of 0.2 s calls, 10 per worker, at most 1 worker.
+  Controller c(Settings(3, 10, 1, 1, 0.25, 10));
+  Decision d = c.Check(Seen(50, 1, 0, 200, 0.2));
+  EXPECT_EQ(d.target, 1u);
+  // 200 x 0.2 = 40 in flight, the backlog 50 x 0.2 / 0.25 = 40 more: 80 / 10 + 1.
+  EXPECT_EQ(d.wanted, 9u);
+  EXPECT_EQ(d.action, Action::kNothing);
+}
+
+TEST(Controller, WantedEqualsTheTargetBelowTheBound) {
+  Controller c(Settings(3, 10, 4, 1000));
+  EXPECT_EQ(c.Check(Seen(0, 1, 1, 2000, 0.2)).wanted, 401u);
+  Controller low(Settings(3, 10, 4, 1000));
+  EXPECT_EQ(low.Check(Seen(0, 1, 1, 0, 0.2)).wanted, 4u);  // --minworkers still applies
+}
+
+TEST(Controller, WantedWhileServiceIsUnknownIsOneMore) {
+  Controller c(Settings(0, 10, 1, 4));
+  Decision d = c.Check(Unknown(100, 4, 0));
+  EXPECT_EQ(d.target, 4u);
+  EXPECT_EQ(d.wanted, 5u);
+}
+
+TEST(Controller, WantedSaturatesInsteadOfWrapping) {
+  Controller c(Settings(3, 10, 1, 1000));
+  Decision d = c.Check(Seen(0, 1, 1, 1e12, 1));
+  EXPECT_EQ(d.wanted, UINT32_MAX);
+  EXPECT_EQ(d.target, 1000u);
+}
+
 // ---- S from the counters.
 
 TEST(Controller, ServiceTimeIsOverTheOperationsSinceTheLastCheck) {

@@ -2,9 +2,11 @@
 #include "output/run_summary.h"
 
 #include <signal.h>
+#include <time.h>
 
 #include <cstring>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace pylogen::output {
@@ -152,6 +154,224 @@ TEST_F(RunSummaryTest, JsonCarriesTheSchemaAndALosslessHistogram) {
   EXPECT_TRUE(*back == agg_.names()[0].service);
   EXPECT_EQ(j["ids"][0]["requests"], 100);
   EXPECT_EQ(j["workers"][0]["name"], "runner-0");
+}
+
+// ---- The injector as the bottleneck: an event-driven process' own loop.
+
+WorkerSummary EventWorker(const std::string& name, double busy, std::int64_t lag_p99_ns,
+                          std::int64_t run_ns = 10'000'000'000) {
+  WorkerSummary w;
+  w.name = name;
+  w.load_id = "ID";
+  w.state = "ended";
+  w.pid = 42;
+  w.event_driven = true;
+  w.loop.run_ns = run_ns;
+  w.loop.cpu_ns = static_cast<std::int64_t>(busy * static_cast<double>(run_ns));
+  w.loop.lag_p99_ns = lag_p99_ns;
+  w.loop.lag_max_ns = lag_p99_ns;
+  w.loop.timers = 1000;
+  return w;
+}
+
+constexpr std::int64_t kQuiet = 65'536;  // a lag p99 bound of 65.54 us
+
+TEST_F(RunSummaryTest, ABusyProcessWarnsThatPylogenInflatedServiceTimes) {
+  summary_.workers.push_back(EventWorker("worker-0", 0.95, kQuiet));
+  AddDerivedWarnings(summary_);
+  ASSERT_EQ(summary_.warnings.size(), 1u);
+  EXPECT_EQ(summary_.warnings[0],
+            "worker-0 was 95% busy (CPU): pylogen itself inflated service times; spread the load "
+            "over more processes (--process, --maxworkers) or lower --concurrency");
+}
+
+TEST_F(RunSummaryTest, HalfBusyWithPromptTimersDoesNotWarn) {
+  summary_.workers.push_back(EventWorker("worker-0", 0.5, kQuiet));
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(summary_.warnings.empty()) << summary_.warnings.front();
+}
+
+TEST_F(RunSummaryTest, LateTimersWarn) {
+  summary_.workers.push_back(EventWorker("worker-0", 0.5, 2'097'152));  // bucket [1.05, 2.10) ms
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(Warns("worker-0's timers fired up to 2.10ms late (p99): pylogen itself inflated"));
+}
+
+TEST_F(RunSummaryTest, TwoMillisecondsOfLagWarn) {
+  summary_.workers.push_back(EventWorker("worker-0", 0.5, 2'000'000));
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(Warns("worker-0's timers fired up to 2.00ms late (p99)"));
+}
+
+TEST_F(RunSummaryTest, ALagBucketThatStraddlesOneMillisecondDoesNotWarn) {
+  // p99 bound 2^20 ns: the p99 lies in [0.52, 1.05) ms, not surely above 1 ms.
+  summary_.workers.push_back(EventWorker("worker-0", 0.5, 1'048'576));
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(summary_.warnings.empty()) << summary_.warnings.front();
+}
+
+TEST_F(RunSummaryTest, BusyAndLateAreSaidTogether) {
+  summary_.workers.push_back(EventWorker("worker-0", 0.97, 2'097'152));
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(Warns("worker-0 was 97% busy (CPU) and its timers fired up to 2.10ms late (p99): "
+                    "pylogen itself inflated service times"));
+}
+
+TEST_F(RunSummaryTest, AShortRunIsNotJudged) {
+  // Under a second, the CPU share (set-up included) and a few timers say nothing.
+  summary_.workers.push_back(EventWorker("worker-0", 1.0, 8'388'608, 999'999'999));
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(summary_.warnings.empty()) << summary_.warnings.front();
+  summary_.workers.back().loop.run_ns = kJudgedRunNs;
+  summary_.workers.back().loop.cpu_ns = kJudgedRunNs;
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(Warns("worker-0 was 100% busy (CPU)"));
+}
+
+TEST_F(RunSummaryTest, ABlockingProcessIsNeverJudgedByItsLoop) {
+  WorkerSummary w = EventWorker("runner-1", 1.0, 8'388'608);
+  w.event_driven = false;
+  summary_.workers.push_back(w);
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(summary_.warnings.empty()) << summary_.warnings.front();
+}
+
+TEST_F(RunSummaryTest, OneBottleneckWarningNamesTheFirstFiveAndCountsTheRest) {
+  for (int i = 0; i < 8; ++i) {
+    summary_.workers.push_back(EventWorker(fmt::format("worker-{}", i), 0.99, kQuiet));
+  }
+  AddDerivedWarnings(summary_);
+  ASSERT_EQ(summary_.warnings.size(), 1u);
+  const std::string& w = summary_.warnings[0];
+  EXPECT_NE(w.find("worker-0 was 99% busy (CPU), worker-1 was 99% busy (CPU)"), std::string::npos) << w;
+  EXPECT_NE(w.find("worker-4 was 99% busy (CPU), and 3 more: pylogen itself"), std::string::npos) << w;
+  EXPECT_EQ(w.find("worker-5"), std::string::npos) << w;
+}
+
+TEST_F(RunSummaryTest, CallbackErrorsAreNamedWithTheirFirstMessage) {
+  WorkerSummary w = EventWorker("worker-3", 0.1, kQuiet, 1000);  // short: not judged busy
+  w.pid = 77;
+  w.loop.callback_errors = 4;
+  w.loop.callback_error = "timer callback: boom";
+  summary_.workers.push_back(w);
+  summary_.unlisted_callback_errors = 2;
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(Warns("worker-3 (pid 77) of ID: 4 exception(s) escaped its event loop's callbacks, "
+                    "the first: timer callback: boom"));
+  EXPECT_TRUE(Warns("2 exception(s) escaped the event loop callbacks of processes not listed"));
+}
+
+TEST_F(RunSummaryTest, TheReportCarriesEachEventDrivenProcessLoop) {
+  WorkerSummary w = EventWorker("worker-0", 0.25, 131'072, 4'000'000'000);
+  w.loop.lag_max_ns = 300'000;
+  w.loop.callback_errors = 1;
+  w.loop.callback_error = "boom";
+  summary_.workers.push_back(w);
+  nlohmann::json j = SummaryJson(summary_);
+  EXPECT_FALSE(j["workers"][0].contains("loop"));  // runner-0 is blocking
+  const nlohmann::json& loop = j["workers"][1]["loop"];
+  EXPECT_DOUBLE_EQ(loop["cpu_s"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(loop["run_s"].get<double>(), 4.0);
+  EXPECT_DOUBLE_EQ(loop["busy"].get<double>(), 0.25);
+  EXPECT_EQ(loop["lag_p99_ns"], 131'072);
+  EXPECT_EQ(loop["lag_max_ns"], 300'000);
+  EXPECT_EQ(loop["timers"], 1000);
+  EXPECT_EQ(loop["callback_errors"], 1);
+  EXPECT_EQ(loop["callback_error"], "boom");
+  std::string text = SummaryText(summary_);
+  EXPECT_NE(text.find("operations 0, loop 25% busy, timers late up to 131.07us (p99)"),
+            std::string::npos) << text;
+}
+
+TEST_F(RunSummaryTest, TheTextBoundsTheP99ByTheLargestLag) {
+  WorkerSummary w = EventWorker("worker-0", 0.5, 4'194'304);  // bucket [2.10, 4.19) ms
+  w.loop.lag_max_ns = 3'000'000;
+  summary_.workers.push_back(w);
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(Warns("worker-0's timers fired up to 3.00ms late (p99)"));
+  EXPECT_EQ(SummaryJson(summary_)["workers"][1]["loop"]["lag_p99_ns"], 4'194'304);
+}
+
+// ---- The opened model's limit: --maxworkers x --concurrency reached.
+
+OpenedSummary Opened(bool event_driven) {
+  OpenedSummary o;
+  o.load_id = event_driven ? "AsyncDummy" : "Dummy";
+  o.generator_state = "ended";
+  o.max_workers = 2;
+  o.concurrency = event_driven ? 5000 : 1;
+  o.event_driven = event_driven;
+  return o;
+}
+
+// 2024-01-02 10:00:03.120 local time, as epoch ns.
+std::int64_t LocalTime() {
+  tm t{};
+  t.tm_year = 124;
+  t.tm_mon = 0;
+  t.tm_mday = 2;
+  t.tm_hour = 10;
+  t.tm_min = 0;
+  t.tm_sec = 3;
+  t.tm_isdst = -1;
+  return static_cast<std::int64_t>(mktime(&t)) * 1'000'000'000 + 120'000'000;
+}
+
+TEST_F(RunSummaryTest, AnEventDrivenLoadAtItsLimitSaysWhatToRaise) {
+  OpenedSummary o = Opened(true);
+  o.limit_checks = 7;
+  o.limit_since_wall_ns = LocalTime();
+  o.limit_wanted = 3;
+  o.waited_longer_than_service = 1234;
+  summary_.opened.push_back(o);
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(Warns("AsyncDummy: reached --maxworkers 2 x --concurrency 5000 = 10000 calls in "
+                    "flight from 10:00:03.120 (the controller wanted 3 workers); 1234 events "
+                    "waited longer than their own service time: raise --maxworkers or "
+                    "--concurrency"));
+  nlohmann::json limit = SummaryJson(summary_)["opened"][0]["limit"];
+  EXPECT_EQ(limit["reached"], true);
+  EXPECT_EQ(limit["since"].get<std::string>().size(), std::string("2024-01-02T09:00:03.120000Z").size());
+  EXPECT_EQ(limit["wanted_workers"], 3);
+  EXPECT_EQ(limit["max_workers"], 2);
+  EXPECT_EQ(limit["concurrency"], 5000);
+  EXPECT_EQ(limit["capped_checks"], 7);
+  EXPECT_EQ(limit["events_waited_longer_than_service"], 1234);
+  std::string text = SummaryText(summary_);
+  EXPECT_NE(text.find("limit: reached (--maxworkers 2 x --concurrency 5000) at 7 checks from "
+                      "2024-01-02 10:00:03.120, 3 workers wanted at most"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("events that waited longer than their own service time: 1234"),
+            std::string::npos) << text;
+}
+
+TEST_F(RunSummaryTest, ABlockingLoadAtItsLimitAsksForMoreWorkers) {
+  OpenedSummary o = Opened(false);
+  o.limit_checks = 1;
+  o.limit_since_wall_ns = LocalTime();
+  o.limit_wanted = 40;
+  o.waited_longer_than_service = 5;
+  summary_.opened.push_back(o);
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(Warns("Dummy: reached --maxworkers 2 (a blocking CUT: one call in flight per "
+                    "worker) from 10:00:03.120 (the controller wanted 40 workers); 5 events "
+                    "waited longer than their own service time: raise --maxworkers (or use an "
+                    "event-driven CUT)"));
+  EXPECT_FALSE(Warns("--concurrency"));
+}
+
+TEST_F(RunSummaryTest, ALoadBelowItsLimitDoesNotWarn) {
+  OpenedSummary o = Opened(true);
+  o.waited_longer_than_service = 3;  // counted and reported, but no limit was reached
+  summary_.opened.push_back(o);
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(summary_.warnings.empty()) << summary_.warnings.front();
+  nlohmann::json limit = SummaryJson(summary_)["opened"][0]["limit"];
+  EXPECT_EQ(limit["reached"], false);
+  EXPECT_TRUE(limit["since"].is_null());
+  EXPECT_EQ(limit["events_waited_longer_than_service"], 3);
+  EXPECT_NE(SummaryText(summary_).find("limit: not reached (--maxworkers 2 x --concurrency 5000)"),
+            std::string::npos);
 }
 
 TEST(HumanDuration, PicksTheUnitThatReadsBest) {

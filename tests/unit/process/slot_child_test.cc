@@ -73,6 +73,57 @@ TEST_F(SlotChildTest, FullTableCountsTheRestInTheTotals) {
   EXPECT_EQ(reader::OperationsOfLoad(plan_.loads[0], *segment_), 36u);
 }
 
+// What EventProcess::Publish leaves in the slot of an event-driven process.
+void PublishLoop(shm::Slot& slot, std::int64_t cpu_ns, std::uint64_t callback_errors,
+                 const char* first_error) {
+  slot.cpu_ns = cpu_ns;
+  slot.run_ns = 2'000'000'000;
+  slot.lag_p99_ns = 4096;
+  slot.lag_max_ns = 9000;
+  slot.lag_timers = 17;
+  slot.callback_errors = callback_errors;
+  CopyBounded(slot.callback_error, sizeof slot.callback_error, first_error);
+  slot.loop_published.store(1, std::memory_order_release);
+}
+
+TEST_F(SlotChildTest, ReusedSlotKeepsEachProcessLoopFigures) {
+  Make(shm::kEndedProcesses);
+  StartInSlot(forker_, *segment_, 0, 0, 0, "worker", [] { return 0; });
+  PublishLoop(segment_->slot(0), 1'500'000'000, 2, "boom");
+  RecordExit(*segment_, 0, 0, false, "worker");
+  RunOnce(0, 3);  // a later process that published nothing
+  reader::ProcessList list = reader::ListProcesses(plan_, *segment_);
+  ASSERT_EQ(list.listed.size(), 2u);
+  const output::WorkerSummary& first = list.listed[0];
+  ASSERT_TRUE(first.event_driven);
+  EXPECT_EQ(first.loop.cpu_ns, 1'500'000'000);
+  EXPECT_EQ(first.loop.run_ns, 2'000'000'000);
+  EXPECT_EQ(first.loop.lag_p99_ns, 4096);
+  EXPECT_EQ(first.loop.lag_max_ns, 9000);
+  EXPECT_EQ(first.loop.timers, 17u);
+  EXPECT_EQ(first.loop.callback_errors, 2u);
+  EXPECT_EQ(first.loop.callback_error, "boom");
+  // The slot's figures went with its first process, not to the next one.
+  EXPECT_FALSE(list.listed[1].event_driven);
+  EXPECT_EQ(list.listed[1].loop.callback_errors, 0u);
+}
+
+TEST_F(SlotChildTest, FullTableStillCountsTheCallbackErrors) {
+  Make(0);
+  StartInSlot(forker_, *segment_, 0, 0, 0, "worker", [] { return 0; });
+  PublishLoop(segment_->slot(0), 1, 3, "first");
+  RecordExit(*segment_, 0, 0, false, "worker");
+  StartInSlot(forker_, *segment_, 0, 0, 0, "worker", [] { return 0; });
+  PublishLoop(segment_->slot(0), 1, 1, "second");
+  RecordExit(*segment_, 0, 0, false, "worker");
+  reader::ProcessList list = reader::ListProcesses(plan_, *segment_);
+  EXPECT_EQ(list.unlisted, 1u);
+  EXPECT_EQ(list.unlisted_callback_errors, 3u);
+  ASSERT_EQ(list.listed.size(), 1u);
+  EXPECT_EQ(list.listed[0].loop.callback_errors, 1u);
+  EXPECT_EQ(list.listed[0].loop.callback_error, "second");
+}
+
 TEST_F(SlotChildTest, FailedForkIsCountedOnceWithTheFirstText) {
   Make(0);
   forker_ = FakeForker(0);

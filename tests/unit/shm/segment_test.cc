@@ -70,6 +70,19 @@ TEST(Segment, ForkFailuresKeepTheFirstText) {
   EXPECT_STREQ(s->header().fork_error, "cannot fork runner-1: first");
 }
 
+TEST(Segment, LimitReachedKeepsTheFirstTimeAndTheHighestWanted) {
+  auto s = Segment::Create(1, 4, 1, 8);
+  ASSERT_TRUE(s.has_value());
+  OpenedArea& area = s->opened(0);
+  EXPECT_EQ(area.limit_checks.load(), 0u);
+  NoteLimitReached(area, 5, 1000);
+  NoteLimitReached(area, 9, 2000);
+  NoteLimitReached(area, 7, 3000);
+  EXPECT_EQ(area.limit_checks.load(), 3u);
+  EXPECT_EQ(area.limit_since_wall_ns.load(), 1000);
+  EXPECT_EQ(area.limit_wanted_max.load(), 9u);
+}
+
 TEST(Ring, FullRingRefusesAndDrainFreesRoom) {
   auto s = Segment::Create(1, 4);
   ASSERT_TRUE(s.has_value());
