@@ -83,8 +83,13 @@ class EventLoop {
   static constexpr std::uint32_t kReadable = 1;
   static constexpr std::uint32_t kWritable = 2;
   static constexpr std::uint32_t kError = 4;  // error or hang-up; reported, never asked for
+  // With kReadable/kWritable: when several processes watch one file (a
+  // shared eventfd, a listening socket), an event wakes one of them, not all
+  // (EPOLLEXCLUSIVE). Such a watch is re-registered, not modified, by Watch().
+  static constexpr std::uint32_t kExclusive = 8;
 
-  // Watches `fd` for `events` (kReadable, kWritable or both), replacing any
+  // Watches `fd` for `events` (kReadable, kWritable or both, and maybe
+  // kExclusive), replacing any
   // watch of `fd`. Level-triggered. Returns 0, or an errno value (EBADF,
   // EPERM for a regular file, ENOMEM...).
   virtual int Watch(int fd, std::uint32_t events, FdCallback callback, void* arg) = 0;

@@ -32,7 +32,8 @@ std::uint32_t DataGeneration(std::uint64_t data) { return static_cast<std::uint3
 
 std::uint32_t ToEpoll(std::uint32_t events) {
   return ((events & EventLoop::kReadable) ? EPOLLIN : 0u) |
-         ((events & EventLoop::kWritable) ? EPOLLOUT : 0u);
+         ((events & EventLoop::kWritable) ? EPOLLOUT : 0u) |
+         ((events & EventLoop::kExclusive) ? EPOLLEXCLUSIVE : 0u);
 }
 
 // What a watch of `interest` is told about `ready`: an error or hang-up comes
@@ -40,6 +41,7 @@ std::uint32_t ToEpoll(std::uint32_t events) {
 std::uint32_t FromEpoll(std::uint32_t ready, std::uint32_t interest) {
   std::uint32_t out = ((ready & EPOLLIN) ? EventLoop::kReadable : 0u) |
                       ((ready & EPOLLOUT) ? EventLoop::kWritable : 0u);
+  interest &= kInterest;
   if (ready & (EPOLLERR | EPOLLHUP)) out |= EventLoop::kError | interest;
   return out & (interest | EventLoop::kError);
 }
@@ -144,6 +146,9 @@ int EpollLoop::Control(int op, int fd, std::uint32_t events, std::uint32_t gener
 // Modifies the registration of a watched fd, or adds it. A watched fd closed
 // without Unwatch is no longer registered (ENOENT): it is added again.
 int EpollLoop::Register(int fd, std::uint32_t events) {
+  if (IsWatched(fd) && ((events | fds_[fd].events) & kExclusive) != 0) {
+    Unwatch(fd);  // an exclusive registration cannot be modified, only made anew
+  }
   if (IsWatched(fd)) {
     int rc = Control(EPOLL_CTL_MOD, fd, events, fds_[fd].generation);
     if (rc != ENOENT && rc != EBADF) return rc;  // 0, or a failure that keeps the watch
@@ -167,7 +172,7 @@ int EpollLoop::Add(int fd, std::uint32_t events) {
 int EpollLoop::Watch(int fd, std::uint32_t events, FdCallback callback, void* arg) {
   if (fd < 0) return EBADF;
   if (callback == nullptr || (events & kInterest) == 0) return EINVAL;
-  events &= kInterest;
+  events &= kInterest | kExclusive;
   if (int rc = Register(fd, events); rc != 0) return rc;
   FdWatch& watch = fds_[fd];
   watch.callback = callback;

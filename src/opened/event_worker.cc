@@ -62,6 +62,7 @@ class EventWorker {
     PopWhileRoom();
     if (free_.empty()) {
       StopWaiting();
+      PassOn();
       return;
     }
     if (!waiting_) {
@@ -85,10 +86,18 @@ class EventWorker {
     }
   }
 
+  // Full with events still queued: wakes a worker that waits with room.
+  void PassOn() {
+    if (jobs_.Backlog() == 0) return;
+    if (jobs_.control().loop_waiters.load(std::memory_order_seq_cst) != 0) Signal(area_.wake_fd);
+  }
+
   void StartWaiting() {
     waiting_ = true;
     jobs_.control().loop_waiters.fetch_add(1, std::memory_order_seq_cst);
-    process_.loop().Watch(area_.wake_fd, EventLoop::kReadable, &EventWorker::OnWake, this);
+    // Exclusive: an event wakes one waiting worker, not every one of them.
+    process_.loop().Watch(area_.wake_fd, EventLoop::kReadable | EventLoop::kExclusive,
+                          &EventWorker::OnWake, this);
   }
 
   void StopWaiting() {
@@ -98,20 +107,24 @@ class EventWorker {
     process_.loop().Unwatch(area_.wake_fd);
   }
 
-  // The eventfd is readable: take what is queued. It is reset only by a
-  // worker that then looks at the queue again with room left, and made
-  // readable again when that worker fills up with events still queued, so
-  // that the other waiting workers are not left asleep.
+  // The eventfd is readable: take what is queued. A write wakes one waiting
+  // worker (kExclusive), so a worker that fills up with events still queued
+  // stops waiting and writes again for the next one. The fd is reset only by
+  // a worker that then looks at the queue again with room left.
   static void OnWake(void* arg, int, std::uint32_t) {
     auto& worker = *static_cast<EventWorker*>(arg);
     worker.Reclaim();
     if (!worker.Taking()) return;
     worker.PopWhileRoom();
-    if (worker.free_.empty()) return;  // full: the fd stays readable for the others
+    if (worker.free_.empty()) {
+      worker.StopWaiting();
+      worker.PassOn();
+      return;
+    }
     std::uint64_t count;
     [[maybe_unused]] ssize_t n = read(worker.area_.wake_fd, &count, sizeof count);
     worker.PopWhileRoom();
-    if (worker.free_.empty() && worker.jobs_.Backlog() != 0) Signal(worker.area_.wake_fd);
+    if (worker.free_.empty()) worker.PassOn();
   }
 
   const plan::LoadPlan& load_;

@@ -8,10 +8,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
+#include <fstream>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -163,6 +170,68 @@ TEST(EpollLoopFd, WatchAgainReplacesCallbackAndEvents) {
   EXPECT_EQ(first.calls, 0);
   EXPECT_EQ(second.calls, 1);
   EXPECT_EQ(second.events, EventLoop::kWritable);
+}
+
+// Two loops (as two worker processes) sleep on one eventfd, each in a thread
+// of its own: one write wakes one of them when they watch it exclusively,
+// both otherwise. Exclusivity only applies to loops asleep in epoll_wait, so
+// the write waits until the kernel shows both threads there.
+bool SleepingInEpoll(pid_t tid) {
+  std::ifstream wchan("/proc/self/task/" + std::to_string(tid) + "/wchan");
+  std::string where;
+  wchan >> where;
+  return where.find("epoll") != std::string::npos;
+}
+
+int WokenByOneWrite(std::uint32_t events) {
+  int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  EXPECT_GE(fd, 0);
+  std::atomic<int> woken{0};
+  std::atomic<pid_t> tids[2] = {0, 0};
+  auto wait_once = [&](int i) {
+    auto loop = RealLoop();
+    auto count = [](void* arg, int, std::uint32_t got) {
+      EXPECT_EQ(got, EventLoop::kReadable);  // kExclusive is never reported
+      ++*static_cast<std::atomic<int>*>(arg);
+    };
+    EXPECT_EQ(loop->Watch(fd, events, count, &woken), 0);
+    tids[i] = static_cast<pid_t>(syscall(SYS_gettid));
+    loop->RunOnce(2000 * kMs);  // returns on its wake-up, or after 2 s
+    loop->Unwatch(fd);
+  };
+  std::thread a(wait_once, 0), b(wait_once, 1);
+  for (int i = 0; i < 5000; ++i) {
+    if (tids[0] != 0 && tids[1] != 0 && SleepingInEpoll(tids[0]) && SleepingInEpoll(tids[1])) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  std::uint64_t one = 1;
+  EXPECT_EQ(write(fd, &one, sizeof one), static_cast<ssize_t>(sizeof one));
+  a.join();
+  b.join();
+  close(fd);
+  return woken;
+}
+
+TEST(EpollLoopFd, ExclusiveWatchesWakeOneOfSeveralLoops) {
+  EXPECT_EQ(WokenByOneWrite(EventLoop::kReadable | EventLoop::kExclusive), 1);
+  EXPECT_EQ(WokenByOneWrite(EventLoop::kReadable), 2);
+}
+
+TEST(EpollLoopFd, AnExclusiveWatchIsMadeAnewWhenChanged) {
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+  auto loop = RealLoop();
+  int calls = 0;
+  auto count = [](void* arg, int, std::uint32_t) { ++*static_cast<int*>(arg); };
+  ASSERT_EQ(loop->Watch(fds[0], EventLoop::kReadable | EventLoop::kExclusive, count, &calls), 0);
+  ASSERT_EQ(loop->Watch(fds[0], EventLoop::kReadable, count, &calls), 0);  // MOD would fail
+  ASSERT_EQ(write(fds[1], "x", 1), 1);
+  loop->RunOnce(0);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(loop->watched_fds(), 1u);
+  loop->Unwatch(fds[0]);
+  close(fds[0]);
+  close(fds[1]);
 }
 
 TEST(EpollLoopFd, RegularFileIsRefusedWithEperm) {
