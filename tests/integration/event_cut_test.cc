@@ -120,6 +120,36 @@ TEST(EventCutClosed, SigintEndsPausesAndLetsCallsInFlightFinish) {
   EXPECT_GE(j["requests"]["count"].get<int>(), 50);
 }
 
+TEST(EventCutFaults, AnOperationOpenPastOptimeoutFailsWithRc17AndFreesItsPlace) {
+  std::string report = TempPath("optimeout.json");
+  auto r = RunPylogen({TestCut("EventFaults"), "--concurrency", "4", "--loops", "2", "--optimeout", "0.2",
+                       "--outformat", "json", "--extra", R"({"mode":"hang"})", "--report", report});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto events = JsonLines(r.out);
+  ASSERT_EQ(events.size(), 8u);  // each user's two operations, one after the other
+  for (const auto& e : events) {
+    EXPECT_EQ(e["rc"], 17) << e.dump();
+    EXPECT_NE(e["error"].get<std::string>().find("--optimeout"), std::string::npos) << e.dump();
+    EXPECT_GE(e["seconds"].get<double>(), 0.2);
+  }
+  EXPECT_EQ(ReadJson(report)["requests"]["errors"], 8);
+}
+
+TEST(EventCutFaults, AnExceptionInALoopCallbackIsCountedAndNamed) {
+  std::string report = TempPath("callback.json");
+  auto r = RunPylogen({TestCut("EventFaults"), "--concurrency", "3", "--loops", "1", "--optimeout", "0.2",
+                       "--outformat", "none", "--extra", R"({"mode":"throw"})", "--report", report});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = ReadJson(report);
+  EXPECT_EQ(j["requests"]["errors"], 3);  // the operations it served ended by --optimeout
+  ASSERT_EQ(j["workers"].size(), 1u);
+  EXPECT_EQ(j["workers"][0]["loop"]["callback_errors"], 3);
+  EXPECT_EQ(j["workers"][0]["loop"]["callback_error"], "timer broke");
+  std::size_t named = 0;
+  for (const auto& w : j["warnings"]) named += w.get<std::string>().find("timer broke") != std::string::npos;
+  EXPECT_EQ(named, 1u) << j["warnings"].dump();
+}
+
 TEST(EventCutOpened, OneWorkerHoldsManyEventsInFlight) {
   std::string report = TempPath("opened.json");
   auto r = RunPylogen({SampleCut("AsyncDummy"), "--openedmodel", "--schedule", "2@200", "--concurrency",
