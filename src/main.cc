@@ -43,9 +43,17 @@ int ExitCode(pylogen::supervisor::Outcome outcome) {
   return kExitFailure;
 }
 
+// Writes one line; a write error (stderr on /dev/full, a closed pipe) is
+// ignored, never thrown: the exit code still tells what happened.
+void PrintLine(std::FILE* stream, const std::string& line) {
+  std::fputs(line.c_str(), stream);
+  std::fputc('\n', stream);
+  std::fflush(stream);
+}
+
 // Bad input: one line on stderr, exit 2, nothing started.
 int UsageError(const std::string& message) {
-  fmt::print(stderr, "pylogen: error: {}\n", message);
+  PrintLine(stderr, "pylogen: error: " + message);
   return kExitUsage;
 }
 
@@ -74,7 +82,7 @@ std::string Preflight(pylogen::plan::RunPlan& plan, const pylogen::shm::SegmentS
   auto needs = pylogen::plan::NeedsOf(plan, pylogen::shm::SegmentBytes(shape));
   auto verdict = pylogen::plan::CheckCapacity(needs, pylogen::process::ReadMachineLimits());
   for (const std::string& warning : verdict.warnings) {
-    fmt::print(stderr, "pylogen: warning: {}\n", warning);
+    PrintLine(stderr, "pylogen: warning: " + warning);
     plan.warnings.push_back(warning);
   }
   return verdict.error;
@@ -92,7 +100,7 @@ int main(int argc, char** argv) {
   auto options = pylogen::cli::ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
   if (!options) {
     if (options.error().exit_code == 0) {
-      fmt::print("{}", options.error().text);
+      std::fputs(options.error().text.c_str(), stdout);
       return 0;
     }
     return UsageError(options.error().text + " (see pylogen --help)");
@@ -134,7 +142,7 @@ int main(int argc, char** argv) {
 
   auto segment = pylogen::shm::Segment::Create(shape);
   if (!segment) {
-    fmt::print(stderr, "pylogen: error: {}\n", segment.error());
+    PrintLine(stderr, "pylogen: error: " + segment.error());
     return kExitFailure;
   }
   for (const pylogen::plan::LoadPlan& load : plan.loads) {

@@ -1,6 +1,7 @@
 #include "cli/defaults.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 #include <CLI/CLI.hpp>
@@ -38,9 +39,18 @@ std::expected<std::string, std::string> ValueText(const std::string& key, const 
 }  // namespace
 
 std::expected<nlohmann::json, std::string> ReadDefaults(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return std::unexpected(fmt::format("--defaults: '{}' is a directory, expected a JSON file", path));
+  }
   std::ifstream in(path);
   if (!in) return std::unexpected(fmt::format("--defaults: cannot read '{}'", path));
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  } catch (const std::exception& e) {  // a read error of the stream
+    return std::unexpected(fmt::format("--defaults: cannot read '{}': {}", path, e.what()));
+  }
   if (j.is_discarded()) return std::unexpected(fmt::format("{}: not valid JSON", path));
   if (!j.is_object()) {
     return std::unexpected(fmt::format("{}: expected a JSON object of option values", path));

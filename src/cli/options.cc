@@ -136,7 +136,7 @@ void AddOptions(CLI::App& app, RunOptions& o, RawOptions& raw) {
                  "frees its place (duration)")
       ->capture_default_str();
   app.add_option("--summary", raw.summary,
-                 "Interval of throughput computations (duration > 0)")
+                 "Interval of throughput computations (duration, at least 1ms)")
       ->capture_default_str();
   app.add_option("--outformat", o.outformat,
                  "Event line format: short, csv, long, json, jtl or none (an unknown name "
@@ -234,7 +234,9 @@ std::expected<void, std::string> Convert(const RawOptions& raw, RunOptions& o) {
   for (auto& step : steps) {
     if (!step) return step;
   }
-  if (o.summary_s <= 0) return std::unexpected("--summary: expected a duration > 0");
+  if (!(o.summary_s >= plan::kMinSummaryS)) {
+    return std::unexpected(fmt::format("--summary: expected a duration of at least 1ms, got {}s", o.summary_s));
+  }
   if (o.load.optimeout_s <= 0) return std::unexpected("--optimeout: expected a duration > 0");
   if (o.queue != 0 && (o.queue < 2 || (o.queue & (o.queue - 1)) != 0)) {
     return std::unexpected(

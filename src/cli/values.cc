@@ -89,7 +89,7 @@ std::expected<std::string, std::string> ParseJsonObject(std::string_view option,
       return std::unexpected(
           fmt::format("{}: expected a JSON object like '{{\"sleep\":0}}', got a {}", option, value.type_name()));
     }
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse errors, and numbers out of range (1e400)
     std::string what = e.what();
     // nlohmann's text is "[json.exception.parse_error.101] parse error at ...": keep the tail.
     auto pos = what.find("] ");

@@ -29,6 +29,9 @@ inline constexpr std::uint64_t kDefaultJobs = 65536;  // jobs queue capacity (ev
 
 // Run options.
 inline constexpr double kDefaultSummaryS = 1;
+// --summary's floor: a shorter interval would tick faster than the reader
+// drains (and 0 ns would divide by zero).
+inline constexpr double kMinSummaryS = 0.001;
 inline constexpr double kDefaultGraceS = 10;
 
 }  // namespace pylogen::plan

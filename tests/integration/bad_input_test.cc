@@ -54,6 +54,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"BadJson", {kDummy, "--extra", "{sleep:0}"}, "--extra: '{sleep:0}' is not valid JSON"},
         BadInput{"JsonNotObject", {kDummy, "--extra", "[1,2]"}, "--extra: expected a JSON object"},
         BadInput{"ZeroSummary", {kDummy, "--summary", "0"}, "--summary"},
+        // Found by a black-box fuzz (issue 10): they used to abort or crash.
+        BadInput{"NumberOverflowInExtra", {kDummy, "--extra", R"({"a":1e400})"}, "--extra: '{\"a\":1e400}' is not valid JSON: number overflow"},
+        BadInput{"DefaultsIsADirectory", {kDummy, "--defaults", "/tmp"}, "--defaults: '/tmp' is a directory"},
+        BadInput{"SummaryBelowItsFloor", {kDummy, "--summary", "1e-10"}, "--summary: expected a duration of at least 1ms"},
         BadInput{"QueueNotPowerOfTwo", {kDummy, "--queue", "100"}, "--queue: 100"},
         BadInput{"MissingAction", {}, "no CUT given"},
         BadInput{"CutNotFound", {"cuts/NoSuchCut"}, "CUT 'cuts/NoSuchCut' not found (tried "},
@@ -62,6 +66,16 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"OutputInMissingFolder", {kDummy, "--output", "/nonexistent/dir/x"}, "--output: cannot open"},
         BadInput{"ReportInMissingFolder", {kDummy, "--report", "/nonexistent/dir/r.json"}, "--report: cannot open"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return info.param.name; });
+
+// stderr that cannot be written (/dev/full): the error is lost, never an abort.
+TEST(BadInput, UnwritableStderrStillExitsTwo) {
+  RunSpec spec;
+  spec.args = {SampleCut("Dummy"), "--bogus"};
+  spec.stderr_path = "/dev/full";
+  auto r = RunPylogen(spec);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.term_signal, 0);
+}
 
 TEST(BadInput, CutNotFoundListsEveryPlaceTried) {
   RunSpec spec;

@@ -29,6 +29,10 @@ double Now() {
   setpgid(0, 0);
   dup2(out_fd, 1);
   dup2(err_fd, 2);
+  if (!spec.stderr_path.empty()) {
+    int fd = open(spec.stderr_path.c_str(), O_WRONLY);
+    if (fd < 0 || dup2(fd, 2) < 0) _exit(124);
+  }
   if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) _exit(126);
   for (const auto& entry : spec.env) putenv(const_cast<char*>(entry.c_str()));
   if (spec.uid > 0) {

@@ -35,6 +35,7 @@ struct RunSpec {
   std::vector<TimedSignal> signals;
   std::string cwd;  // empty: the test's current directory
   std::vector<std::string> env;  // extra NAME=VALUE entries
+  std::string stderr_path;       // non-empty: pylogen's stderr goes there (e.g. /dev/full)
   // > 0: run as this user (uid and gid; REQUIRES root) under RLIMIT_NPROC
   // `nproc`, a real limit on the processes it may fork.
   uid_t uid = 0;
