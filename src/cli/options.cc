@@ -216,6 +216,7 @@ std::expected<void, std::string> Convert(const RawOptions& raw, RunOptions& o) {
       check(ParseDuration("--duration", raw.duration), o.load.duration_s),
       check(ParseCount("--loops", raw.loops, 0, kMax32), o.load.loops),
       check(ParseList("--lengths", raw.lengths), o.load.lengths),
+      check(ParseUtf8("--id", o.load.id), o.load.id),
       check(ParseDuration("--pauseloop", raw.pauseloop), o.load.pauseloop_s),
       check(ParseDuration("--pauselen", raw.pauselen), o.load.pauselen_s),
       check(ParseJsonObject("--extra", o.load.extra), o.load.extra),

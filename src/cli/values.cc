@@ -63,8 +63,44 @@ std::expected<std::uint64_t, std::string> ParseCount(std::string_view option, st
   return value;
 }
 
+namespace {
+
+// Length of the UTF-8 sequence at text[i], or 0 when it is not one (overlong
+// forms, surrogates and code points above U+10FFFF included).
+std::size_t Utf8SequenceAt(std::string_view text, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+  if (n == 0 || c > 0xf4 || i + n > text.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+  }
+  unsigned char d = byte(i + 1);
+  if ((c == 0xe0 && d < 0xa0) || (c == 0xed && d >= 0xa0) || (c == 0xf0 && d < 0x90) ||
+      (c == 0xf4 && d >= 0x90)) {
+    return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::expected<std::string, std::string> ParseUtf8(std::string_view option, std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t n = Utf8SequenceAt(text, i);
+    if (n == 0) {
+      return std::unexpected(fmt::format("{}: not valid UTF-8 (byte 0x{:02x} at offset {}); expected text",
+                                         option, static_cast<unsigned char>(text[i]), i));
+    }
+    i += n;
+  }
+  return std::string(text);
+}
+
 std::expected<std::vector<std::string>, std::string> ParseList(std::string_view option,
                                                                std::string_view text) {
+  if (auto utf8 = ParseUtf8(option, text); !utf8) return std::unexpected(utf8.error());
   std::vector<std::string> tokens;
   std::size_t start = 0;
   while (true) {

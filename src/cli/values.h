@@ -20,6 +20,9 @@ std::expected<std::uint64_t, std::string> ParseCount(std::string_view option, st
 // Comma-separated non-empty tokens ("0", "384,512,1024").
 std::expected<std::vector<std::string>, std::string> ParseList(std::string_view option,
                                                                std::string_view text);
+// `text` itself when it is valid UTF-8 (ids and lengths end up in JSON lines
+// and reports); else an error naming the option and the first bad byte.
+std::expected<std::string, std::string> ParseUtf8(std::string_view option, std::string_view text);
 // Validates that `text` is a JSON object; returns it unchanged.
 std::expected<std::string, std::string> ParseJsonObject(std::string_view option, std::string_view text);
 

@@ -231,7 +231,8 @@ class Reader {
     int code = out.error().empty() ? 0 : 1;
     if (fds_.report >= 0) {
       output::FdSink report(fds_.report);
-      report.Write(output::SummaryJson(summary).dump(2) + "\n");
+      // Names a CUT made may hold any byte: replaced, the report stays valid JSON.
+      report.Write(output::SummaryJson(summary).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
       if (!report.error().empty()) {
         log::Error("cannot write the report: {}", report.error());
         code = 1;

@@ -57,6 +57,8 @@ INSTANTIATE_TEST_SUITE_P(
         // Found by a black-box fuzz (issue 10): they used to abort or crash.
         BadInput{"NumberOverflowInExtra", {kDummy, "--extra", R"({"a":1e400})"}, "--extra: '{\"a\":1e400}' is not valid JSON: number overflow"},
         BadInput{"DefaultsIsADirectory", {kDummy, "--defaults", "/tmp"}, "--defaults: '/tmp' is a directory"},
+        BadInput{"IdNotUtf8", {kDummy, "--id", "\xff", "--report", "/dev/null"}, "--id: not valid UTF-8 (byte 0xff"},
+        BadInput{"LengthNotUtf8", {kDummy, "--lengths", "1,\xff"}, "--lengths: not valid UTF-8"},
         BadInput{"SummaryBelowItsFloor", {kDummy, "--summary", "1e-10"}, "--summary: expected a duration of at least 1ms"},
         BadInput{"QueueNotPowerOfTwo", {kDummy, "--queue", "100"}, "--queue: 100"},
         BadInput{"MissingAction", {}, "no CUT given"},

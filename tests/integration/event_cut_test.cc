@@ -150,6 +150,16 @@ TEST(EventCutFaults, AnExceptionInALoopCallbackIsCountedAndNamed) {
   EXPECT_EQ(named, 1u) << j["warnings"].dump();
 }
 
+TEST(EventCutFaults, ARequestNameThatIsNotUtf8KeepsTheReportValidJson) {
+  std::string report = TempPath("badname.json");
+  auto r = RunPylogen({TestCut("EventFaults"), "--loops", "2", "--outformat", "none", "--extra",
+                       R"({"mode":"badname"})", "--report", report});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = ReadJson(report);  // throws on invalid JSON
+  EXPECT_EQ(j["requests"]["count"], 2);
+  EXPECT_NE(j.dump().find("BAD\xef\xbf\xbd"), std::string::npos);  // U+FFFD in its place
+}
+
 TEST(EventCutOpened, OneWorkerHoldsManyEventsInFlight) {
   std::string report = TempPath("opened.json");
   auto r = RunPylogen({SampleCut("AsyncDummy"), "--openedmodel", "--schedule", "2@200", "--concurrency",

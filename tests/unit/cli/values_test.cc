@@ -178,5 +178,35 @@ INSTANTIATE_TEST_SUITE_P(
                       JsonErrorCase{"{broken", "not valid JSON"},
                       JsonErrorCase{"", "not valid JSON"}));
 
+TEST(ParseUtf8Test, AcceptsUtf8Text) {
+  for (std::string_view text : {"", "LOAD_1", "caf\xc3\xa9", "\xe2\x82\xac" "100", "\xf0\x9f\x98\x80",
+                                "\xef\xbb\xbf", "\xf4\x8f\xbf\xbf"}) {
+    auto result = ParseUtf8("--id", text);
+    ASSERT_TRUE(result.has_value()) << result.error();
+    EXPECT_EQ(*result, text);
+  }
+}
+
+TEST(ParseUtf8Test, RefusesOtherBytesNamingTheFirstBadOne) {
+  struct Case {
+    std::string_view text;
+    const char* where;
+  } cases[] = {
+      {"\xff", "byte 0xff at offset 0"},        {"ab\xc3", "byte 0xc3 at offset 2"},  // truncated
+      {"\xc0\xaf", "byte 0xc0 at offset 0"},     // overlong '/'
+      {"\xe0\x80\xaf", "byte 0xe0 at offset 0"}, // overlong, 3 bytes
+      {"\xed\xa0\x80", "byte 0xed at offset 0"}, // a UTF-16 surrogate
+      {"\xf4\x90\x80\x80", "byte 0xf4 at offset 0"},  // above U+10FFFF
+      {"x\x80", "byte 0x80 at offset 1"},        // a lone continuation byte
+  };
+  for (const Case& c : cases) {
+    auto result = ParseUtf8("--id", c.text);
+    ASSERT_FALSE(result.has_value()) << c.where;
+    EXPECT_NE(result.error().find("--id: not valid UTF-8"), std::string::npos) << result.error();
+    EXPECT_NE(result.error().find(c.where), std::string::npos) << result.error();
+  }
+  EXPECT_FALSE(ParseList("--lengths", "1,\xff").has_value());
+}
+
 }  // namespace
 }  // namespace pylogen::cli
