@@ -1,12 +1,12 @@
 #include "cli/defaults.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "util/input_file.h"
 
 namespace pylogen::cli {
 namespace {
@@ -39,18 +39,9 @@ std::expected<std::string, std::string> ValueText(const std::string& key, const 
 }  // namespace
 
 std::expected<nlohmann::json, std::string> ReadDefaults(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return std::unexpected(fmt::format("--defaults: '{}' is a directory, expected a JSON file", path));
-  }
-  std::ifstream in(path);
-  if (!in) return std::unexpected(fmt::format("--defaults: cannot read '{}'", path));
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  } catch (const std::exception& e) {  // a read error of the stream
-    return std::unexpected(fmt::format("--defaults: cannot read '{}': {}", path, e.what()));
-  }
+  auto text = util::ReadInputFile("defaults file", path);
+  if (!text) return std::unexpected("--defaults: " + text.error());
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return std::unexpected(fmt::format("{}: not valid JSON", path));
   if (!j.is_object()) {
     return std::unexpected(fmt::format("{}: expected a JSON object of option values", path));

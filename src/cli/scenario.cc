@@ -11,6 +11,7 @@
 #include "cli/prefix.h"
 #include "cli/values.h"
 #include "cli/words.h"
+#include "util/input_file.h"
 
 namespace pylogen::cli {
 namespace {
@@ -115,13 +116,9 @@ std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<
   if (auto converted = ConvertRun(raw, options); !converted) {
     return std::unexpected(ParseStop{2, converted.error()});
   }
-  std::ifstream in(options.scenario_file);
-  if (!in) {
-    return std::unexpected(ParseStop{2, fmt::format("--file: cannot read scenario file '{}'", options.scenario_file)});
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  auto lines = ParseScenarioText(options.scenario_file, text.str(), raw.defaults, &options.verbosity);
+  auto text = util::ReadInputFile("scenario file", options.scenario_file);
+  if (!text) return std::unexpected(ParseStop{2, "--file: " + text.error()});
+  auto lines = ParseScenarioText(options.scenario_file, *text, raw.defaults, &options.verbosity);
   if (!lines) return std::unexpected(ParseStop{2, lines.error()});
   options.scenario = std::move(*lines);
   options.load = options.scenario.front().load;

@@ -5,18 +5,20 @@
 // or an integral to the segment that holds it.
 #include "schedule/schedule.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <system_error>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "schedule/shapes.h"
+#include "util/input_file.h"
 
 namespace pylogen::schedule {
 namespace {
@@ -143,11 +145,9 @@ BuildResult BuildSine(const Args& a, double) {
 // ---- matrix(FILE).
 
 std::expected<std::vector<MatrixRow>, std::string> ReadMatrix(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return std::unexpected(fmt::format("cannot read matrix file '{}': {}", path,
-                                       std::generic_category().message(errno)));
-  }
+  auto text = util::ReadInputFile("matrix file", path);
+  if (!text) return std::unexpected(text.error());
+  std::istringstream in(*text);
   std::vector<MatrixRow> rows;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {

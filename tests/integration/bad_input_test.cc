@@ -1,5 +1,7 @@
 // Bad input (DESIGN §7): one clear line on stderr naming the culprit and
 // what was expected, exit code 2, nothing forked, nothing on stdout.
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "harness.h"
@@ -56,7 +58,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"ZeroSummary", {kDummy, "--summary", "0"}, "--summary"},
         // Found by a black-box fuzz (issue 10): they used to abort or crash.
         BadInput{"NumberOverflowInExtra", {kDummy, "--extra", R"({"a":1e400})"}, "--extra: '{\"a\":1e400}' is not valid JSON: number overflow"},
-        BadInput{"DefaultsIsADirectory", {kDummy, "--defaults", "/tmp"}, "--defaults: '/tmp' is a directory"},
+        BadInput{"DefaultsIsADirectory", {kDummy, "--defaults", "/tmp"}, "--defaults: defaults file '/tmp' is a directory, expected a regular file"},
+        BadInput{"ScenarioFromADevice", {"scenario", "--file", "/dev/zero"}, "--file: scenario file '/dev/zero' is a device"},
         BadInput{"IdNotUtf8", {kDummy, "--id", "\xff", "--report", "/dev/null"}, "--id: not valid UTF-8 (byte 0xff"},
         BadInput{"LengthNotUtf8", {kDummy, "--lengths", "1,\xff"}, "--lengths: not valid UTF-8"},
         BadInput{"SummaryBelowItsFloor", {kDummy, "--summary", "1e-10"}, "--summary: expected a duration of at least 1ms"},
@@ -77,6 +80,24 @@ TEST(BadInput, UnwritableStderrStillExitsTwo) {
   auto r = RunPylogen(spec);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.term_signal, 0);
+}
+
+// A FIFO given as an input file is refused at once: it would block for ever.
+TEST(BadInput, AFifoAsDefaultsOrScenarioOrMatrixIsRefusedNotWaitedOn) {
+  std::string fifo = TempPath("input.fifo");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::vector<std::vector<std::string>> cases = {
+      {SampleCut("Dummy"), "--defaults", fifo},
+      {"scenario", "--file", fifo},
+      {SampleCut("Dummy"), "--openedmodel", "--schedule", "10@matrix(" + fifo + ")"}};
+  for (const auto& args : cases) {
+    auto r = RunPylogen(args, 20);
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    auto lines = Lines(r.err);
+    ASSERT_EQ(lines.size(), 1u) << r.err;
+    EXPECT_NE(lines[0].find("'" + fifo + "' is a FIFO, expected a regular file"), std::string::npos) << lines[0];
+  }
 }
 
 TEST(BadInput, CutNotFoundListsEveryPlaceTried) {

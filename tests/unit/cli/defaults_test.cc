@@ -82,7 +82,7 @@ TEST_F(DefaultsTest, UnknownKeyOrWrongTypeIsAnErrorNamingTheKey) {
   }
   auto missing = ParseCommandLine({"cuts/Dummy", "--defaults", "nope.json"});
   ASSERT_FALSE(missing.has_value());
-  EXPECT_NE(missing.error().text.find("cannot read 'nope.json'"), std::string::npos);
+  EXPECT_NE(missing.error().text.find("cannot read defaults file 'nope.json'"), std::string::npos);
 }
 
 }  // namespace
