@@ -15,6 +15,7 @@
 #include "cli/options.h"
 #include "cut/loader.h"
 #include "cli/build_plan.h"
+#include "cli/file_roles.h"
 #include "plan/capacity.h"
 #include "plan/run_plan.h"
 #include "process/child.h"
@@ -130,6 +131,13 @@ int main(int argc, char** argv) {
 
   pylogen::shm::SegmentShape shape = ShapeOf(plan);
   if (std::string refused = Preflight(plan, shape); !refused.empty()) return UsageError(refused);
+
+  // Inputs first: a clash names the output that would have destroyed them.
+  std::vector<pylogen::cli::FileRole> files{{"--file", options->scenario_file}};
+  for (const auto& cut : cuts) files.push_back({"the CUT", cut.path().string()});
+  files.push_back({"--output", plan.output_path, true});
+  files.push_back({"--report", plan.report_path, true});
+  if (auto clash = pylogen::cli::SameFileInTwoRoles(files)) return UsageError(*clash);
 
   pylogen::supervisor::OutputFds fds;
   std::string error;

@@ -2,6 +2,8 @@
 // what was expected, exit code 2, nothing forked, nothing on stdout.
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "harness.h"
@@ -98,6 +100,16 @@ TEST(BadInput, AFifoAsDefaultsOrScenarioOrMatrixIsRefusedNotWaitedOn) {
     ASSERT_EQ(lines.size(), 1u) << r.err;
     EXPECT_NE(lines[0].find("'" + fifo + "' is a FIFO, expected a regular file"), std::string::npos) << lines[0];
   }
+}
+
+// --output and --report on one file: the report would overwrite the lines.
+TEST(BadInput, OneFileInTwoRolesIsRefusedBeforeItIsTruncated) {
+  std::string path = TempPath("o.txt");
+  { std::ofstream(path) << "keep me\n"; }
+  auto r = RunPylogen({SampleCut("Dummy"), "--loops", "1", "--output", path, "--report", path}, 20);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--report '" + path + "' is the same file as --output"), std::string::npos) << r.err;
+  EXPECT_EQ(ReadFile(path), "keep me\n");
 }
 
 TEST(BadInput, CutNotFoundListsEveryPlaceTried) {
