@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "operation/cut_instance.h"
+#include "operation/cut_phase.h"
 #include "operation/operation.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -68,8 +69,7 @@ int RunClosedRunner(const plan::RunPlan& plan, const plan::LoadPlan& load,
   shm::Slot& slot = segment.slot(slot_index);
   auto cut = operation::CutInstance::Create(load, slot_index - load.first_slot);
   if (!cut) {
-    CopyBounded(slot.error, sizeof slot.error, cut.error());
-    log::Error("{}", cut.error());
+    operation::ReportStartFailure(slot, cut.error());
     return 1;
   }
   Runner runner(plan, load, segment, slot_index, std::move(*cut));

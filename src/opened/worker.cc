@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "operation/cut_instance.h"
+#include "operation/cut_phase.h"
 #include "operation/operation.h"
 #include "util/futex.h"
 #include "util/log.h"
@@ -59,8 +60,7 @@ int RunWorker(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::
   shm::Slot& slot = segment.slot(slot_index);
   auto cut = operation::CutInstance::Create(load, slot_index - load.first_slot);
   if (!cut) {
-    CopyBounded(slot.error, sizeof slot.error, cut.error());
-    log::Error("{}", cut.error());
+    operation::ReportStartFailure(slot, cut.error());
     return 1;
   }
   slot.ready.store(1, std::memory_order_release);

@@ -15,6 +15,7 @@
 
 #include "plan/run_plan.h"
 #include "pylogen/context.h"
+#include "shm/segment.h"
 
 namespace pylogen::operation {
 
@@ -33,6 +34,10 @@ std::optional<std::string> RunPhase(std::string_view cut, std::string_view faile
     return fmt::format("{}: {} an unknown exception", cut, failed_unknown);
   }
 }
+
+// A worker process could not start (its loop or its CUT): the error goes into
+// its slot, for the summary, and to stderr.
+void ReportStartFailure(shm::Slot& slot, const std::string& error);
 
 // The Context of process `process_index` of `load`, in this process.
 Context MakeContext(const plan::LoadPlan& load, std::uint32_t process_index);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "operation/cut_phase.h"
 #include "util/log.h"
 
 namespace pylogen::operation {
@@ -18,8 +19,7 @@ std::int64_t CpuNanos() {
 }
 
 std::unexpected<std::string> Fail(shm::Slot& slot, std::string error) {
-  CopyBounded(slot.error, sizeof slot.error, error);
-  log::Error("{}", error);
+  ReportStartFailure(slot, error);
   return std::unexpected(std::move(error));
 }
 

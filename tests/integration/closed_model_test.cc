@@ -17,12 +17,6 @@
 namespace pylogen::testing {
 namespace {
 
-std::vector<nlohmann::json> JsonLines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  for (const auto& line : EventLines(text)) out.push_back(nlohmann::json::parse(line));
-  return out;
-}
-
 // ID.PID.OPCOUNT from a line's full id (ID.PID.CUT...) and op count.
 std::string TransactionIdOf(const nlohmann::json& e) {
   std::string full = e["id"];

@@ -14,12 +14,6 @@
 namespace pylogen::testing {
 namespace {
 
-std::vector<nlohmann::json> JsonLines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  for (const auto& line : EventLines(text)) out.push_back(nlohmann::json::parse(line));
-  return out;
-}
-
 TEST(EventCutClosed, RecordsEqualUsersTimesLoopsTimesLengths) {
   std::string report = TempPath("users.json");
   auto r = RunPylogen({SampleCut("AsyncDummy"), "--process", "2", "--concurrency", "3", "--loops", "4",

@@ -210,6 +210,12 @@ std::vector<std::string> EventLines(const std::string& text) {
   return lines;
 }
 
+std::vector<nlohmann::json> JsonLines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  for (const auto& line : EventLines(text)) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
 nlohmann::json ReadJson(const std::string& path) { return nlohmann::json::parse(ReadFile(path)); }
 
 std::size_t CountContaining(const std::vector<std::string>& lines, const std::string& needle) {

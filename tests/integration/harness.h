@@ -60,6 +60,8 @@ std::vector<std::string> Lines(const std::string& text);
 // The lines of `text` before the summary ("== pylogen summary ==").
 std::vector<std::string> EventLines(const std::string& text);
 nlohmann::json ReadJson(const std::string& path);
+// The event lines of `text` (--outformat json), parsed.
+std::vector<nlohmann::json> JsonLines(const std::string& text);
 // Counts lines containing `needle`.
 std::size_t CountContaining(const std::vector<std::string>& lines, const std::string& needle);
 
