@@ -9,7 +9,6 @@
 #include "closed/closed_runner.h"
 #include "closed/event_runner.h"
 #include "process/slot_child.h"
-#include "util/log.h"
 
 namespace pylogen::closed {
 namespace {
@@ -46,7 +45,6 @@ void ClosedDriver::Act(std::int64_t now) {
   for (Runner& r : runners_) {
     bool overdue = now >= r.deadline_ns || now >= stop_deadline_;
     if (r.running && overdue && !r.killed_by_us) {
-      log::Warn("runner-{} (pid {}) still busy after the grace period: killed", r.slot, r.pid);
       kill(r.pid, SIGKILL);
       r.killed_by_us = true;
     }
@@ -73,13 +71,19 @@ void ClosedDriver::StartRunner(Runner& r) {
   r.running = true;
 }
 
+std::optional<std::uint32_t> ClosedDriver::SlotOf(pid_t pid) const {
+  for (const Runner& r : runners_) {
+    if (r.running && r.pid == pid) return r.slot;
+  }
+  return std::nullopt;
+}
+
 bool ClosedDriver::OnExit(pid_t pid, int status) {
   auto it = std::find_if(runners_.begin(), runners_.end(),
                          [pid](const Runner& r) { return r.running && r.pid == pid; });
   if (it == runners_.end()) return false;
   it->running = false;
-  shm::SlotState state = process::RecordExit(segment_, it->slot, status, it->killed_by_us,
-                                    fmt::format("runner-{}", it->slot));
+  shm::SlotState state = process::RecordExit(segment_, it->slot, status, it->killed_by_us);
   faulted_ = faulted_ || state != shm::SlotState::kEnded;
   return true;
 }

@@ -25,6 +25,7 @@ class ClosedDriver : public process::LoadDriver {
   void Start(std::int64_t now) override;
   std::int64_t NextDeadline() const override;
   void Act(std::int64_t now) override;
+  std::optional<std::uint32_t> SlotOf(pid_t pid) const override;
   bool OnExit(pid_t pid, int status) override;
   void Stop(std::int64_t deadline) override;
   bool Done() const override;

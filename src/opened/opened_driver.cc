@@ -257,7 +257,6 @@ void OpenedDriver::KillOverdue(std::int64_t now) {
   if (now < std::min(stop_deadline_, drain_deadline_)) return;
   for (Worker& w : workers_) {
     if (!w.killed_by_us) {
-      log::Warn("worker-{} (pid {}) still busy after the grace period: killed", w.slot, w.pid);
       kill(w.pid, SIGKILL);
       w.killed_by_us = true;
     }
@@ -266,6 +265,13 @@ void OpenedDriver::KillOverdue(std::int64_t now) {
     kill(generator_pid_, SIGKILL);
     generator_killed_by_us_ = true;
   }
+}
+
+std::optional<std::uint32_t> OpenedDriver::SlotOf(pid_t pid) const {
+  for (const Worker& w : workers_) {
+    if (w.pid == pid) return w.slot;
+  }
+  return std::nullopt;
 }
 
 bool OpenedDriver::OnExit(pid_t pid, int status) {
@@ -292,8 +298,7 @@ bool OpenedDriver::OnExit(pid_t pid, int status) {
   auto [ops, service] = Reported(*it);  // final: the worker is gone
   ended_ops_ += ops;
   ended_service_ns_ += service;
-  shm::SlotState state = process::RecordExit(segment_, it->slot, status, it->killed_by_us,
-                                             fmt::format("worker-{}", it->slot));
+  shm::SlotState state = process::RecordExit(segment_, it->slot, status, it->killed_by_us);
   faulted_ = faulted_ || state != shm::SlotState::kEnded;
   workers_.erase(it);
   // A worker that cannot set its CUT up at the start, or three times in a

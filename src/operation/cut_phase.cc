@@ -4,13 +4,11 @@
 
 #include <filesystem>
 
-#include "util/log.h"
 
 namespace pylogen::operation {
 
 void ReportStartFailure(shm::Slot& slot, const std::string& error) {
   CopyBounded(slot.error, sizeof slot.error, error);
-  log::Error("{}", error);
 }
 
 Context MakeContext(const plan::LoadPlan& load, std::uint32_t process_index) {

@@ -36,7 +36,9 @@ std::optional<std::string> RunPhase(std::string_view cut, std::string_view faile
 }
 
 // A worker process could not start (its loop or its CUT): the error goes into
-// its slot, for the summary, and to stderr.
+// its slot, for the summary and the report. Nothing is printed here: the
+// supervisor reads it when it reaps the process and says it on stderr, once
+// for all the processes that failed the same way (supervisor/repeated_lines.h).
 void ReportStartFailure(shm::Slot& slot, const std::string& error);
 
 // The Context of process `process_index` of `load`, in this process.

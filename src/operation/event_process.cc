@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "operation/cut_phase.h"
-#include "util/log.h"
 
 namespace pylogen::operation {
 namespace {
@@ -64,11 +63,9 @@ void EventProcess::Publish() {
   slot_.lag_timers = lag.count;
   slot_.callback_errors = loop_->callback_errors();
   CopyBounded(slot_.callback_error, sizeof slot_.callback_error, loop_->first_callback_error());
+  // The supervisor says the callback errors on stderr, once for all the
+  // processes whose first one is the same.
   slot_.loop_published.store(1, std::memory_order_release);
-  if (loop_->callback_errors() != 0) {
-    log::Error("{} exception(s) escaped loop callbacks; the first: {}", loop_->callback_errors(),
-               loop_->first_callback_error());
-  }
 }
 
 }  // namespace pylogen::operation

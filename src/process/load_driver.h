@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 namespace pylogen::process {
 
@@ -25,7 +26,13 @@ class LoadDriver {
   virtual std::int64_t NextDeadline() const = 0;
   // Starts what is due, checks the controller, kills what overran its grace.
   virtual void Act(std::int64_t now) = 0;
-  // A child ended; false when it was not one of this driver's.
+  // The slot of this driver's running process `pid` (nullopt: not one of
+  // its slot processes, e.g. the generator). Asked before OnExit(), so that
+  // the supervisor can read how it ended from that slot afterwards.
+  virtual std::optional<std::uint32_t> SlotOf(pid_t pid) const = 0;
+  // A child ended; false when it was not one of this driver's. Records how it
+  // ended (process::RecordExit), prints nothing per process: the supervisor
+  // says what many processes have in common once (supervisor/repeated_lines.h).
   virtual bool OnExit(pid_t pid, int status) = 0;
   // A stop was requested: start nothing more; kill what still runs at `deadline`.
   virtual void Stop(std::int64_t deadline) = 0;

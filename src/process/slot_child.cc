@@ -56,14 +56,11 @@ shm::SlotState StateOfExit(int status, bool killed_by_us) {
 }
 
 shm::SlotState RecordExit(const shm::Segment& segment, std::uint32_t slot_index, int status,
-                          bool killed_by_us, const std::string& role) {
+                          bool killed_by_us) {
   shm::Slot& slot = segment.slot(slot_index);
   shm::SlotState state = StateOfExit(status, killed_by_us);
   if (WIFSIGNALED(status)) slot.signal = WTERMSIG(status);
   if (WIFEXITED(status)) slot.exit_code = WEXITSTATUS(status);
-  if (state == shm::SlotState::kCrashed) {
-    log::Warn("{} (pid {}) died: {}", role, slot.pid, strsignal(slot.signal));
-  }
   slot.state.store(state, std::memory_order_release);
   segment.header().ended.fetch_add(1, std::memory_order_relaxed);
   return state;

@@ -30,9 +30,10 @@ pid_t StartInSlot(Forker& forker, const shm::Segment& segment, std::uint32_t slo
 std::string RecordForkFailure(const shm::Segment& segment, const std::string& role, int error);
 
 // Records how the process of `slot` ended (waitpid status) and counts the
-// end. Returns the state it was given.
+// end. Returns the state it was given. Prints nothing: the supervisor says
+// how processes ended, once for many alike.
 shm::SlotState RecordExit(const shm::Segment& segment, std::uint32_t slot, int status,
-                          bool killed_by_us, const std::string& role);
+                          bool killed_by_us);
 
 // The slot state a waitpid status means.
 shm::SlotState StateOfExit(int status, bool killed_by_us);

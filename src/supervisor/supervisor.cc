@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <fmt/format.h>
@@ -17,6 +19,7 @@
 #include "closed/closed_driver.h"
 #include "process/load_driver.h"
 #include "reader/reader.h"
+#include "supervisor/repeated_lines.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -50,8 +53,10 @@ class Supervisor {
       return Outcome::kFailure;
     }
     std::int64_t now = MonotonicNanos();
+    load_said_.assign(drivers_.size(), false);
     for (auto& driver : drivers_) driver->Start(now);
     while (!reader_failed_ && !killed_at_once_ && !AllDone()) Step();
+    Print(ended_.Flush());
     if (killed_at_once_) return Outcome::kInterrupted;
     if (reader_failed_) return Outcome::kFailure;
     segment_.set_phase(shm::Phase::kOver);
@@ -68,9 +73,57 @@ class Supervisor {
     std::int64_t now = MonotonicNanos();
     std::int64_t wake = now + Nanos(0.5);
     for (const auto& driver : drivers_) wake = std::min(wake, driver->NextDeadline());
+    wake = std::min(wake, ended_.NextDeadline());
     WaitSignal(wake - now);
     now = MonotonicNanos();
     for (auto& driver : drivers_) driver->Act(now);
+    SayEndings(now);
+  }
+
+  // What processes ended with: a group whose hold is over, or whose load ended.
+  void SayEndings(std::int64_t now) {
+    Print(ended_.Due(now));
+    for (std::size_t i = 0; i < drivers_.size(); ++i) {
+      if (load_said_[i] || !drivers_[i]->Done()) continue;
+      load_said_[i] = true;
+      Print(ended_.LoadEnded(static_cast<std::uint32_t>(i)));
+    }
+  }
+
+  static void Print(const std::vector<Said>& lines) {
+    for (const Said& line : lines) {
+      if (log::Enabled(line.level)) log::Write(line.level, line.text);
+    }
+  }
+
+  // Notes how the process of `slot` of load `load` ended, for RepeatedLines.
+  void NoteEnd(std::uint32_t load, std::uint32_t slot_index) {
+    const shm::Slot& slot = segment_.slot(slot_index);
+    const char* family = plan_.loads[load].opened ? "worker" : "runner";
+    ProcessEnd end{load, EndKind::kFailedSetup, fmt::format("{}-{}", family, slot_index), family, ""};
+    std::int64_t now = MonotonicNanos();
+    switch (slot.state.load(std::memory_order_acquire)) {
+      case shm::SlotState::kFailed:
+        end.detail = std::string(slot.error, strnlen(slot.error, sizeof slot.error));
+        if (!end.detail.empty()) ended_.Add(end, now);
+        break;
+      case shm::SlotState::kCrashed:
+        end.kind = EndKind::kCrashed;
+        end.detail = strsignal(slot.signal);
+        ended_.Add(end, now);
+        break;
+      case shm::SlotState::kKilled:
+        end.kind = EndKind::kKilledAfterGrace;
+        ended_.Add(end, now);
+        break;
+      default: break;
+    }
+    if (slot.loop_published.load(std::memory_order_acquire) != 0 && slot.callback_errors != 0) {
+      end.kind = EndKind::kCallbackErrors;
+      end.detail = std::string(slot.callback_error, strnlen(slot.callback_error, sizeof slot.callback_error));
+      end.amount = slot.callback_errors;
+      ended_.Add(end, now);
+    }
   }
 
   void WaitSignal(std::int64_t timeout_ns) {
@@ -119,8 +172,11 @@ class Supervisor {
         OnReaderEnded(status);
         continue;
       }
-      for (auto& driver : drivers_) {
-        if (driver->OnExit(pid, status)) break;
+      for (std::size_t i = 0; i < drivers_.size(); ++i) {
+        std::optional<std::uint32_t> slot = drivers_[i]->SlotOf(pid);
+        if (!drivers_[i]->OnExit(pid, status)) continue;
+        if (slot) NoteEnd(static_cast<std::uint32_t>(i), *slot);
+        break;
       }
     }
   }
@@ -136,10 +192,19 @@ class Supervisor {
   }
 
   // Waits for the reader to drain the queue and write the summary. A signal
-  // now still counts: the first is noted, the second kills the reader.
+  // now still counts: the first is noted, the second kills the reader. After
+  // a stop, the reader too has the grace period, from when no runner is
+  // left: a reader stuck writing to a FIFO nobody reads (or reads slowly)
+  // is then killed, and the run ends without its summary.
   Outcome FinishReader() {
     run_over_ = true;
-    while (reader_pid_ > 0 && !killed_at_once_) WaitSignal(Nanos(0.5));
+    std::int64_t deadline = process::kNever;
+    while (reader_pid_ > 0 && !killed_at_once_) {
+      std::int64_t now = MonotonicNanos();
+      if (stopping_ && deadline == process::kNever) deadline = now + Nanos(plan_.grace_s);
+      if (now >= deadline) return KillStuckReader();
+      WaitSignal(std::min(Nanos(0.5), deadline - now));
+    }
     if (killed_at_once_) return Outcome::kInterrupted;
     if (!WIFEXITED(reader_status_) || WEXITSTATUS(reader_status_) != 0) {
       log::Error("the reader failed ({})", DescribeStatus(reader_status_));
@@ -150,10 +215,22 @@ class Supervisor {
     return faulted ? Outcome::kWorkerFault : Outcome::kOk;
   }
 
+  Outcome KillStuckReader() {
+    log::Error("the reader was still writing {} s after the stop (an output nobody reads?): killed, "
+               "no summary", plan_.grace_s);
+    kill(reader_pid_, SIGKILL);
+    while (waitpid(reader_pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    reader_pid_ = 0;
+    return Outcome::kInterrupted;
+  }
+
   const plan::RunPlan& plan_;
   const shm::Segment& segment_;
   OutputFds fds_;
   std::vector<std::unique_ptr<process::LoadDriver>> drivers_;
+  RepeatedLines ended_;          // how processes ended, said once for many alike
+  std::vector<bool> load_said_;  // per load: ended, its lines said
   pid_t reader_pid_ = 0;
   int reader_status_ = 0;
   bool reader_failed_ = false;

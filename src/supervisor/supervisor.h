@@ -1,7 +1,8 @@
 // The supervisor: the main process of a run once the plan is built.
 //
 // Forks the reader, then each runner at its planned start; reaps children
-// and records how each ended in its slot; turns SIGINT/SIGTERM into a
+// and records how each ended in its slot; says on stderr how they ended, once
+// for many processes alike (supervisor/repeated_lines.h); turns SIGINT/SIGTERM into a
 // graceful stop (phase kStopping, grace period, then SIGKILL), and a second
 // signal into an immediate one; kills runners that overrun --duration by
 // more than the grace period. When no runner is left it sets phase kOver and

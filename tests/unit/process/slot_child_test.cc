@@ -28,7 +28,7 @@ class SlotChildTest : public ::testing::Test {
     pid_t pid = StartInSlot(forker_, *segment_, slot, 0, 0, "worker", [] { return 0; });
     segment_->slot(slot).ops.store(ops);
     segment_->slot(slot).waits.store(ops * 10);
-    RecordExit(*segment_, slot, 0, false, "worker");
+    RecordExit(*segment_, slot, 0, false);
     return pid;
   }
   plan::RunPlan plan_;
@@ -90,7 +90,7 @@ TEST_F(SlotChildTest, ReusedSlotKeepsEachProcessLoopFigures) {
   Make(shm::kEndedProcesses);
   StartInSlot(forker_, *segment_, 0, 0, 0, "worker", [] { return 0; });
   PublishLoop(segment_->slot(0), 1'500'000'000, 2, "boom");
-  RecordExit(*segment_, 0, 0, false, "worker");
+  RecordExit(*segment_, 0, 0, false);
   RunOnce(0, 3);  // a later process that published nothing
   reader::ProcessList list = reader::ListProcesses(plan_, *segment_);
   ASSERT_EQ(list.listed.size(), 2u);
@@ -112,10 +112,10 @@ TEST_F(SlotChildTest, FullTableStillCountsTheCallbackErrors) {
   Make(0);
   StartInSlot(forker_, *segment_, 0, 0, 0, "worker", [] { return 0; });
   PublishLoop(segment_->slot(0), 1, 3, "first");
-  RecordExit(*segment_, 0, 0, false, "worker");
+  RecordExit(*segment_, 0, 0, false);
   StartInSlot(forker_, *segment_, 0, 0, 0, "worker", [] { return 0; });
   PublishLoop(segment_->slot(0), 1, 1, "second");
-  RecordExit(*segment_, 0, 0, false, "worker");
+  RecordExit(*segment_, 0, 0, false);
   reader::ProcessList list = reader::ListProcesses(plan_, *segment_);
   EXPECT_EQ(list.unlisted, 1u);
   EXPECT_EQ(list.unlisted_callback_errors, 3u);
