@@ -1,12 +1,9 @@
 // pylogen: wires the command line, the CUT loader, the run plan, the shared
 // segment and the supervisor. Maps every error to its exit code.
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -16,6 +13,7 @@
 #include "cut/loader.h"
 #include "cli/build_plan.h"
 #include "cli/file_roles.h"
+#include "output/output_file.h"
 #include "plan/capacity.h"
 #include "plan/run_plan.h"
 #include "process/child.h"
@@ -62,13 +60,6 @@ int UsageError(const std::string& message) {
 std::string WhereInScenario(const pylogen::cli::RunOptions& options, std::size_t i) {
   if (options.scenario.empty()) return "";
   return fmt::format("{}:{}: ", options.scenario_file, options.scenario[i].line);
-}
-
-// Opens an output file before anything is forked; -1 with a message on error.
-int OpenOutput(const std::string& option, const std::string& path, std::string* error) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) *error = fmt::format("{}: cannot open '{}' for writing: {}", option, path, std::strerror(errno));
-  return fd;
 }
 
 // The segment the plan needs: a ring per slot, sized by the plan.
@@ -139,14 +130,18 @@ int main(int argc, char** argv) {
   files.push_back({"--report", plan.report_path, true});
   if (auto clash = pylogen::cli::SameFileInTwoRoles(files)) return UsageError(*clash);
 
+  // Outputs are opened before anything is forked; a FIFO waits for its
+  // reader, and a signal ends that wait (exit 130, nothing else created).
+  auto outputs = pylogen::output::OpenOutputFiles(
+      {{"--output", plan.output_path}, {"--report", plan.report_path}});
+  if (!outputs) {
+    if (!outputs.error().interrupted) return UsageError(outputs.error().text);
+    PrintLine(stderr, "pylogen: error: " + outputs.error().text);
+    return kExitInterrupted;
+  }
   pylogen::supervisor::OutputFds fds;
-  std::string error;
-  if (!plan.output_path.empty() && (fds.lines = OpenOutput("--output", plan.output_path, &error)) < 0) {
-    return UsageError(error);
-  }
-  if (!plan.report_path.empty() && (fds.report = OpenOutput("--report", plan.report_path, &error)) < 0) {
-    return UsageError(error);
-  }
+  if ((*outputs)[0]) fds.lines = (*outputs)[0].get();
+  if ((*outputs)[1]) fds.report = (*outputs)[1].get();
 
   auto segment = pylogen::shm::Segment::Create(shape);
   if (!segment) {
