@@ -17,15 +17,12 @@ using plan::RunPlan;
 namespace {
 
 std::expected<OpenedPlan, std::string> BuildOpened(const LoadOptions& o) {
-  auto schedule = schedule::Schedule::Parse(o.schedule);
+  auto schedule = schedule::ParseScheduleWithBurst(o.schedule, o.burst);
   if (!schedule) return std::unexpected(schedule.error());
   OpenedPlan opened{std::move(*schedule), o.schedule};
   opened.arrivals = o.arrivals == "poisson" ? schedule::ArrivalMode::kPoisson
                                             : schedule::ArrivalMode::kUniform;
   opened.seed = o.seed_given ? o.seed : std::random_device{}();
-  if (auto burst = schedule::BurstPlanner::Parse(o.burst, opened.seed); !burst) {
-    return std::unexpected(burst.error());
-  }
   opened.burst = o.burst;
   opened.prefork = o.prefork;
   opened.trigger = o.trigger;

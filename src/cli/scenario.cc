@@ -11,6 +11,7 @@
 #include "cli/prefix.h"
 #include "cli/values.h"
 #include "cli/words.h"
+#include "plan/defaults.h"
 #include "util/input_file.h"
 
 namespace pylogen::cli {
@@ -45,9 +46,8 @@ void AddRunOptions(CLI::App& app, RunOptions& o, RawRun& raw) {
 }
 
 std::expected<void, std::string> ConvertRun(const RawRun& raw, RunOptions& o) {
-  auto summary = ParseDuration("--summary", raw.summary);
+  auto summary = ParseDuration("--summary", raw.summary, plan::kMinSummaryS, plan::kMinSummaryText);
   if (!summary) return std::unexpected(summary.error());
-  if (*summary <= 0) return std::unexpected("--summary: expected a duration > 0");
   o.summary_s = *summary;
   auto queue = ParseCount("--queue", raw.queue, 0, 1u << 24);
   if (!queue) return std::unexpected(queue.error());

@@ -1,66 +1,54 @@
 #include "cli/values.h"
 
-#include <charconv>
 #include <cmath>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/excerpt.h"
+#include "util/quantity.h"
+
 namespace pylogen::cli {
 namespace {
 
-struct Unit {
-  std::string_view suffix;
-  double seconds;
-};
-// Longest suffixes first so that "ms" is not read as "m" + garbage.
-// Longer durations are surely typos, and would overflow nanosecond clocks.
-constexpr double kMaxDurationSeconds = 100 * 86400.0;
-constexpr Unit kUnits[] = {{"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"s", 1},
-                           {"m", 60},    {"h", 3600}};
-
 std::string DurationError(std::string_view option, std::string_view text) {
-  return fmt::format(
-      "{}: '{}' is not a duration (expected seconds >= 0 like 10 or 0.5, or a number "
-      "with a unit: 500ms, 250us, 30s, 2m, 1h)",
-      option, text);
+  return fmt::format("{}: '{}' is not a duration (expected {}, >= 0)", option, util::Excerpt(text),
+                     util::kSecondsGrammar);
 }
 
 }  // namespace
 
 std::expected<double, std::string> ParseDuration(std::string_view option, std::string_view text) {
-  double scale = 1;
-  std::string_view number = text;
-  for (const Unit& unit : kUnits) {
-    if (number.size() > unit.suffix.size() && number.ends_with(unit.suffix)) {
-      number.remove_suffix(unit.suffix.size());
-      scale = unit.seconds;
-      break;
-    }
+  auto seconds = util::ParseSeconds(text);
+  if (!seconds || std::signbit(*seconds)) return std::unexpected(DurationError(option, text));
+  // Longer durations are surely typos, and would overflow nanosecond clocks.
+  if (auto above =
+          util::CheckDurationBound(fmt::format("{}:", option), util::SecondsText(text), *seconds)) {
+    return std::unexpected(std::move(*above));
   }
-  double value = 0;
-  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
-  if (number.empty() || ec != std::errc() || end != number.data() + number.size() ||
-      !std::isfinite(value) || std::signbit(value)) {
-    return std::unexpected(DurationError(option, text));
+  return *seconds;
+}
+
+std::expected<double, std::string> ParseDuration(std::string_view option, std::string_view text,
+                                                 double floor_s, std::string_view floor_text) {
+  auto seconds = ParseDuration(option, text);
+  if (seconds && !(*seconds >= floor_s)) {
+    return std::unexpected(fmt::format("{}: {} is below the floor of {}", option,
+                                       util::SecondsText(text), floor_text));
   }
-  if (value * scale > kMaxDurationSeconds) {
-    return std::unexpected(fmt::format("{}: '{}' is longer than 100 days", option, text));
-  }
-  return value * scale;
+  return seconds;
 }
 
 std::expected<std::uint64_t, std::string> ParseCount(std::string_view option, std::string_view text,
                                                      std::uint64_t min, std::uint64_t max) {
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < min ||
-      value > max) {
+  auto value = util::ParseUnsigned(text);
+  if (!value || *value < min || *value > max) {
     return std::unexpected(
         fmt::format("{}: '{}' is not a valid count (expected an integer from {} to {})", option,
-                    text, min, max));
+                    util::Excerpt(text), min, max));
   }
-  return value;
+  return *value;
 }
 
 namespace {
@@ -109,7 +97,7 @@ std::expected<std::vector<std::string>, std::string> ParseList(std::string_view 
     if (token.empty()) {
       return std::unexpected(fmt::format(
           "{}: '{}' has an empty item (expected comma-separated values like 0 or 384,512,1024)",
-          option, text));
+          option, util::Excerpt(text)));
     }
     tokens.emplace_back(token);
     if (comma == std::string_view::npos) break;
@@ -129,8 +117,12 @@ std::expected<std::string, std::string> ParseJsonObject(std::string_view option,
     std::string what = e.what();
     // nlohmann's text is "[json.exception.parse_error.101] parse error at ...": keep the tail.
     auto pos = what.find("] ");
-    return std::unexpected(fmt::format("{}: '{}' is not valid JSON: {}", option, text,
-                                       pos == std::string::npos ? what : what.substr(pos + 2)));
+    std::string_view reason =
+        pos == std::string::npos ? what : std::string_view(what).substr(pos + 2);
+    // The reason quotes what was read last, which may be long too.
+    return std::unexpected(fmt::format("{}: '{}' is not valid JSON: {}", option,
+                                       util::Excerpt(text),
+                                       util::Excerpt(reason, 2 * util::kMaxExcerptBytes)));
   }
   return std::string(text);
 }

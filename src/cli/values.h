@@ -1,5 +1,7 @@
 // Parsing of option values: durations with units, counts, JSON objects.
-// Pure functions; each error names the option and what was expected.
+// Pure functions; each error names the option and what was expected, and
+// quotes the value cut by util::Excerpt. Numbers follow util/quantity.h's
+// grammar and util/bounds.h's bounds, as the --schedule does.
 #ifndef PYLOGEN_CLI_VALUES_H_
 #define PYLOGEN_CLI_VALUES_H_
 
@@ -11,9 +13,14 @@
 
 namespace pylogen::cli {
 
-// Seconds from "10", "0.5", "500ms", "250us", "2m", "1h", "1.5s". Negative,
-// NaN, infinite and empty values are errors.
+// Seconds from "10", "0.5", "500ms", "250us", "2m", "1h", "1.5s", "1d"
+// (util::ParseSeconds), at most util::kMaxDurationS (100 days). Negative
+// (-0 too), NaN, infinite and empty values are errors.
 std::expected<double, std::string> ParseDuration(std::string_view option, std::string_view text);
+// Same, and at least `floor_s`, named `floor_text` in the error ("1ms" for
+// --summary, plan::kMinSummaryS).
+std::expected<double, std::string> ParseDuration(std::string_view option, std::string_view text,
+                                                 double floor_s, std::string_view floor_text);
 // An integer in [min, max].
 std::expected<std::uint64_t, std::string> ParseCount(std::string_view option, std::string_view text,
                                                      std::uint64_t min, std::uint64_t max);

@@ -6,7 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <optional>
+#include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -20,8 +21,6 @@ namespace pylogen::opened {
 namespace {
 
 constexpr int kGeneratorNice = -10;
-// The longest the generator sleeps before looking at the run's phase again.
-constexpr std::int64_t kMaxSleepNs = 50'000'000;
 
 std::int64_t CpuNanos() {
   rusage usage;
@@ -30,75 +29,36 @@ std::int64_t CpuNanos() {
   return ns(usage.ru_utime) + ns(usage.ru_stime);
 }
 
-class Generator {
+// GeneratorLoop's Io in the generator process: the monotonic clock, the
+// pacer, the run's phase, the jobs queue and the OpenedArea's counters.
+class RealIo {
  public:
-  Generator(const plan::LoadPlan& load, const shm::Segment& segment, std::int64_t start_mono_ns)
-      : opened_(*load.opened),
-        segment_(segment),
-        area_(segment.opened(opened_.area)),
-        jobs_(segment.Jobs(opened_.area)),
-        arrivals_(opened_.schedule, opened_.arrivals, opened_.seed),
-        burst_(*schedule::BurstPlanner::Parse(opened_.burst, opened_.seed ^ 0x9e3779b97f4a7c15ULL)),
-        start_(start_mono_ns) {}
+  RealIo(const shm::Segment& segment, shm::OpenedArea& area, shm::JobsQueue jobs,
+         std::int64_t start)
+      : segment_(segment), area_(area), jobs_(jobs), start_(start) {}
 
-  int Run() {
-    std::optional<double> next = arrivals_.Next();
-    std::int64_t previous_due = start_;
-    while (next && segment_.phase() == shm::Phase::kRunning) {
-      std::int64_t due = DueTime(*next);
-      std::int64_t now = MonotonicNanos();
-      if (due - now > kMaxSleepNs) {  // a long wait: in slices, to notice a stop
-        pacer_.SleepUntil(now + kMaxSleepNs);
-        continue;
-      }
-      if (due > now) {
-        std::int64_t gap = due - previous_due;
-        now = gap < kBatchGapNs ? pacer_.SleepUntil(due + kBatchWindowNs)
-                                : pacer_.WaitUntil(due, gap / kSpinShare);
-      }
-      // Emit everything due by now, each event stamped with its own due time.
-      std::uint32_t emitted = 0;
-      while (next && (due = DueTime(*next)) <= now) {
-        emitted += EmitAt(due, opened_.schedule.RateAt(*next));
-        previous_due = due;
-        next = arrivals_.Next();
-      }
-      if (emitted != 0) WakeWorkers();
-    }
-    Finish();
-    return 0;
+  std::int64_t Now() { return MonotonicNanos(); }
+  std::int64_t SleepUntil(std::int64_t wake_ns) { return pacer_.SleepUntil(wake_ns); }
+  std::int64_t WaitUntil(std::int64_t deadline_ns, std::int64_t min_margin_ns) {
+    return pacer_.WaitUntil(deadline_ns, min_margin_ns);
+  }
+  bool Running() { return segment_.phase() == shm::Phase::kRunning; }
+
+  bool Push(std::int64_t due) {
+    if (!jobs_.TryPush(due)) return false;
+    std::int64_t emitted_at = MonotonicNanos();
+    lateness_.Record(emitted_at - due);  // emission - due time
+    CountSecond(emitted_at);
+    return true;
   }
 
- private:
-  std::int64_t DueTime(double t) const { return start_ + std::llround(t * 1e9); }
-
-  std::uint32_t EmitAt(std::int64_t due, double rate) {
-    area_.scheduled.fetch_add(1, std::memory_order_relaxed);
-    std::uint32_t n = burst_.AtDueInstant(rate);
-    std::uint32_t pushed = 0;
-    for (std::uint32_t i = 0; i < n; ++i) {
-      if (!jobs_.TryPush(due)) {
-        area_.dropped.fetch_add(1, std::memory_order_relaxed);
-        continue;
-      }
-      ++pushed;
-      std::int64_t emitted_at = MonotonicNanos();
-      lateness_.Record(emitted_at - due);  // emission - due time
-      CountSecond(emitted_at);
-    }
-    area_.emitted.fetch_add(pushed, std::memory_order_relaxed);
-    return pushed;
+  void Count(std::uint64_t scheduled, std::uint64_t emitted, std::uint64_t dropped) {
+    area_.scheduled.fetch_add(scheduled, std::memory_order_relaxed);
+    if (dropped != 0) area_.dropped.fetch_add(dropped, std::memory_order_relaxed);
+    area_.emitted.fetch_add(emitted, std::memory_order_relaxed);
   }
 
-  // Events emitted per second of the schedule, for its precision figures.
-  void CountSecond(std::int64_t emitted_at) {
-    std::int64_t second = (emitted_at - start_) / 1'000'000'000;
-    if (second < 0 || second >= static_cast<std::int64_t>(shm::kEmittedSeconds)) return;
-    ++area_.emitted_per_second[second];
-    area_.emitted_seconds = std::max<std::uint32_t>(area_.emitted_seconds, static_cast<std::uint32_t>(second + 1));
-  }
-
-  void WakeWorkers() { WakeWaiting(area_); }
+  void Wake() { WakeWaiting(area_); }
 
   void Finish() {
     area_.generator_cpu_ns = CpuNanos();
@@ -113,16 +73,38 @@ class Generator {
     log::Debug("schedule over: {} events emitted, {} dropped", area_.emitted.load(), area_.dropped.load());
   }
 
-  const plan::OpenedPlan& opened_;
+ private:
+  // Events emitted per second of the schedule, for its precision figures.
+  void CountSecond(std::int64_t emitted_at) {
+    std::int64_t second = (emitted_at - start_) / 1'000'000'000;
+    if (second < 0 || second >= static_cast<std::int64_t>(shm::kEmittedSeconds)) return;
+    ++area_.emitted_per_second[second];
+    area_.emitted_seconds =
+        std::max<std::uint32_t>(area_.emitted_seconds, static_cast<std::uint32_t>(second + 1));
+  }
+
   const shm::Segment& segment_;
   shm::OpenedArea& area_;
   shm::JobsQueue jobs_;
-  schedule::Arrivals arrivals_;
-  schedule::BurstPlanner burst_;
   std::int64_t start_;
   Pacer pacer_;
   stats::Histogram lateness_;
 };
+
+int Generate(const plan::LoadPlan& load, const shm::Segment& segment, std::int64_t start) {
+  const plan::OpenedPlan& opened = *load.opened;
+  // The plan checked the burst when it was built.
+  auto burst = schedule::BurstPlanner::Parse(opened.burst, opened.seed ^ 0x9e3779b97f4a7c15ULL);
+  if (!burst) {
+    log::Error("generator: {}", burst.error());
+    return 1;
+  }
+  RealIo io(segment, segment.opened(opened.area), segment.Jobs(opened.area), start);
+  schedule::Emissions emissions(opened.schedule, opened.arrivals, opened.seed, std::move(*burst));
+  GeneratorLoop<RealIo>(std::move(emissions), io, start).Run();
+  io.Finish();
+  return 0;
+}
 
 }  // namespace
 
@@ -134,7 +116,7 @@ int RunGenerator(const plan::LoadPlan& load, const shm::Segment& segment, std::i
   if (setpriority(PRIO_PROCESS, 0, kGeneratorNice) != 0) {
     log::Debug("cannot raise the generator's priority: running at nice 0");
   }
-  return Generator(load, segment, start_mono_ns).Run();
+  return Generate(load, segment, start_mono_ns);
 }
 
 }  // namespace pylogen::opened

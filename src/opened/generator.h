@@ -6,7 +6,9 @@
 // deadlines (Pacer: sleep, then spin the last stretch) and stamps each event
 // with its due time, so lateness never shifts later events. When events are
 // closer than kBatchGapNs it wakes every kBatchWindowNs and emits all that
-// are due. A full jobs queue drops the event and counts it.
+// are due. A full jobs queue drops the event and counts it. A burst takes
+// the events of its own segment only, so emitted never exceeds scheduled.
+// The loop itself, with what it guarantees, is generator_loop.h.
 //
 // Runs in a forked child; returns its exit code. Writes its counters, CPU
 // time and lateness histogram into its OpenedArea.
@@ -15,16 +17,11 @@
 
 #include <cstdint>
 
+#include "opened/generator_loop.h"
 #include "plan/run_plan.h"
 #include "shm/segment.h"
 
 namespace pylogen::opened {
-
-inline constexpr std::int64_t kBatchGapNs = 50'000;
-inline constexpr std::int64_t kBatchWindowNs = 100'000;
-// Events far apart: spin at least 1/kSpinShare of the gap before each one
-// (about 12 % of a core), which absorbs the rarer long oversleeps.
-inline constexpr std::int64_t kSpinShare = 8;
 
 // `start_mono_ns`: the schedule's time 0 on the monotonic clock.
 int RunGenerator(const plan::LoadPlan& load, const shm::Segment& segment, std::int64_t start_mono_ns);

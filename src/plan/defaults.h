@@ -32,6 +32,7 @@ inline constexpr double kDefaultSummaryS = 1;
 // --summary's floor: a shorter interval would tick faster than the reader
 // drains (and 0 ns would divide by zero).
 inline constexpr double kMinSummaryS = 0.001;
+inline constexpr const char* kMinSummaryText = "1ms";
 inline constexpr double kDefaultGraceS = 10;
 
 }  // namespace pylogen::plan

@@ -6,19 +6,18 @@
 #include "schedule/schedule.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
 #include <cmath>
-#include <fstream>
 #include <optional>
 #include <sstream>
-#include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "schedule/shapes.h"
+#include "util/bounds.h"
+#include "util/excerpt.h"
 #include "util/input_file.h"
+#include "util/quantity.h"
 
 namespace pylogen::schedule {
 namespace {
@@ -34,52 +33,49 @@ std::string_view Trim(std::string_view s) {
   return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
 }
 
-std::optional<double> ToNumber(std::string_view text) {
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
-      !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-// Seconds from "30", "0.5", "500ms", "30s", "2m", "1h" (any sign).
-std::optional<double> ToSeconds(std::string_view text) {
-  struct Unit {
-    std::string_view suffix;
-    double seconds;
-  };
-  // Longest suffixes first so that "ms" is not read as "m" + garbage.
-  static constexpr Unit kUnits[] = {{"ms", 1e-3}, {"us", 1e-6}, {"s", 1}, {"m", 60}, {"h", 3600}};
-  for (const Unit& unit : kUnits) {
-    if (text.size() > unit.suffix.size() && text.ends_with(unit.suffix)) {
-      auto value = ToNumber(text.substr(0, text.size() - unit.suffix.size()));
-      if (value) return *value * unit.seconds;
-      return std::nullopt;
-    }
-  }
-  return ToNumber(text);
-}
-
 // ---- Shape arguments.
 
 using Args = std::vector<std::string_view>;
 enum class Kind { kRate, kTime };
 enum class Bound { kNonNegative, kPositive };
 
+std::string Quoted(std::string_view text) { return fmt::format("'{}'", util::Excerpt(text)); }
+
+// A positive schedule time: above the floor (so that a shape's slope and its
+// step numbers stay exact in doubles: at most 8.64e15 steps) and the bound.
+std::optional<std::string> CheckPositiveTime(std::string_view what, std::string_view text,
+                                             double seconds) {
+  if (seconds < util::kMinScheduleDurationS) {
+    return fmt::format("{} {} is below the floor of {}", what, util::SecondsText(text),
+                       util::kMinScheduleDurationText);
+  }
+  return util::CheckDurationBound(what, util::SecondsText(text), seconds);
+}
+
 std::expected<double, std::string> Arg(std::string_view shape, const Args& args, std::size_t i,
                                        std::string_view name, Kind kind, Bound bound) {
-  auto value = kind == Kind::kTime ? ToSeconds(args[i]) : ToNumber(args[i]);
+  const std::string what = fmt::format("{} {}", shape, name);
+  auto value = kind == Kind::kTime ? util::ParseSeconds(args[i]) : util::ParseNumber(args[i]);
   if (!value) {
-    return std::unexpected(fmt::format(
-        "{} {} '{}' is not {}", shape, name, args[i],
-        kind == Kind::kTime ? "a duration (seconds like 5 or 0.5, or 500ms, 2m, 1h)" : "a number"));
+    return std::unexpected(fmt::format("{} {} is not {}", what, Quoted(args[i]),
+                                       kind == Kind::kTime
+                                           ? fmt::format("a duration ({})", util::kSecondsGrammar)
+                                           : std::string("a number")));
   }
   if (bound == Bound::kPositive ? !(*value > 0) : *value < 0) {
-    return std::unexpected(fmt::format("{} {} must be {}, got '{}'", shape, name,
-                                       bound == Bound::kPositive ? "> 0" : ">= 0", args[i]));
+    return std::unexpected(fmt::format("{} must be {}, got {}", what,
+                                       bound == Bound::kPositive ? "> 0" : ">= 0",
+                                       Quoted(args[i])));
   }
+  std::optional<std::string> out_of_bounds;
+  if (kind == Kind::kRate) {
+    out_of_bounds = util::CheckRateBound(what, util::Excerpt(args[i]), *value);
+  } else if (bound == Bound::kPositive) {
+    out_of_bounds = CheckPositiveTime(what, args[i], *value);
+  } else {
+    out_of_bounds = util::CheckDurationBound(what, util::SecondsText(args[i]), *value);
+  }
+  if (out_of_bounds) return std::unexpected(std::move(*out_of_bounds));
   return *value;
 }
 
@@ -121,7 +117,8 @@ BuildResult BuildInverseStaircase(const Args& a, double) {
     to = floor_rate;
   }
   if (from < to) {
-    return std::unexpected(fmt::format("invstaircase FROM ({}) must be >= TO ({})", from, to));
+    return std::unexpected(fmt::format("invstaircase FROM ({}) must be >= TO ({})",
+                                       util::FormatNumber(from), util::FormatNumber(to)));
   }
   return MakeInverseStaircase(step, decrement, from, to);
 }
@@ -137,6 +134,10 @@ BuildResult BuildSine(const Args& a, double) {
   PYLOGEN_ARG(mean, "sine", a, 0, "MEAN", Kind::kRate, Bound::kNonNegative);
   PYLOGEN_ARG(amplitude, "sine", a, 1, "AMPLITUDE", Kind::kRate, Bound::kNonNegative);
   PYLOGEN_ARG(period, "sine", a, 2, "PERIOD", Kind::kTime, Bound::kPositive);
+  if (auto above = util::CheckRateBound("sine MEAN+AMPLITUDE (its peak)",
+                                        util::FormatNumber(mean + amplitude), mean + amplitude)) {
+    return std::unexpected(std::move(*above));
+  }
   return MakeSine(mean, amplitude, period);
 }
 
@@ -144,37 +145,52 @@ BuildResult BuildSine(const Args& a, double) {
 
 // ---- matrix(FILE).
 
+// One "second,rate" row; the reason when it is not one.
+std::expected<MatrixRow, std::string> ParseMatrixRow(std::string_view text) {
+  std::size_t comma = text.find(',');
+  std::optional<double> second, rate;
+  if (comma != std::string_view::npos) {
+    second = util::ParseNumber(Trim(text.substr(0, comma)));
+    rate = util::ParseNumber(Trim(text.substr(comma + 1)));
+  }
+  if (!second || !rate || *second < 0 || *second != std::floor(*second) || *rate < 0) {
+    return std::unexpected(
+        fmt::format("{} is not a 'second,rate' row (second: an integer >= 0, rate: a number >= 0)",
+                    Quoted(text)));
+  }
+  auto shown = [](double v) { return util::FormatNumber(v); };
+  if (auto above = util::CheckDurationBound("second", shown(*second) + "s", *second)) {
+    return std::unexpected(std::move(*above));
+  }
+  if (auto above = util::CheckRateBound("rate", shown(*rate), *rate)) {
+    return std::unexpected(std::move(*above));
+  }
+  return MatrixRow{*second, *rate};
+}
+
 std::expected<std::vector<MatrixRow>, std::string> ReadMatrix(const std::string& path) {
-  auto text = util::ReadInputFile("matrix file", path);
-  if (!text) return std::unexpected(text.error());
-  std::istringstream in(*text);
+  auto content = util::ReadInputFile("matrix file", path);
+  if (!content) return std::unexpected(content.error());
+  const std::string file = Quoted(path);
+  std::istringstream in(*content);
   std::vector<MatrixRow> rows;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
     std::string_view text = Trim(line);
     if (text.empty() || text.front() == '#') continue;
-    std::size_t comma = text.find(',');
-    std::optional<double> second, rate;
-    if (comma != std::string_view::npos) {
-      second = ToNumber(Trim(text.substr(0, comma)));
-      rate = ToNumber(Trim(text.substr(comma + 1)));
+    auto row = ParseMatrixRow(text);
+    if (!row) {
+      return std::unexpected(fmt::format("matrix file {} line {}: {}", file, number, row.error()));
     }
-    if (!second || !rate || *second < 0 || *second != std::floor(*second) || *second > 1e9 ||
-        *rate < 0) {
+    if (!rows.empty() && row->second <= rows.back().second) {
       return std::unexpected(fmt::format(
-          "matrix file '{}' line {}: '{}' is not a 'second,rate' row (second: an integer "
-          ">= 0, rate: a number >= 0)",
-          path, number, text));
+          "matrix file {} line {}: second {} is not after the previous row's {}", file, number,
+          util::FormatNumber(row->second), util::FormatNumber(rows.back().second)));
     }
-    if (!rows.empty() && *second <= rows.back().second) {
-      return std::unexpected(
-          fmt::format("matrix file '{}' line {}: second {} is not after the previous row's {}",
-                      path, number, *second, rows.back().second));
-    }
-    rows.push_back({*second, *rate});
+    rows.push_back(*row);
   }
-  if (in.bad()) return std::unexpected(fmt::format("cannot read matrix file '{}'", path));
-  if (rows.empty()) return std::unexpected(fmt::format("matrix file '{}' has no rows", path));
+  if (in.bad()) return std::unexpected(fmt::format("cannot read matrix file {}", file));
+  if (rows.empty()) return std::unexpected(fmt::format("matrix file {} has no rows", file));
   return rows;
 }
 
@@ -183,8 +199,8 @@ BuildResult BuildMatrix(const Args& a, double duration) {
   if (!rows) return std::unexpected(std::move(rows.error()));
   ShapePtr shape = MakeMatrix(*rows, duration);
   if (shape == nullptr) {
-    return std::unexpected(
-        fmt::format("matrix file '{}' has more than {} distinct seconds", a[0], kMaxMatrixPieces));
+    return std::unexpected(fmt::format("matrix file {} has more than {} distinct seconds",
+                                       Quoted(a[0]), kMaxMatrixPieces));
   }
   return shape;
 }
@@ -221,9 +237,9 @@ BuildResult ParseShape(std::string_view rate, std::size_t open, double duration)
   }
   if (spec == nullptr) {
     return std::unexpected(fmt::format(
-        "unknown shape '{}' (expected sawtooth, triangle, staircase, invstaircase, bursts, sine "
+        "unknown shape {} (expected sawtooth, triangle, staircase, invstaircase, bursts, sine "
         "or matrix)",
-        name));
+        Quoted(name)));
   }
   std::string_view inside = rate.substr(open + 1, rate.size() - open - 2);
   Args args;
@@ -245,14 +261,17 @@ BuildResult ParseShape(std::string_view rate, std::size_t open, double duration)
 }
 
 std::expected<double, std::string> ParseLevel(std::string_view text) {
-  auto value = ToNumber(text);
+  auto value = util::ParseNumber(text);
   if (!value) {
     return std::unexpected(fmt::format(
-        "'{}' is not a rate (expected events/s like 10, a ramp like 10-50, or a shape like "
+        "{} is not a rate (expected events/s like 10, a ramp like 10-50, or a shape like "
         "sawtooth(10,200))",
-        text));
+        Quoted(text)));
   }
-  if (*value < 0) return std::unexpected(fmt::format("rate '{}' must be >= 0", text));
+  if (*value < 0) return std::unexpected(fmt::format("rate {} must be >= 0", Quoted(text)));
+  if (auto above = util::CheckRateBound("rate", util::Excerpt(text), *value)) {
+    return std::unexpected(std::move(*above));
+  }
   return *value;
 }
 
@@ -279,20 +298,46 @@ BuildResult ParseRate(std::string_view rate, double duration) {
 }
 
 std::expected<double, std::string> ParseSegmentDuration(std::string_view text) {
-  auto seconds = ToSeconds(text);
+  auto seconds = util::ParseSeconds(text);
   if (!seconds) {
-    return std::unexpected(fmt::format(
-        "'{}' is not a duration (expected seconds like 30 or 0.5, or 500ms, 30s, 2m, 1h)", text));
+    return std::unexpected(
+        fmt::format("{} is not a duration (expected {})", Quoted(text), util::kSecondsGrammar));
   }
   if (!(*seconds > 0)) {
-    return std::unexpected(fmt::format("duration '{}' must be > 0", text));
+    return std::unexpected(fmt::format("duration {} must be > 0", Quoted(text)));
   }
+  if (auto out = CheckPositiveTime("duration", text, *seconds))
+    return std::unexpected(std::move(*out));
   return *seconds;
 }
 
 std::string SegmentError(std::size_t index, std::string_view text, std::string_view reason) {
-  return fmt::format("--schedule segment {} '{}': {}", index, text, reason);
+  return fmt::format("--schedule segment {} {}: {}", index, Quoted(text), reason);
 }
+
+// The bounds a segment's shape as a whole must keep (its arguments were
+// checked one by one): its highest rate (a staircase climbs with time), its
+// events and the schedule's total duration with it.
+std::optional<std::string> CheckSegment(const Shape& shape, double duration, double integral,
+                                        double schedule_end) {
+  double peak = shape.MaxRate(0, duration);
+  if (!(peak <= util::kMaxRate)) {
+    return fmt::format("the rate reaches {} within the segment, above the bound of {}",
+                       util::FormatNumber(peak), util::kMaxRateText);
+  }
+  if (!(integral <= util::kMaxSegmentEvents)) {
+    return fmt::format("{} events in the segment, above the bound of {} events per segment",
+                       util::FormatNumber(integral), util::kMaxSegmentEventsText);
+  }
+  if (!(schedule_end <= util::kMaxDurationS)) {
+    return fmt::format("the schedule lasts {}s up to this segment, above the bound of {}",
+                       util::FormatNumber(schedule_end), util::kMaxDurationText);
+  }
+  return std::nullopt;
+}
+
+// Whole events of the integral up to x, as uniform arrivals count them.
+double EventsUpTo(double x) { return std::floor(x + kEventTolerance); }
 
 // Splits on commas at parenthesis depth 0.
 std::expected<std::vector<std::string_view>, std::string> SplitSegments(std::string_view text) {
@@ -341,14 +386,24 @@ std::expected<Schedule, std::string> Schedule::Parse(std::string_view text) {
     Segment segment{std::string(part), schedule.duration_, *duration, schedule.total_, 0,
                     std::move(*shape)};
     segment.integral = segment.shape->IntegralTo(*duration);
-    if (!std::isfinite(segment.integral) || !std::isfinite(schedule.total_ + segment.integral)) {
-      return fail("too many events to count");
+    if (auto out = CheckSegment(*segment.shape, *duration, segment.integral,
+                                schedule.duration_ + *duration)) {
+      return fail(*out);
     }
     schedule.duration_ += *duration;
     schedule.total_ = segment.integral_before + segment.integral;
+    segment.events = static_cast<std::uint64_t>(EventsUpTo(schedule.total_) -
+                                                EventsUpTo(segment.integral_before));
+    if (i == 0 || segment.events > schedule.segments_[schedule.largest_].events) {
+      schedule.largest_ = i;
+    }
     schedule.segments_.push_back(std::move(segment));
   }
   return schedule;
+}
+
+double Schedule::SegmentEndIntegral(std::size_t i) const {
+  return segments_[i].integral_before + segments_[i].integral;
 }
 
 std::size_t Schedule::SegmentAt(double t) const {

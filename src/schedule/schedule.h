@@ -5,7 +5,8 @@
 // no sleep; the only I/O is reading a matrix(FILE) while parsing.
 //
 // Grammar (commas split segments only at parenthesis depth 0):
-//   DURATION  seconds ("30", "0.5") or with a unit ("500ms", "30s", "2m", "1h"); > 0.
+//   DURATION  seconds ("30", "0.5") or with a unit ("500ms", "30s", "2m", "1h",
+//             "1d"; util/quantity.h's grammar, as the command line's); > 0.
 //   RATE      events/s, >= 0:
 //     10                           constant
 //     10-50                        linear ramp from 10 to 50 over the segment
@@ -30,12 +31,23 @@
 // value linearly interpolated between the rows around s; it is 0 before the
 // first row's second and from one second after the last row's second on.
 //
+// Bounds (util/bounds.h, the same for every schedule on every machine), each
+// refused by Parse with the segment and the bound named:
+//   rates        every rate given (constants, ramp ends, AMPLITUDE, INCREMENT,
+//                DECREMENT, MAX, FROM, TO, bursts' RATE, sine's MEAN+AMPLITUDE,
+//                matrix rates) and every segment's highest rate <= 1e7/s;
+//   durations    a segment, PERIOD, STEP, IDLE, DURATION, a matrix's seconds,
+//                the whole schedule <= 100 days; the positive ones >= 1 ns;
+//   events       a segment's exact integral <= 2^32.
+// Echoed text (a segment, an argument, a matrix row) is cut by util::Excerpt.
+//
 // Thread safety: a Schedule is immutable after Parse; copies are cheap (the
 // shapes are shared) and may be used from any thread.
 #ifndef PYLOGEN_SCHEDULE_SCHEDULE_H_
 #define PYLOGEN_SCHEDULE_SCHEDULE_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <expected>
 #include <memory>
 #include <string>
@@ -43,6 +55,10 @@
 #include <vector>
 
 namespace pylogen::schedule {
+
+// Integral-space tolerance of an event count: the k-th uniform event is due
+// when the integral reaches k, and an integral within this of k reaches it.
+inline constexpr double kEventTolerance = 1e-9;
 
 // The rate of one segment over its local time; defined in shapes.h.
 class Shape;
@@ -61,10 +77,19 @@ class Schedule {
   // Parses a --schedule value. Errors name the segment (1-based index and
   // text) and the reason, e.g.
   //   --schedule segment 2 '10@sawtooth(5)': sawtooth takes 2 arguments (PERIOD,AMPLITUDE)
+  //   --schedule segment 1 '0.3@1e12': rate 1e12 is above the bound of 1e7 events/s
   static std::expected<Schedule, std::string> Parse(std::string_view text);
 
   double duration_s() const { return duration_; }
   std::size_t segment_count() const { return segments_.size(); }
+  // Segment i's text as given, and its whole events as uniform arrivals
+  // count them (<= 2^32). REQUIRES: i < segment_count().
+  std::string_view segment_text(std::size_t i) const { return segments_[i].text; }
+  std::uint64_t segment_events(std::size_t i) const { return segments_[i].events; }
+  // The first segment with the most events. REQUIRES: segment_count() > 0.
+  std::size_t largest_segment() const { return largest_; }
+  // The integral at the end of segment i. REQUIRES: i < segment_count().
+  double SegmentEndIntegral(std::size_t i) const;
 
   // Events/s at t seconds from the start; 0 outside [0, duration_s()).
   double RateAt(double t) const;
@@ -95,6 +120,7 @@ class Schedule {
     double integral_before = 0;  // of the segments before this one
     double integral = 0;         // of this segment
     std::shared_ptr<const Shape> shape;
+    std::uint64_t events = 0;  // whole events, as uniform arrivals count them
   };
 
   std::size_t SegmentAt(double t) const;
@@ -102,6 +128,7 @@ class Schedule {
   std::vector<Segment> segments_;
   double duration_ = 0;
   double total_ = 0;
+  std::size_t largest_ = 0;
 };
 
 }  // namespace pylogen::schedule

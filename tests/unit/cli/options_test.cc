@@ -102,8 +102,10 @@ TEST(ParseCommandLineTest, OpenedModelErrors) {
     const char* expected;
   };
   for (const Case& c : std::vector<Case>{
-           {{"cuts/Dummy", "--minworkers", "5", "--maxworkers", "2"}, "--minworkers 5 is above --maxworkers 2"},
-           {{"cuts/Dummy", "--prefork", "9", "--maxworkers", "2"}, "--prefork 9 is above --maxworkers 2"},
+           {{"cuts/Dummy", "--minworkers", "5", "--maxworkers", "2"},
+            "--minworkers 5 is above --maxworkers 2"},
+           {{"cuts/Dummy", "--prefork", "9", "--maxworkers", "2"},
+            "--prefork 9 is above --maxworkers 2"},
            {{"cuts/Dummy", "--arrivals", "gauss"}, "--arrivals: 'gauss'"},
            {{"cuts/Dummy", "--jobs", "1000"}, "--jobs: 1000 is not a power of two"},
            {{"cuts/Dummy", "--controllerDelay", "0"}, "--controllerDelay"},
@@ -111,8 +113,10 @@ TEST(ParseCommandLineTest, OpenedModelErrors) {
            {{"cuts/Dummy", "--generatorDelay", "soon"}, "--generatorDelay: 'soon'"},
            {{"cuts/Dummy", "--decrease", "0"}, "--decrease: '0'"},
            {{"cuts/Dummy", "--minworkers", "0"}, "--minworkers: '0'"},
-           {{"cuts/Dummy", "--duration", "1e10"}, "--duration: '1e10' is longer than 100 days"},
-           {{"cuts/Dummy", "--grace", "200d"}, "--grace: '200d'"}}) {
+           {{"cuts/Dummy", "--duration", "1e10"},
+            "--duration: 1e10s is above the bound of 100 days (8640000s)"},
+           {{"cuts/Dummy", "--grace", "200d"}, "--grace: 200d is above the bound of 100 days"},
+           {{"cuts/Dummy", "--grace", "200x"}, "--grace: '200x' is not a duration"}}) {
     auto r = ParseCommandLine(c.args);
     ASSERT_FALSE(r.has_value()) << c.expected;
     EXPECT_EQ(r.error().exit_code, 2);

@@ -28,13 +28,14 @@ TEST_P(ParseDurationOkTest, GivesSeconds) {
   EXPECT_DOUBLE_EQ(*result, c.seconds) << c.text;
 }
 
-INSTANTIATE_TEST_SUITE_P(Values, ParseDurationOkTest,
-                         ::testing::Values(DurationCase{"10", 10}, DurationCase{"0.5", 0.5},
-                                           DurationCase{"500ms", 0.5},
-                                           DurationCase{"250us", 250e-6},
-                                           DurationCase{"2m", 120}, DurationCase{"1h", 3600},
-                                           DurationCase{"1.5s", 1.5}, DurationCase{"0", 0},
-                                           DurationCase{"30s", 30}, DurationCase{"0ms", 0}));
+INSTANTIATE_TEST_SUITE_P(
+    Values, ParseDurationOkTest,
+    ::testing::Values(DurationCase{"10", 10}, DurationCase{"0.5", 0.5}, DurationCase{"500ms", 0.5},
+                      DurationCase{"250us", 250e-6}, DurationCase{"2m", 120},
+                      DurationCase{"1h", 3600}, DurationCase{"1.5s", 1.5}, DurationCase{"0", 0},
+                      DurationCase{"30s", 30}, DurationCase{"0ms", 0}, DurationCase{"7ns", 7e-9},
+                      DurationCase{"1d", 86400}, DurationCase{"100d", 8'640'000},
+                      DurationCase{"8640000", 8'640'000}));
 
 class ParseDurationErrorTest : public ::testing::TestWithParam<std::string_view> {};
 
@@ -50,7 +51,57 @@ TEST_P(ParseDurationErrorTest, IsRejectedNamingTheOption) {
 
 INSTANTIATE_TEST_SUITE_P(Garbage, ParseDurationErrorTest,
                          ::testing::Values("", "-1", "abc", "10x", "ms", "nan", "inf", "1 s",
-                                           "-0.5s", "s", "1e400", "-0", "-0ms"));
+                                           "-0.5s", "s", "1e400", "-0", "-0ms", "+1", " 1", "1 ",
+                                           "0x10", "1e308d", "1S", "infs"));
+
+// Every duration option has the same bound, 100 days, named in the error.
+TEST(ParseDurationBoundTest, AboveOneHundredDaysIsRefusedNamingTheBound) {
+  struct Case {
+    std::string_view text;
+    std::string_view shown;
+  };
+  for (Case c : {Case{"1e300", "1e300s"}, Case{"8640000.001", "8640000.001s"}, Case{"101d", "101d"},
+                 Case{"2401h", "2401h"}, Case{"1e10", "1e10s"}}) {
+    for (std::string_view option :
+         {"--duration", "--postpone", "--rampup", "--pauseloop", "--pauselen", "--summary",
+          "--grace", "--optimeout", "--controllerDelay", "--generatorDelay", "--workerDelay"}) {
+      auto result = ParseDuration(option, c.text);
+      ASSERT_FALSE(result.has_value()) << option << " " << c.text;
+      EXPECT_EQ(result.error(),
+                fmt::format("{}: {} is above the bound of 100 days (8640000s)", option, c.shown));
+    }
+  }
+}
+
+TEST(ParseDurationBoundTest, TheFloorOverloadNamesItsFloor) {
+  EXPECT_EQ(ParseDuration("--summary", "1ms", 0.001, "1ms").value_or(-1), 0.001);
+  EXPECT_EQ(ParseDuration("--summary", "2", 0.001, "1ms").value_or(-1), 2);
+  auto below = ParseDuration("--summary", "1e-10", 0.001, "1ms");
+  ASSERT_FALSE(below.has_value());
+  EXPECT_EQ(below.error(), "--summary: 1e-10s is below the floor of 1ms");
+  auto zero = ParseDuration("--summary", "0", 0.001, "1ms");
+  ASSERT_FALSE(zero.has_value());
+  EXPECT_EQ(zero.error(), "--summary: 0s is below the floor of 1ms");
+  auto above = ParseDuration("--summary", "101d", 0.001, "1ms");
+  ASSERT_FALSE(above.has_value());
+  EXPECT_NE(above.error().find("above the bound of 100 days"), std::string::npos) << above.error();
+  EXPECT_FALSE(ParseDuration("--summary", "x", 0.001, "1ms").has_value());
+}
+
+// Echoed values are cut: a megabyte value gives a short, one-line error.
+TEST(ValuesExcerptTest, LongValuesAreEchoedCut) {
+  const std::string huge(1'000'000, '9');
+  std::string bad = huge + "x";
+  for (const std::string& error :
+       {ParseDuration("--duration", bad).error(), ParseDuration("--duration", huge + "d").error(),
+        ParseCount("--loops", bad, 0, 10).error(), ParseList("--lengths", bad + ",,1").error(),
+        ParseJsonObject("--extra", "{\"a\":" + bad + "}").error(),
+        ParseJsonObject("--extra", "\"" + huge).error()}) {
+    EXPECT_LT(error.size(), 500u) << error.substr(0, 300);
+    EXPECT_NE(error.find(" bytes)"), std::string::npos) << error.substr(0, 300);
+    EXPECT_EQ(error.find('\n'), std::string::npos);
+  }
+}
 
 // ---- ParseCount ----
 
@@ -103,8 +154,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(CountErrorCase{"-1", 0, 100}, CountErrorCase{"1.5", 0, 100},
                       CountErrorCase{"", 0, 100}, CountErrorCase{"99999999999999999999", 0, kMax64},
                       CountErrorCase{"abc", 0, 100}, CountErrorCase{"12x", 0, 100},
-                      CountErrorCase{" 1", 0, 100},
-                      CountErrorCase{"0", 1, 100},     // below min
+                      CountErrorCase{" 1", 0, 100}, CountErrorCase{"+1", 0, 100},
+                      CountErrorCase{"1e3", 0, 10000}, CountErrorCase{"0x10", 0, 100},
+                      CountErrorCase{"0", 1, 100},      // below min
                       CountErrorCase{"101", 1, 100}));  // above max
 
 // ---- ParseList ----

@@ -229,61 +229,95 @@ TEST(ArrivalsPoissonTest, SameSeedSameSequenceOtherSeedOtherSequence) {
   EXPECT_NE(first.front(), other.front());
 }
 
+// ---- TakeInSegment.
+
+TEST(ArrivalsTakeTest, UniformTakesTheRestOfTheSegmentOnly) {
+  Schedule schedule = MustParse("1@3,2@0,1@2");  // 3 events, none, 2 events
+  Arrivals arrivals(schedule, ArrivalMode::kUniform, 1);
+  EXPECT_EQ(arrivals.TakeInSegment(5), 0u);  // before the first event
+  ASSERT_TRUE(arrivals.Next());
+  EXPECT_EQ(arrivals.TakeInSegment(1), 1u);
+  EXPECT_EQ(arrivals.TakeInSegment(100), 1u);  // the segment's third and last
+  EXPECT_EQ(arrivals.TakeInSegment(100), 0u);
+  auto fourth = arrivals.Next();
+  ASSERT_TRUE(fourth);
+  EXPECT_GE(*fourth, 3.0);  // in the third segment
+  EXPECT_EQ(arrivals.TakeInSegment(100), 1u);
+  EXPECT_FALSE(arrivals.Next());
+  EXPECT_EQ(arrivals.count(), 5u);
+}
+
+// Taking ahead changes nothing of the events after: the same sequence as
+// Next() alone, minus the ones taken.
+TEST(ArrivalsTakeTest, PoissonKeepsTheSequenceAndStopsAtTheSegment) {
+  Schedule schedule = MustParse("2@50,3@20");
+  std::vector<double> all = AllDueTimes(schedule, ArrivalMode::kPoisson, 7);
+  Arrivals arrivals(schedule, ArrivalMode::kPoisson, 7);
+  std::size_t index = 0;
+  std::uint64_t in_first = 0;
+  while (auto due = arrivals.Next()) {
+    ASSERT_LT(index, all.size());
+    EXPECT_DOUBLE_EQ(*due, all[index]);
+    std::uint64_t taken = arrivals.TakeInSegment(3);
+    for (std::uint64_t k = 0; k <= taken; ++k) {
+      ASSERT_LT(index + k, all.size());
+      // What a burst takes is in the segment of its first event.
+      EXPECT_EQ(all[index + k] < 2, *due < 2) << index + k;
+      if (all[index + k] < 2) ++in_first;
+    }
+    index += taken + 1;
+  }
+  EXPECT_EQ(index, all.size());
+  EXPECT_EQ(arrivals.count(), all.size());
+  EXPECT_EQ(in_first,
+            static_cast<std::uint64_t>(std::ranges::count_if(all, [](double t) { return t < 2; })));
+}
+
+TEST(ArrivalsTakeTest, UniformTakesTwoToTheThirtyTwoAtOnce) {
+  Schedule schedule = MustParse("429.4967296@1e7");  // exactly 2^32 events
+  Arrivals arrivals(schedule, ArrivalMode::kUniform, 1);
+  ASSERT_TRUE(arrivals.Next());
+  EXPECT_EQ(arrivals.TakeInSegment(~std::uint64_t{0}), 4294967295u);
+  EXPECT_FALSE(arrivals.Next());
+  EXPECT_EQ(arrivals.count(), 4294967296u);
+}
+
 // ---- Bursts.
 
-std::vector<std::uint32_t> Plan(const std::string& text, int instants, double rate = 100,
-                                std::uint64_t seed = 5) {
+std::vector<std::uint32_t> Sizes(const std::string& text, int instants, double rate = 100,
+                                 std::uint64_t seed = 5) {
   auto planner = BurstPlanner::Parse(text, seed);
   EXPECT_TRUE(planner.has_value()) << text << ": " << planner.error();
   std::vector<std::uint32_t> sizes;
-  for (int i = 0; i < instants && planner; ++i) sizes.push_back(planner->AtDueInstant(rate));
+  for (int i = 0; i < instants && planner; ++i) sizes.push_back(planner->Size(rate));
   return sizes;
-}
-
-// Each burst of n is followed by exactly n-1 skipped instants.
-void ExpectSkipsMatchBursts(const std::vector<std::uint32_t>& sizes) {
-  std::uint32_t skipping = 0;
-  for (std::size_t i = 0; i < sizes.size(); ++i) {
-    if (skipping > 0) {
-      EXPECT_EQ(sizes[i], 0u) << "instant " << i;
-      --skipping;
-    } else {
-      ASSERT_GE(sizes[i], 1u) << "instant " << i;
-      skipping = sizes[i] - 1;
-    }
-  }
 }
 
 TEST(BurstPlannerTest, OneIsNoBurst) {
   for (const char* text : {"1", "f1"}) {
-    auto sizes = Plan(text, 1000);
+    auto sizes = Sizes(text, 1000);
     EXPECT_TRUE(std::ranges::all_of(sizes, [](std::uint32_t n) { return n == 1; })) << text;
   }
 }
 
-TEST(BurstPlannerTest, FixedRepeatsBurstAndSkips) {
-  EXPECT_EQ(Plan("f3", 9), (std::vector<std::uint32_t>{3, 0, 0, 3, 0, 0, 3, 0, 0}));
-  EXPECT_EQ(Plan("f2", 4, 0.01), (std::vector<std::uint32_t>{2, 0, 2, 0}));
+TEST(BurstPlannerTest, FixedIsAlwaysN) {
+  EXPECT_EQ(Sizes("f3", 4), (std::vector<std::uint32_t>{3, 3, 3, 3}));
+  EXPECT_EQ(Sizes("f4294967295", 2, 0.01), (std::vector<std::uint32_t>{4294967295u, 4294967295u}));
+  EXPECT_EQ(BurstPlanner::Parse("f7", 1)->fixed_size(), 7u);
+  EXPECT_EQ(BurstPlanner::Parse("7", 1)->fixed_size(), 0u);
 }
 
-TEST(BurstPlannerTest, RandomUpToNKeepsTheMeanRate) {
-  const int instants = 100000;
-  auto sizes = Plan("5", instants);
-  ExpectSkipsMatchBursts(sizes);
+TEST(BurstPlannerTest, RandomUpToNIsUniform) {
+  auto sizes = Sizes("5", 100000);
   std::vector<int> seen(6, 0);
-  double emitted = 0;
   for (std::uint32_t n : sizes) {
+    ASSERT_GE(n, 1u);
     ASSERT_LE(n, 5u);
-    if (n > 0) ++seen[n];
-    emitted += n;
+    ++seen[n];
   }
-  double bursts = 0;
-  for (int n = 1; n <= 5; ++n) bursts += seen[n];
-  for (int n = 1; n <= 5; ++n) EXPECT_NEAR(seen[n] / bursts, 0.2, 0.02) << n;
-  EXPECT_GE(emitted, instants);
-  EXPECT_LE(emitted, instants + 4);
-  EXPECT_EQ(Plan("5", 1000, 100, 9), Plan("5", 1000, 100, 9));
-  EXPECT_NE(Plan("5", 1000, 100, 9), Plan("5", 1000, 100, 10));
+  for (int n = 1; n <= 5; ++n) EXPECT_NEAR(seen[n] / 100000.0, 0.2, 0.02) << n;
+  EXPECT_EQ(Sizes("5", 1000, 100, 9), Sizes("5", 1000, 100, 9));
+  EXPECT_NE(Sizes("5", 1000, 100, 9), Sizes("5", 1000, 100, 10));
 }
 
 TEST(BurstPlannerTest, ZeroUsesTheCurrentRateAsMax) {
@@ -292,24 +326,161 @@ TEST(BurstPlannerTest, ZeroUsesTheCurrentRateAsMax) {
     std::uint32_t max;
   };
   for (Case c : {Case{3.4, 3}, Case{0.2, 1}, Case{0, 1}, Case{40, 40}, Case{2.5, 3}}) {
-    auto sizes = Plan("0", 20000, c.rate);
-    ExpectSkipsMatchBursts(sizes);
+    auto sizes = Sizes("0", 20000, c.rate);
     std::set<std::uint32_t> distinct(sizes.begin(), sizes.end());
-    distinct.erase(0);
     EXPECT_EQ(*distinct.begin(), 1u) << c.rate;
     EXPECT_EQ(*distinct.rbegin(), c.max) << c.rate;
   }
 }
 
-TEST(BurstPlannerTest, BadValuesAreRejected) {
-  for (const char* text :
-       {"x", "-1", "f0", "f", "1.5", "", "f-1", "ff2", " 1", "+2", "2x", "99999999999", "F2"}) {
-    auto planner = BurstPlanner::Parse(text, 1);
-    ASSERT_FALSE(planner.has_value()) << "'" << text << "'";
-    EXPECT_NE(planner.error().find("--burst: '" + std::string(text) + "'"), std::string::npos)
-        << planner.error();
-    EXPECT_NE(planner.error().find("fN"), std::string::npos) << planner.error();
+struct BadBurst {
+  std::string text;
+  std::string reason;
+};
+
+class BurstPlannerErrorTest : public ::testing::TestWithParam<BadBurst> {};
+
+TEST_P(BurstPlannerErrorTest, IsRefusedWithWhatIsExpected) {
+  const BadBurst& c = GetParam();
+  auto planner = BurstPlanner::Parse(c.text, 1);
+  ASSERT_FALSE(planner.has_value()) << "'" << c.text << "'";
+  const std::string& error = planner.error();
+  EXPECT_EQ(error.rfind("--burst: '" + c.text + "' " + c.reason, 0), 0u) << error;
+  EXPECT_NE(error.find("fN for always N, with N an integer from 1 to 4294967295"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Grammar, BurstPlannerErrorTest,
+    ::testing::Values(BadBurst{"fx", "is not a burst"}, BadBurst{"f", "has no N after 'f'"},
+                      BadBurst{"", "is empty"}, BadBurst{"n-1", "is not a burst"},
+                      BadBurst{"f0", "is a fixed burst of no event"},
+                      BadBurst{" 3", "is not a burst"}, BadBurst{"3 ", "is not a burst"},
+                      BadBurst{"f 3", "is not a burst"},
+                      BadBurst{"f4294967296", "is above the bound of 4294967295"},
+                      BadBurst{"4294967296", "is above the bound of 4294967295"},
+                      BadBurst{"99999999999999999999999", "is above the bound"},
+                      BadBurst{"x", "is not a burst"}, BadBurst{"-1", "is not a burst"},
+                      BadBurst{"1.5", "is not a burst"}, BadBurst{"f-1", "is not a burst"},
+                      BadBurst{"ff2", "is not a burst"}, BadBurst{"+2", "is not a burst"},
+                      BadBurst{"2x", "is not a burst"}, BadBurst{"F2", "is not a burst"},
+                      BadBurst{"0x10", "is not a burst"}, BadBurst{"1e3", "is not a burst"}));
+
+TEST(BurstPlannerTest, LongValueIsEchoedCut) {
+  std::string text(1'000'000, '7');
+  auto planner = BurstPlanner::Parse("f" + text + "x", 1);
+  ASSERT_FALSE(planner.has_value());
+  EXPECT_LT(planner.error().size(), 400u) << planner.error().size();
+  EXPECT_NE(planner.error().find("(1000002 bytes)"), std::string::npos) << planner.error();
+}
+
+// ---- CheckBurst: a burst against its schedule.
+
+TEST(CheckBurstTest, FixedBurstAboveTheLargestSegmentIsRefused) {
+  auto checked = CheckBurst(MustParse("0.2@5"), "f4294967295");
+  ASSERT_FALSE(checked.has_value());
+  EXPECT_EQ(checked.error(),
+            "--burst f4294967295: a burst of 4294967295 events is more than the 1 event(s) of the "
+            "schedule's largest segment (segment 1 '0.2@5'); a burst takes events of its own "
+            "segment only");
+  auto two = CheckBurst(MustParse("1@2,1@3.5,2@1"), "f4");
+  ASSERT_FALSE(two.has_value());
+  EXPECT_NE(two.error().find(
+                "more than the 3 event(s) of the schedule's largest segment (segment 2 '1@3.5')"),
+            std::string::npos)
+      << two.error();
+}
+
+TEST(CheckBurstTest, BurstsWithinTheLargestSegmentAndRandomOnesPass) {
+  Schedule schedule = MustParse("1@2,1@3.5,2@1");
+  for (const char* burst : {"f3", "f2", "f1", "1", "0", "4294967295", "1000"}) {
+    EXPECT_TRUE(CheckBurst(schedule, burst).has_value()) << burst;
   }
+  EXPECT_TRUE(CheckBurst(MustParse("10@0"), "f1").has_value());
+  EXPECT_FALSE(CheckBurst(MustParse("10@0"), "f2").has_value());
+  EXPECT_FALSE(CheckBurst(schedule, "fx").has_value());
+}
+
+TEST(CheckBurstTest, ParseScheduleWithBurstGivesTheFirstError) {
+  auto bad_schedule = ParseScheduleWithBurst("10@oops", "fx");
+  ASSERT_FALSE(bad_schedule.has_value());
+  EXPECT_EQ(bad_schedule.error().rfind("--schedule segment 1 '10@oops'", 0), 0u)
+      << bad_schedule.error();
+  auto bad_burst = ParseScheduleWithBurst("10@1", "fx");
+  ASSERT_FALSE(bad_burst.has_value());
+  EXPECT_EQ(bad_burst.error().rfind("--burst: 'fx'", 0), 0u) << bad_burst.error();
+  auto ok = ParseScheduleWithBurst("10@1", "f10");
+  ASSERT_TRUE(ok.has_value()) << ok.error();
+  EXPECT_DOUBLE_EQ(ok->Total(), 10);
+}
+
+// ---- Emissions: bursts pulled from their own segment.
+
+struct Emitted {
+  double due;
+  std::uint64_t count;
+};
+
+std::vector<Emitted> AllEmissions(const std::string& schedule, const std::string& burst,
+                                  ArrivalMode mode = ArrivalMode::kUniform,
+                                  std::uint64_t max = 1'000'000) {
+  Emissions emissions(MustParse(schedule), mode, 3, *BurstPlanner::Parse(burst, 4));
+  std::vector<Emitted> out;
+  while (auto due = emissions.next_due()) out.push_back({*due, emissions.Take(max)});
+  return out;
+}
+
+std::uint64_t Sum(const std::vector<Emitted>& emitted) {
+  std::uint64_t sum = 0;
+  for (const Emitted& e : emitted) sum += e.count;
+  return sum;
+}
+
+TEST(EmissionsTest, FixedBurstsGroupTheEventsOfASegment) {
+  auto emitted = AllEmissions("1@9", "f3");
+  ASSERT_EQ(emitted.size(), 3u);
+  for (const Emitted& e : emitted) EXPECT_EQ(e.count, 3u);
+  EXPECT_DOUBLE_EQ(emitted[0].due, 1.0 / 9);
+  EXPECT_DOUBLE_EQ(emitted[1].due, 4.0 / 9);
+}
+
+TEST(EmissionsTest, ABurstNeverExceedsTheEventsOfItsSegment) {
+  auto one = AllEmissions("0.2@5", "f4294967295");
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].count, 1u);
+  // 3 events, none, 2: a burst is cut at its segment's end, the next starts there.
+  auto emitted = AllEmissions("1@3,2@0,1@2", "f5");
+  ASSERT_EQ(emitted.size(), 2u);
+  EXPECT_EQ(emitted[0].count, 3u);
+  EXPECT_LT(emitted[0].due, 1);
+  EXPECT_EQ(emitted[1].count, 2u);
+  EXPECT_GE(emitted[1].due, 3);
+}
+
+TEST(EmissionsTest, RandomBurstsAddUpToTheScheduleInEveryMode) {
+  for (ArrivalMode mode : {ArrivalMode::kUniform, ArrivalMode::kPoisson}) {
+    for (const char* burst : {"0", "7", "4294967295", "f2"}) {
+      const std::string schedule = "3@40,1@0,2@100-10,1@sawtooth(0.5,30)";
+      std::uint64_t events = AllDueTimes(MustParse(schedule), mode, 3).size();
+      auto emitted = AllEmissions(schedule, burst, mode);
+      EXPECT_EQ(Sum(emitted), events) << burst;
+      for (std::size_t i = 1; i < emitted.size(); ++i) {
+        EXPECT_GE(emitted[i].due, emitted[i - 1].due) << burst << " " << i;
+      }
+    }
+  }
+}
+
+// A bounded Take splits a burst into chunks due at the same time.
+TEST(EmissionsTest, BoundedTakesSplitABurst) {
+  auto emitted = AllEmissions("1@10", "f7", ArrivalMode::kUniform, 3);
+  std::vector<std::uint64_t> counts;
+  for (const Emitted& e : emitted) counts.push_back(e.count);
+  EXPECT_EQ(counts, (std::vector<std::uint64_t>{3, 3, 1, 3}));
+  EXPECT_DOUBLE_EQ(emitted[0].due, emitted[2].due);
+  EXPECT_DOUBLE_EQ(emitted[3].due, 0.8);
 }
 
 }  // namespace

@@ -422,6 +422,112 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"10@matrix(/nonexistent/pylogen.csv)", "1 '10@matrix(/nonexistent/pylogen.csv)'",
                   "cannot read matrix file '/nonexistent/pylogen.csv'"}));
 
+// ---- Bounds (util/bounds.h): every rate, duration and segment's events.
+
+INSTANTIATE_TEST_SUITE_P(
+    Bounds, ScheduleErrorTest,
+    ::testing::Values(
+        ErrorCase{"0.3@1e12", "1 '0.3@1e12'", "rate 1e12 is above the bound of 1e7 events/s"},
+        ErrorCase{"1e12@0.3", "1 '1e12@0.3'",
+                  "duration 1e12s is above the bound of 100 days (8640000s)"},
+        ErrorCase{"1e300@1", "1 '1e300@1'", "duration 1e300s is above the bound"},
+        ErrorCase{"101d@0", "1 '101d@0'", "duration 101d is above the bound of 100 days"},
+        ErrorCase{"1@1e300", "1 '1@1e300'", "rate 1e300 is above the bound of 1e7 events/s"},
+        ErrorCase{"1@10000001", "1 '1@10000001'", "rate 10000001 is above the bound"},
+        ErrorCase{"10@1e300-1", "1 '10@1e300-1'", "rate 1e300 is above the bound"},
+        ErrorCase{"10@1-2e7", "1 '10@1-2e7'", "rate 2e7 is above the bound"},
+        ErrorCase{"10@sawtooth(1,1e300)", "1 '10@sawtooth(1,1e300)'",
+                  "sawtooth AMPLITUDE 1e300 is above the bound of 1e7 events/s"},
+        ErrorCase{"10@triangle(1,2e7)", "1 '10@triangle(1,2e7)'",
+                  "triangle AMPLITUDE 2e7 is above"},
+        ErrorCase{"10@sine(1,1e300,1)", "1 '10@sine(1,1e300,1)'", "sine AMPLITUDE 1e300 is above"},
+        ErrorCase{"10@sine(6e6,6e6,1)", "1 '10@sine(6e6,6e6,1)'",
+                  "sine MEAN+AMPLITUDE (its peak) 12000000 is above the bound of 1e7 events/s"},
+        ErrorCase{"10@sine(1e300,1,1)", "1 '10@sine(1e300,1,1)'", "sine MEAN 1e300 is above"},
+        ErrorCase{"10@staircase(1,1,1e300)", "1 '10@staircase(1,1,1e300)'",
+                  "staircase MAX 1e300 is above the bound"},
+        ErrorCase{"10@staircase(1,1e300)", "1 '10@staircase(1,1e300)'", "INCREMENT 1e300 is above"},
+        ErrorCase{"100@staircase(1,1e6)", "1 '100@staircase(1,1e6)'",
+                  "the rate reaches 100000000 within the segment, above the bound of 1e7 events/s"},
+        ErrorCase{"10@invstaircase(1,1,1e300)", "1 '10@invstaircase(1,1,1e300)'",
+                  "invstaircase FROM 1e300 is above the bound"},
+        ErrorCase{"10@invstaircase(1,1e300,5)", "1 '10@invstaircase(1,1e300,5)'",
+                  "DECREMENT 1e300"},
+        ErrorCase{"10@bursts(1,1,1e300)", "1 '10@bursts(1,1,1e300)'",
+                  "bursts RATE 1e300 is above the bound"},
+        ErrorCase{"10@sawtooth(1e12,5)", "1 '10@sawtooth(1e12,5)'",
+                  "sawtooth PERIOD 1e12s is above the bound of 100 days (8640000s)"},
+        ErrorCase{"10@staircase(101d,5)", "1 '10@staircase(101d,5)'", "STEP 101d is above"},
+        ErrorCase{"10@bursts(1e12,1,5)", "1 '10@bursts(1e12,1,5)'", "bursts IDLE 1e12s is above"},
+        ErrorCase{"10@bursts(1,1e12,5)", "1 '10@bursts(1,1e12,5)'", "bursts DURATION 1e12s"},
+        ErrorCase{"10@sine(1,1,1e300)", "1 '10@sine(1,1,1e300)'", "sine PERIOD 1e300s is above"},
+        ErrorCase{"1e-300@5", "1 '1e-300@5'", "duration 1e-300s is below the floor of 1ns"},
+        ErrorCase{"10@sawtooth(1e-300,5)", "1 '10@sawtooth(1e-300,5)'",
+                  "sawtooth PERIOD 1e-300s is below the floor of 1ns"},
+        ErrorCase{"10@staircase(1e-12,1)", "1 '10@staircase(1e-12,1)'", "STEP 1e-12s is below"},
+        ErrorCase{"500@1e7", "1 '500@1e7'",
+                  "5000000000 events in the segment, above the bound of 2^32 (4294967296) events "
+                  "per segment"},
+        ErrorCase{"1@1,430@1e7", "2 '430@1e7'", "4300000000 events in the segment"},
+        ErrorCase{"5000000@1,5000000@1", "2 '5000000@1'",
+                  "the schedule lasts 10000000s up to this segment, above the bound of 100 days"}));
+
+TEST(ScheduleBoundsTest, TheBoundsThemselvesAreAllowed) {
+  Schedule most_events = MustParse("429.4967296@1e7");  // 2^32 events exactly
+  EXPECT_DOUBLE_EQ(most_events.Total(), 4294967296.0);
+  EXPECT_EQ(most_events.segment_events(0), 4294967296u);
+  Schedule longest = MustParse("50d@0.001,50d@0.01");
+  EXPECT_DOUBLE_EQ(longest.duration_s(), 8'640'000);
+  MustParse("1ns@1");
+  MustParse("1@sine(5e6,5e6,1)");
+  MustParse("10@staircase(1,1e6)");  // reaches 1e7 in its last step
+  MustParse("1@sawtooth(1ns,1e7)");
+}
+
+// Whole events per segment as uniform arrivals count them, and the largest.
+TEST(ScheduleBoundsTest, SegmentEventsAndTheLargestSegment) {
+  Schedule schedule = MustParse("1@2.5,1@0.5,2@2,1@0");
+  EXPECT_EQ(schedule.segment_count(), 4u);
+  EXPECT_EQ(schedule.segment_events(0), 2u);  // positions 1, 2
+  EXPECT_EQ(schedule.segment_events(1), 1u);  // position 3 (the integral reaches 3.0)
+  EXPECT_EQ(schedule.segment_events(2), 4u);
+  EXPECT_EQ(schedule.segment_events(3), 0u);
+  EXPECT_EQ(schedule.largest_segment(), 2u);
+  EXPECT_EQ(schedule.segment_text(2), "2@2");
+  EXPECT_DOUBLE_EQ(schedule.SegmentEndIntegral(2), 7);
+}
+
+// ---- Echoed text: cut, one line.
+
+TEST(ScheduleExcerptTest, AHugeSegmentIsEchoedCut) {
+  std::string huge = "1@" + std::string(1'000'000, '9') + "x";
+  auto schedule = Schedule::Parse("1@1," + huge);
+  ASSERT_FALSE(schedule.has_value());
+  const std::string& error = schedule.error();
+  EXPECT_EQ(error.rfind("--schedule segment 2 '1@999", 0), 0u) << error.substr(0, 200);
+  EXPECT_LT(error.size(), 500u) << error.substr(0, 200);
+  EXPECT_NE(error.find("(1000003 bytes)"), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos);
+}
+
+TEST(ScheduleExcerptTest, AHugeShapeArgumentIsEchoedCut) {
+  std::string argument(500'000, 'a');
+  auto schedule = Schedule::Parse("1@sawtooth(" + argument + ",5)");
+  ASSERT_FALSE(schedule.has_value());
+  EXPECT_LT(schedule.error().size(), 600u) << schedule.error().substr(0, 200);
+  EXPECT_NE(schedule.error().find("sawtooth PERIOD 'aaaa"), std::string::npos) << schedule.error();
+}
+
+TEST(ScheduleExcerptTest, AHugeMatrixRowIsEchoedCut) {
+  TempFile file("0,1\n" + std::string(1'000'000, '7') + ",x\n");
+  auto schedule = Schedule::Parse("10@matrix(" + file.path() + ")");
+  ASSERT_FALSE(schedule.has_value());
+  const std::string& error = schedule.error();
+  EXPECT_LT(error.size(), 600u) << error.substr(0, 300);
+  EXPECT_NE(error.find("line 2: '7777"), std::string::npos) << error;
+  EXPECT_NE(error.find("(1000002 bytes)"), std::string::npos) << error;
+}
+
 struct MatrixErrorCase {
   std::string content;
   std::string reason;
@@ -451,7 +557,12 @@ INSTANTIATE_TEST_SUITE_P(
         MatrixErrorCase{"0,1\n1,-2\n", "line 2"}, MatrixErrorCase{"0,1\n1.5,2\n", "line 2"},
         MatrixErrorCase{"-1,1\n", "line 1"},
         MatrixErrorCase{"0,1\n\n5,2\n5,3\n", "line 4: second 5 is not after"},
-        MatrixErrorCase{"3,1\n2,2\n", "line 2: second 2 is not after"}));
+        MatrixErrorCase{"3,1\n2,2\n", "line 2: second 2 is not after"},
+        MatrixErrorCase{"0,1\n8640001,2\n",
+                        "line 2: second 8640001s is above the bound of 100 days (8640000s)"},
+        MatrixErrorCase{"0,1e300\n", "line 1: rate 1e300 is above the bound of 1e7 events/s"},
+        MatrixErrorCase{"0,1e400\n", "line 1: '0,1e400' is not a 'second,rate' row"},
+        MatrixErrorCase{"1e300,1\n", "line 1: second 1e300s is above the bound"}));
 
 }  // namespace
 }  // namespace pylogen::schedule
