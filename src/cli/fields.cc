@@ -273,8 +273,6 @@ std::expected<void, std::string> SetField(std::string_view name, std::string_vie
   return {};
 }
 
-bool HasField(std::string_view name) { return FindField(name) != nullptr; }
-
 std::expected<void, std::string> SetGivenFields(const CLI::App& app, FieldTarget& target) {
   for (const CLI::Option* option : app.get_options()) {
     if (option->get_expected_max() == 0) continue;  // a flag

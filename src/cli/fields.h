@@ -37,9 +37,6 @@ struct FieldTarget {
 std::expected<void, std::string> SetField(std::string_view name, std::string_view label,
                                           const std::string& text, FieldTarget& target);
 
-// Whether SetField knows option `name`.
-bool HasField(std::string_view name);
-
 // Adds an option of one value to `app`, unbound: every value given is kept
 // in its results(), for SetGivenFields. `default_text` is what --help shows.
 CLI::Option* AddValueOption(CLI::App& app, const std::string& name, const std::string& description,

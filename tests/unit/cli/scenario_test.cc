@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace pylogen::cli {
@@ -194,6 +195,21 @@ TEST_F(ScenarioFile, ALineWarningKeepsItsFileAndLine) {
   ASSERT_TRUE(o.has_value()) << o.error().text;
   EXPECT_EQ(o->warnings,
             std::vector<std::string>{file + ":2: --schedule applies to the opened model (--openedmodel): ignored"});
+}
+
+// The limit on (load, length) pairs is over the whole run, every line counted.
+TEST_F(ScenarioFile, LoadLengthPairsAreCountedOverEveryLine) {
+  std::string lengths = "0";
+  for (std::size_t i = 1; i < kMaxLoadLengths / 2; ++i) lengths += "," + std::to_string(i);
+  std::string line = "cuts.Dummy --lengths " + lengths + "\n";
+  ASSERT_TRUE(ParseCommandLine({"scenario", "--file", Write("two.txt", line + line)}).has_value());
+  auto three = ParseCommandLine({"scenario", "--file", Write("three.txt", line + line + line)});
+  ASSERT_FALSE(three.has_value());
+  EXPECT_EQ(three.error().text.rfind(fmt::format("--lengths: {} values over the run's loads, above the limit of {}",
+                                                 3 * (kMaxLoadLengths / 2), kMaxLoadLengths),
+                                     0),
+            0u)
+      << three.error().text.substr(0, 300);
 }
 
 // A megabyte of bad line is not echoed back whole.
