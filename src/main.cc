@@ -20,6 +20,7 @@
 #include "process/machine_limits.h"
 #include "supervisor/supervisor.h"
 #include "shm/segment.h"
+#include "util/excerpt.h"
 #include "util/log.h"
 
 namespace {
@@ -98,6 +99,8 @@ int main(int argc, char** argv) {
     return UsageError(options.error().text + " (see pylogen --help)");
   }
   pylogen::log::SetLevel(options->verbosity);
+  // Options given without effect: said now, and listed in the summary.
+  for (const std::string& warning : options->warnings) PrintLine(stderr, "pylogen: warning: " + warning);
 
   // Every CUT is loaded before anything is forked; the handles stay open for
   // the whole run.
@@ -115,9 +118,10 @@ int main(int argc, char** argv) {
   auto built = pylogen::cli::BuildPlan(*options, refs);
   if (!built) return UsageError(built.error());
   pylogen::plan::RunPlan& plan = *built;
+  plan.warnings.insert(plan.warnings.begin(), options->warnings.begin(), options->warnings.end());
   if (plan.format_fell_back) {
     pylogen::log::Warn("unknown --outformat '{}': event lines use the long format",
-                       options->outformat);
+                       pylogen::util::Excerpt(options->outformat));
   }
 
   pylogen::shm::SegmentShape shape = ShapeOf(plan);

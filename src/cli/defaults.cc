@@ -1,11 +1,14 @@
 #include "cli/defaults.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/options.h"
+#include "util/excerpt.h"
 #include "util/input_file.h"
 
 namespace pylogen::cli {
@@ -19,11 +22,31 @@ const CLI::Option* FindLong(const CLI::App& app, const std::string& name) {
   return nullptr;
 }
 
+// How deep `root` nests, counted without recursion.
+std::size_t DepthOf(const nlohmann::json& root) {
+  std::size_t deepest = 0;
+  std::vector<std::pair<const nlohmann::json*, std::size_t>> pending{{&root, 1}};
+  while (!pending.empty()) {
+    auto [value, depth] = pending.back();
+    pending.pop_back();
+    if (!value->is_structured()) continue;
+    deepest = std::max(deepest, depth);
+    for (const auto& child : *value) pending.push_back({&child, depth + 1});
+  }
+  return deepest;
+}
+
 // The text of a scalar or list value, or an error naming what was wrong.
 std::expected<std::string, std::string> ValueText(const std::string& key, const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number_integer() || v.is_number_unsigned() || v.is_number_float()) return v.dump();
-  if (v.is_object() && key == "extra") return v.dump();
+  if (v.is_object() && key == "extra") {
+    // dump() recurses once per level: measure first.
+    if (DepthOf(v) > kMaxExtraDepth) {
+      return std::unexpected(fmt::format("a JSON object of at most {} levels", kMaxExtraDepth));
+    }
+    return v.dump();
+  }
   if (v.is_array() && (key == "lengths" || key == "steps")) {
     std::string text;
     for (const auto& item : v) {
@@ -36,45 +59,58 @@ std::expected<std::string, std::string> ValueText(const std::string& key, const 
   return std::unexpected(key == "extra" ? "a JSON object or a string" : "a number or a string");
 }
 
+std::string TypeOf(const std::string& key, const nlohmann::json& v) {
+  if (key == "extra" && v.is_object()) return "one nested deeper";
+  return v.type_name();
+}
+
 }  // namespace
 
-std::expected<nlohmann::json, std::string> ReadDefaults(const std::string& path) {
+std::expected<nlohmann::json, std::string> ReadDefaults(const std::string& path, bool implicit) {
   auto text = util::ReadInputFile("defaults file", path);
+  if (!text && implicit) {
+    return std::unexpected(fmt::format(
+        "{} (pylogen reads ./{} when no --defaults is given: rename it, or name another file "
+        "with --defaults)",
+        text.error(), kImplicitDefaults));
+  }
   if (!text) return std::unexpected("--defaults: " + text.error());
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return std::unexpected(fmt::format("{}: not valid JSON", path));
+  std::string file = util::Excerpt(path);
+  if (j.is_discarded()) return std::unexpected(fmt::format("{}: not valid JSON", file));
   if (!j.is_object()) {
-    return std::unexpected(fmt::format("{}: expected a JSON object of option values", path));
+    return std::unexpected(fmt::format("{}: expected a JSON object of option values", file));
   }
   return j;
 }
 
-std::expected<std::vector<std::string>, std::string> DefaultsToWords(
-    const CLI::App& app, const nlohmann::json& defaults, const std::string& file,
+std::expected<std::vector<DefaultValue>, std::string> DefaultsToValues(
+    const CLI::App& app, const nlohmann::json& defaults, const std::string& path,
     const std::vector<std::string>& excluded) {
-  std::vector<std::string> words;
+  const std::string file = util::Excerpt(path);
+  std::vector<DefaultValue> values;
   for (const auto& [key, value] : defaults.items()) {
     const CLI::Option* option = FindLong(app, key);
     bool not_allowed = std::find(excluded.begin(), excluded.end(), key) != excluded.end();
     if (option == nullptr || not_allowed) {
-      return std::unexpected(fmt::format("{}: unknown option \"{}\"", file, key));
+      return std::unexpected(fmt::format("{}: unknown option \"{}\"", file, util::Excerpt(key)));
     }
+    std::string label = fmt::format("{}: \"{}\"", file, key);
     if (option->get_expected_max() == 0) {  // a flag
       if (!value.is_boolean()) {
         return std::unexpected(fmt::format("{}: option \"{}\" expects true or false", file, key));
       }
-      if (value.get<bool>()) words.push_back("--" + key);
+      values.push_back({option, value.get<bool>() ? "true" : "false", std::move(label)});
       continue;
     }
     auto text = ValueText(key, value);
     if (!text) {
       return std::unexpected(fmt::format("{}: option \"{}\" expects {}, not {}", file, key,
-                                         text.error(), value.type_name()));
+                                         text.error(), TypeOf(key, value)));
     }
-    words.push_back("--" + key);
-    words.push_back(*text);
+    values.push_back({option, std::move(*text), std::move(label)});
   }
-  return words;
+  return values;
 }
 
 }  // namespace pylogen::cli

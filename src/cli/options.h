@@ -1,9 +1,16 @@
 // The command line: what the user asked for, validated, before anything is
 // loaded or forked. ParseCommandLine is the single source of truth for the
 // option names (the CLI11 app it builds), including prefix expansion.
+//
+// Nothing is silently accepted (issue 10): every value is checked whatever
+// the model (an opened-model option in a closed run too, then warned about);
+// an empty value is bad input; a repeated option is checked at each
+// occurrence and the last one wins; a defaults file's bad value names the
+// file and the key; echoed input is cut (util::Excerpt).
 #ifndef PYLOGEN_CLI_OPTIONS_H_
 #define PYLOGEN_CLI_OPTIONS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <expected>
 #include <string>
@@ -12,6 +19,21 @@
 #include "plan/defaults.h"
 
 namespace pylogen::cli {
+
+// Deepest nesting of --extra (and of a defaults file's "extra"): deeper JSON
+// is refused up front. Printing a JSON value back recurses once per level; a
+// defaults file's "extra" of 100,000 levels used to overflow the stack.
+inline constexpr std::size_t kMaxExtraDepth = 100;
+
+// Most (load, length) pairs of a run: the sum over its loads of their
+// --lengths values. The reader keeps a latency histogram of 280 KiB per name
+// (three in the opened model: service, wait, response) and every (load,
+// length) pair is at least one name: measured, 288 KB of reader per pair
+// closed, 840 KB opened, so 60,000 lengths took the reader to its kMaxNames
+// cap, 1.2 GB. At this limit the reader stays under 60 MB closed and 180 MB
+// opened (one name per length). Refused up front, naming the limit. One
+// constant, to raise when histograms become compact.
+inline constexpr std::size_t kMaxLoadLengths = 200;
 
 // One load: a CUT and how to drive it (closed model, DESIGN §3).
 struct LoadOptions {
@@ -63,6 +85,10 @@ struct RunOptions {
   int verbosity = 0;
   std::uint64_t queue = 0;    // records per worker ring; 0: automatic
   double grace_s = plan::kDefaultGraceS;
+  // Options given but without effect (an opened-model option in a closed
+  // run), one line each without the "pylogen: warning: " prefix; main prints
+  // them and the summary lists them.
+  std::vector<std::string> warnings;
 };
 
 // Why parsing stopped: a usage error (exit 2) or a help/version request

@@ -2,16 +2,15 @@
 
 #include <algorithm>
 #include <optional>
-#include <fstream>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/fields.h"
 #include "cli/prefix.h"
-#include "cli/values.h"
 #include "cli/words.h"
-#include "plan/defaults.h"
+#include "util/excerpt.h"
 #include "util/input_file.h"
 
 namespace pylogen::cli {
@@ -24,46 +23,34 @@ constexpr const char* kScenarioDescription =
     "space, a single-quoted stretch may hold spaces. Each line shapes its load with its\n"
     "own --postpone, --duration, --openedmodel ... The options below apply to the run.";
 
-struct RawRun {
-  std::string summary = "1", queue = "0", grace = "10", defaults;
-};
-
-void AddRunOptions(CLI::App& app, RunOptions& o, RawRun& raw) {
-  app.add_option("--file", o.scenario_file, "The scenario file")->required();
-  app.add_flag("-v", o.verbosity, "Verbosity on stderr: -v warnings, -vv info, -vvv debug");
-  app.add_option("--summary", raw.summary, "Interval of throughput computations (duration > 0)")
-      ->capture_default_str();
-  app.add_option("--outformat", o.outformat,
-                 "Event line format: short, csv, long, json, jtl or none")->capture_default_str();
-  app.add_option("--output", o.output, "Write event lines to this file instead of stdout");
-  app.add_option("--report", o.report, "Write the final summary as JSON to this file");
-  app.add_option("--queue", raw.queue, "Records per worker in the shared-memory queue (0: auto)")
-      ->capture_default_str();
-  app.add_option("--grace", raw.grace, "Grace period of calls in flight at a stop (duration)")
-      ->capture_default_str();
-  app.add_option("--defaults", raw.defaults,
-                 "Defaults file for every line that names none [defaults.json when present]");
+template <class T>
+std::string Text(T value) {
+  return fmt::format("{}", value);
 }
 
-std::expected<void, std::string> ConvertRun(const RawRun& raw, RunOptions& o) {
-  auto summary = ParseDuration("--summary", raw.summary, plan::kMinSummaryS, plan::kMinSummaryText);
-  if (!summary) return std::unexpected(summary.error());
-  o.summary_s = *summary;
-  auto queue = ParseCount("--queue", raw.queue, 0, 1u << 24);
-  if (!queue) return std::unexpected(queue.error());
-  if (*queue != 0 && (*queue < 2 || (*queue & (*queue - 1)) != 0)) {
-    return std::unexpected(fmt::format("--queue: {} is not a power of two >= 2", *queue));
-  }
-  o.queue = *queue;
-  auto grace = ParseDuration("--grace", raw.grace);
-  if (!grace) return std::unexpected(grace.error());
-  o.grace_s = *grace;
-  return {};
+void AddRunOptions(CLI::App& app, int& verbosity) {
+  AddValueOption(app, "--file", "The scenario file")->required();
+  app.add_flag("-v", verbosity, "Verbosity on stderr: -v warnings, -vv info, -vvv debug");
+  AddValueOption(app, "--summary", "Interval of throughput computations (duration, at least 1ms)",
+                 Text(plan::kDefaultSummaryS));
+  AddValueOption(app, "--outformat", "Event line format: short, csv, long, json, jtl or none",
+                 "short");
+  AddValueOption(app, "--output", "Write event lines to this file instead of stdout");
+  AddValueOption(app, "--report", "Write the final summary as JSON to this file");
+  AddValueOption(app, "--queue", "Records per worker in the shared-memory queue (0: auto)", "0");
+  AddValueOption(app, "--grace", "Grace period of calls in flight at a stop (duration)",
+                 Text(plan::kDefaultGraceS));
+  AddValueOption(app, "--defaults",
+                 "Defaults file for every line that names none [defaults.json when present]");
 }
 
 // One load line; "" error text for a comment or a blank line.
 std::expected<std::optional<RunOptions>, std::string> ParseLine(const std::string& line,
                                                                 const std::string& defaults) {
+  if (line.size() > kMaxScenarioLineBytes) {
+    return std::unexpected(fmt::format("line of {} bytes, above the {} a load line may hold: {}",
+                                       line.size(), kMaxScenarioLineBytes, util::Excerpt(line)));
+  }
   std::size_t first = line.find_first_not_of(" \t\r\n\f\v");
   if (first == std::string::npos || line[first] == '#') return std::nullopt;
   auto words = SplitWords(line);
@@ -82,7 +69,7 @@ std::expected<std::optional<RunOptions>, std::string> ParseLine(const std::strin
 
 std::expected<std::vector<ScenarioLine>, std::string> ParseScenarioText(
     const std::string& file, const std::string& text, const std::string& defaults,
-    int* verbosity) {
+    int* verbosity, std::vector<std::string>* warnings) {
   std::vector<ScenarioLine> lines;
   std::istringstream in(text);
   int number = 0;
@@ -92,6 +79,9 @@ std::expected<std::vector<ScenarioLine>, std::string> ParseScenarioText(
     if (!parsed) return std::unexpected(fmt::format("{}:{}: {}", file, number, parsed.error()));
     if (!parsed->has_value()) continue;
     *verbosity = std::max(*verbosity, (*parsed)->verbosity);
+    for (const std::string& warning : (*parsed)->warnings) {
+      if (warnings != nullptr) warnings->push_back(fmt::format("{}:{}: {}", file, number, warning));
+    }
     lines.push_back({number, std::move((*parsed)->load)});
   }
   if (lines.empty()) return std::unexpected(fmt::format("{}: no load line (only comments or blanks)", file));
@@ -100,9 +90,9 @@ std::expected<std::vector<ScenarioLine>, std::string> ParseScenarioText(
 
 std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<std::string>& args) {
   RunOptions options;
-  RawRun raw;
   CLI::App app(kScenarioDescription, "pylogen scenario");
-  AddRunOptions(app, options, raw);
+  app.allow_extras();  // said in one line below, not as CLI11's list of them all
+  AddRunOptions(app, options.verbosity);
   std::vector<std::string> rest(args.begin() + 1, args.end());
   auto expanded = ExpandPrefixes(rest, LongOptionNames(app), {"outformat", "file", "summary", "defaults"});
   if (!expanded) return std::unexpected(ParseStop{2, expanded.error()});
@@ -111,14 +101,19 @@ std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<
   } catch (const CLI::CallForHelp&) {
     return std::unexpected(ParseStop{0, app.help()});
   } catch (const CLI::ParseError& e) {
-    return std::unexpected(ParseStop{2, fmt::format("scenario: {}", e.what())});
+    return std::unexpected(ParseStop{2, fmt::format("scenario: {}", util::Excerpt(e.what(), 200))});
   }
-  if (auto converted = ConvertRun(raw, options); !converted) {
-    return std::unexpected(ParseStop{2, converted.error()});
+  if (!app.remaining().empty()) {
+    return std::unexpected(ParseStop{
+        2, "scenario: " + UnexpectedArguments(app.remaining(), "pylogen scenario --file F [run options]")});
   }
+  FieldTarget target{options};
+  if (auto set = SetGivenFields(app, target); !set) return std::unexpected(ParseStop{2, set.error()});
+  const auto& defaults = app.get_option("--defaults")->results();
   auto text = util::ReadInputFile("scenario file", options.scenario_file);
   if (!text) return std::unexpected(ParseStop{2, "--file: " + text.error()});
-  auto lines = ParseScenarioText(options.scenario_file, *text, raw.defaults, &options.verbosity);
+  auto lines = ParseScenarioText(options.scenario_file, *text, defaults.empty() ? "" : defaults.back(),
+                                 &options.verbosity, &options.warnings);
   if (!lines) return std::unexpected(ParseStop{2, lines.error()});
   options.scenario = std::move(*lines);
   options.load = options.scenario.front().load;

@@ -7,6 +7,7 @@
 #ifndef PYLOGEN_CLI_SCENARIO_H_
 #define PYLOGEN_CLI_SCENARIO_H_
 
+#include <cstddef>
 #include <expected>
 #include <string>
 #include <vector>
@@ -18,10 +19,14 @@ namespace pylogen::cli {
 // `args` starts with "scenario".
 std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<std::string>& args);
 
-// Parses the text of a scenario file named `file` (for messages).
+// A load line longer than this is refused (echoed as an excerpt).
+inline constexpr std::size_t kMaxScenarioLineBytes = 64 << 10;
+
+// Parses the text of a scenario file named `file` (for messages). Each
+// line's warnings go to `warnings` (when given) with their FILE:LINE.
 std::expected<std::vector<ScenarioLine>, std::string> ParseScenarioText(
     const std::string& file, const std::string& text, const std::string& defaults,
-    int* verbosity);
+    int* verbosity, std::vector<std::string>* warnings = nullptr);
 
 }  // namespace pylogen::cli
 

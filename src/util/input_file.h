@@ -1,7 +1,9 @@
-// Reading an input file of the command line (a defaults file, a scenario
+// Reading a text input file of the command line (a defaults file, a scenario
 // file, a schedule's matrix file) whole, without ever blocking: it must be a
 // regular file of at most kMaxInputFileBytes. A FIFO, a device, a directory
 // or a larger file is refused with a reason, never waited on or read forever.
+// A UTF-8 byte order mark at the start (editors on Windows write one) is
+// skipped: the text begins after it. Paths are echoed as util::Excerpt.
 // Supervisor process, before anything is forked.
 #ifndef PYLOGEN_UTIL_INPUT_FILE_H_
 #define PYLOGEN_UTIL_INPUT_FILE_H_
@@ -14,8 +16,10 @@
 namespace pylogen::util {
 
 inline constexpr std::size_t kMaxInputFileBytes = 16u << 20;  // 16 MiB
+// The UTF-8 encoding of U+FEFF, skipped at the start of a text input.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-// The file's bytes, or an error naming `role` ("scenario file") and the path:
+// The file's text (without a leading BOM), or an error naming `role` ("scenario file") and the path:
 // "cannot read scenario file 'F': No such file or directory", "scenario file
 // 'F' is a FIFO, expected a regular file".
 std::expected<std::string, std::string> ReadInputFile(std::string_view role, const std::string& path);

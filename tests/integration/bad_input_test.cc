@@ -71,7 +71,27 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"NotACut", {"@test/NotACut.so"}, "is not a pylogen CUT"},
         BadInput{"WrongAbi", {"@test/WrongAbi.so"}, "rebuild the CUT against this pylogen's SDK"},
         BadInput{"OutputInMissingFolder", {kDummy, "--output", "/nonexistent/dir/x"}, "--output: cannot open"},
-        BadInput{"ReportInMissingFolder", {kDummy, "--report", "/nonexistent/dir/r.json"}, "--report: cannot open"}),
+        BadInput{"ReportInMissingFolder", {kDummy, "--report", "/nonexistent/dir/r.json"}, "--report: cannot open"},
+        // Issue 10, item 7: nothing silently accepted.
+        BadInput{"ScheduleCheckedInAClosedRun", {kDummy, "--loops", "1", "--schedule", "10@oops"}, "--schedule segment 1 '10@oops'"},
+        BadInput{"BurstCheckedInAClosedRun", {kDummy, "--burst", "fx"}, "--burst: 'fx' is not a burst"},
+        BadInput{"EmptyPrefork", {kDummy, "--prefork", ""}, "--prefork: empty value (expected an integer)"},
+        BadInput{"EmptySeed", {kDummy, "--seed", ""}, "--seed: empty value"},
+        BadInput{"EmptyDefaults", {kDummy, "--defaults", ""}, "--defaults: empty value (expected a defaults file)"},
+        BadInput{"EmptyOutput", {kDummy, "--output", ""}, "--output: empty value (expected a file name)"},
+        BadInput{"EmptyReport", {kDummy, "--report", ""}, "--report: empty value (expected a file name)"},
+        BadInput{"EmptyId", {kDummy, "--id", ""}, "--id: empty value"},
+        BadInput{"EmptyExtra", {kDummy, "--extra", ""}, "--extra: empty value (expected a JSON object)"},
+        BadInput{"EmptyOutformat", {kDummy, "--outformat", ""}, "--outformat: empty value"},
+        BadInput{"EmptySchedule", {kDummy, "--schedule", ""}, "--schedule: empty value"},
+        BadInput{"EmptyArrivals", {kDummy, "--arrivals", ""}, "--arrivals: empty value (expected uniform or poisson)"},
+        BadInput{"EmptyCut", {""}, "the CUT: empty value"},
+        BadInput{"EmptyScenarioFile", {"scenario", "--file", ""}, "--file: empty value"},
+        BadInput{"RepeatedOptionCheckedEveryTime", {kDummy, "--loops", "x", "--loops", "1"}, "--loops: 'x' is not a valid count"},
+        BadInput{"ScenarioFileIsADirectory", {"scenario", "--file", "/tmp"}, "--file: scenario file '/tmp' is a directory, expected a regular file"},
+        BadInput{"StrayArgument", {kDummy, "stray"}, "unexpected argument 'stray': expected pylogen CUT [options]"},
+        BadInput{"TooManyLengths", {kDummy, "--lengths", "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95,96,97,98,99,100,101,102,103,104,105,106,107,108,109,110,111,112,113,114,115,116,117,118,119,120,121,122,123,124,125,126,127,128,129,130,131,132,133,134,135,136,137,138,139,140,141,142,143,144,145,146,147,148,149,150,151,152,153,154,155,156,157,158,159,160,161,162,163,164,165,166,167,168,169,170,171,172,173,174,175,176,177,178,179,180,181,182,183,184,185,186,187,188,189,190,191,192,193,194,195,196,197,198,199,200"},
+                 "--lengths: 201 values over the run's loads, above the limit of 200"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return info.param.name; });
 
 // stderr that cannot be written (/dev/full): the error is lost, never an abort.
@@ -110,6 +130,96 @@ TEST(BadInput, OneFileInTwoRolesIsRefusedBeforeItIsTruncated) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--report '" + path + "' is the same file as --output"), std::string::npos) << r.err;
   EXPECT_EQ(ReadFile(path), "keep me\n");
+}
+
+// One error line on stderr, exit 2, nothing left running.
+void ExpectOneErrorLine(const RunResult& r, const std::string& expected) {
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 500);
+  auto lines = Lines(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err.substr(0, 500);
+  EXPECT_EQ(lines[0].rfind("pylogen: error: ", 0), 0u) << lines[0].substr(0, 500);
+  EXPECT_NE(lines[0].find(expected), std::string::npos) << lines[0].substr(0, 500);
+  EXPECT_LT(lines[0].size(), 600u);
+  EXPECT_TRUE(r.out.empty()) << r.out.substr(0, 500);
+  EXPECT_TRUE(GroupGone(r.pgid, 1));
+}
+
+// Defaults-file values of the wrong type were reported as command-line errors.
+TEST(BadInput, ADefaultsFileErrorNamesTheFileAndTheKey) {
+  std::string file = TempPath("defaults.json");
+  { std::ofstream(file) << R"({"process": 4.5})"; }
+  ExpectOneErrorLine(RunPylogen({SampleCut("Dummy"), "--defaults", file}, 20),
+                     file + ": \"process\": '4.5' is not a valid count");
+}
+
+// "extra" nesting 100,000 levels in a defaults file crashed (139, nothing said).
+TEST(BadInput, ADeeplyNestedExtraInADefaultsFileIsRefused) {
+  std::string file = TempPath("deep.json");
+  {
+    std::ofstream out(file);
+    out << R"({"extra": )";
+    for (int i = 0; i < 100000; ++i) out << R"({"a":)";
+    out << "0" << std::string(100000, '}') << "}";
+  }
+  auto r = RunPylogen({SampleCut("Dummy"), "--defaults", file}, 20);
+  EXPECT_EQ(r.term_signal, 0);
+  ExpectOneErrorLine(r, "option \"extra\" expects a JSON object of at most 100 levels");
+  // (an argument holds at most 128 KiB: 50,000 levels)
+  std::string nested = "{\"a\":" + std::string(50000, '[') + std::string(50000, ']') + "}";
+  ExpectOneErrorLine(RunPylogen({SampleCut("Dummy"), "--extra", nested}, 20),
+                     "--extra: nests deeper than 100 levels");
+}
+
+// 100,000 stray arguments came back as a 500 KB line.
+TEST(BadInput, StrayArgumentsAreCountedNotListed) {
+  std::vector<std::string> args = {SampleCut("Dummy")};
+  args.insert(args.end(), 100000, "x");
+  ExpectOneErrorLine(RunPylogen(args, 20), "unexpected argument 'x' (and 99999 more)");
+}
+
+// A 1 MB bad scenario line was echoed back whole.
+TEST(BadInput, ALongBadScenarioLineIsNotEchoedWhole) {
+  std::string file = TempPath("long.txt");
+  { std::ofstream(file) << SampleCut("Dummy") << " --process " << std::string(1000000, '9') << "x\n"; }
+  ExpectOneErrorLine(RunPylogen({"scenario", "--file", file}, 20), file + ":1: ");
+}
+
+// ./defaults.json that is a directory or a FIFO was skipped without a word.
+TEST(BadInput, ADefaultsJsonThatIsNotAFileIsAnError) {
+  std::string dir = TempPath("cwd");
+  ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+  ASSERT_EQ(mkdir((dir + "/defaults.json").c_str(), 0700), 0);
+  RunSpec spec;
+  spec.args = {SampleCut("Dummy"), "--loops", "1"};
+  spec.cwd = dir;
+  spec.timeout_s = 20;
+  ExpectOneErrorLine(RunPylogen(spec), "defaults file 'defaults.json' is a directory");
+  ASSERT_EQ(rmdir((dir + "/defaults.json").c_str()), 0);
+  ASSERT_EQ(mkfifo((dir + "/defaults.json").c_str(), 0600), 0);
+  ExpectOneErrorLine(RunPylogen(spec), "defaults file 'defaults.json' is a FIFO");
+}
+
+// A UTF-8 BOM before the first '#' comment gave "s.txt:1: ... not expected".
+TEST(BadInput, AScenarioWithAByteOrderMarkRuns) {
+  std::string file = TempPath("bom.txt");
+  { std::ofstream(file) << "\xEF\xBB\xBF# a comment\n" << SampleCut("Dummy") << " --loops 1 --extra {\"sleep\":0}\n"; }
+  auto r = RunPylogen({"scenario", "--file", file, "--outformat", "none"}, 30);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  EXPECT_NE(r.out.find("requests: 1 (0 errors)"), std::string::npos) << r.out;
+}
+
+// An opened-model option in a closed run is checked, then warned about: one
+// line on stderr, and the summary lists it.
+TEST(BadInput, AnOpenedModelOptionInAClosedRunIsWarnedAbout) {
+  auto r = RunPylogen({SampleCut("Dummy"), "--loops", "1", "--extra", R"({"sleep":0})", "--schedule",
+                       "5@1", "--outformat", "none"},
+                      30);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string warning = "--schedule applies to the opened model (--openedmodel): ignored";
+  EXPECT_EQ(Lines(r.err), std::vector<std::string>{"pylogen: warning: " + warning});
+  EXPECT_NE(r.out.find("warnings:\n  - " + warning), std::string::npos) << r.out;
 }
 
 TEST(BadInput, CutNotFoundListsEveryPlaceTried) {

@@ -2,6 +2,7 @@
 // wrong types are errors naming the key.
 #include "cli/defaults.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -13,6 +14,8 @@
 
 namespace pylogen::cli {
 namespace {
+
+using Args = std::vector<std::string>;
 
 class DefaultsTest : public ::testing::Test {
  protected:
@@ -71,7 +74,14 @@ TEST_F(DefaultsTest, UnknownKeyOrWrongTypeIsAnErrorNamingTheKey) {
            {R"({"process": true})", "option \"process\" expects a number or a string, not boolean"},
            {R"({"openedmodel": 1})", "option \"openedmodel\" expects true or false"},
            {R"({"extra": [1]})", "option \"extra\" expects a JSON object or a string"},
-           {R"({"process": "x"})", "--process: 'x'"},
+           {R"({"process": "x"})", "bad.json: \"process\": 'x' is not a valid count"},
+           {R"({"process": 4.5})", "bad.json: \"process\": '4.5' is not a valid count"},
+           {R"({"steps": "1,,2"})", "bad.json: \"steps\": '1,,2' has an empty item"},
+           {R"({"duration": "soon"})", "bad.json: \"duration\": 'soon' is not a duration"},
+           {R"({"schedule": "10@oops"})", "bad.json: \"schedule\" segment 1 '10@oops'"},
+           {R"({"burst": "fx"})", "bad.json: \"burst\": 'fx' is not a burst"},
+           {R"({"output": ""})", "bad.json: \"output\": empty value (expected a file name)"},
+           {R"({"jobs": 1000})", "bad.json: \"jobs\": 1000 is not a power of two"},
            {R"([1, 2])", "expected a JSON object"},
            {R"({"process": )", "not valid JSON"}}) {
     std::string file = Write("bad.json", c.json);
@@ -83,6 +93,95 @@ TEST_F(DefaultsTest, UnknownKeyOrWrongTypeIsAnErrorNamingTheKey) {
   auto missing = ParseCommandLine({"cuts/Dummy", "--defaults", "nope.json"});
   ASSERT_FALSE(missing.has_value());
   EXPECT_NE(missing.error().text.find("cannot read defaults file 'nope.json'"), std::string::npos);
+}
+
+// A defaults file's values are checked on their own: the error names the file
+// and the key even when the command line gives the option a valid value.
+TEST_F(DefaultsTest, ABadValueIsNamedByFileAndKeyEvenWhenTheCommandLineOverridesIt) {
+  Write("defaults.json", R"({"process": 4.5})");
+  for (const Args& args : {Args{"cuts/Dummy"}, Args{"cuts/Dummy", "--process", "2"}}) {
+    auto o = ParseCommandLine(args);
+    ASSERT_FALSE(o.has_value());
+    EXPECT_EQ(o.error().text.rfind("defaults.json: \"process\": '4.5' is not a valid count", 0), 0u)
+        << o.error().text;
+  }
+}
+
+// A defaults file may serve both models: its opened-model values are checked
+// in a closed run, but not warned about.
+TEST_F(DefaultsTest, OpenedModelValuesOfTheFileAreCheckedNotWarnedAbout) {
+  std::string file = Write("both.json", R"({"schedule": "5@1", "burst": "f2", "prefork": 1})");
+  auto o = ParseCommandLine({"cuts/Dummy", "--defaults", file});
+  ASSERT_TRUE(o.has_value()) << o.error().text;
+  EXPECT_TRUE(o->warnings.empty());
+  EXPECT_EQ(o->load.schedule, "5@1");
+  auto opened = ParseCommandLine({"cuts/Dummy", "--defaults", file, "--openedmodel"});
+  ASSERT_TRUE(opened.has_value()) << opened.error().text;
+  EXPECT_EQ(opened->load.prefork, 1u);
+  EXPECT_EQ(opened->load.burst, "f2");
+}
+
+// "extra" nesting 100,000 levels used to crash (dump() recursing once per level).
+TEST_F(DefaultsTest, DeepExtraIsRefusedNotACrash) {
+  auto nested = [](std::size_t depth) {
+    std::string text = R"({"extra": )";
+    for (std::size_t i = 0; i < depth; ++i) text += R"({"a":)";
+    text += "0";
+    text += std::string(depth, '}');
+    return text + "}";
+  };
+  std::string ok = Write("ok.json", nested(kMaxExtraDepth));
+  auto accepted = ParseCommandLine({"cuts/Dummy", "--defaults", ok});
+  ASSERT_TRUE(accepted.has_value()) << accepted.error().text;
+  for (std::size_t depth : {kMaxExtraDepth + 1, std::size_t{100000}}) {
+    std::string file = Write("deep.json", nested(depth));
+    auto o = ParseCommandLine({"cuts/Dummy", "--defaults", file});
+    ASSERT_FALSE(o.has_value()) << depth;
+    EXPECT_NE(o.error().text.find("deep.json: option \"extra\" expects a JSON object of at most "
+                                  "100 levels, not one nested deeper"),
+              std::string::npos)
+        << o.error().text;
+  }
+}
+
+// Every --defaults given is read and checked; the last one applies.
+TEST_F(DefaultsTest, ARepeatedDefaultsIsCheckedEveryTime) {
+  std::string good = Write("good.json", R"({"process": 3})");
+  std::string bad = Write("bad.json", R"({"process": 0})");
+  auto o = ParseCommandLine({"cuts/Dummy", "--defaults", bad, "--defaults", good});
+  ASSERT_FALSE(o.has_value());
+  EXPECT_NE(o.error().text.find("bad.json: \"process\": '0'"), std::string::npos) << o.error().text;
+  std::string other = Write("other.json", R"({"loops": 9})");
+  auto last = ParseCommandLine({"cuts/Dummy", "--defaults", good, "--defaults", other});
+  ASSERT_TRUE(last.has_value()) << last.error().text;
+  EXPECT_EQ(last->load.processes, 1u);  // good.json was checked, not applied
+  EXPECT_EQ(last->load.loops, 9u);
+}
+
+// ./defaults.json that is not a regular file is an error, not skipped: the
+// run would use other values than the user meant.
+TEST_F(DefaultsTest, AnImplicitDefaultsThatIsNotARegularFileIsAnError) {
+  std::filesystem::create_directory(dir_ / "defaults.json");
+  auto o = ParseCommandLine({"cuts/Dummy"});
+  ASSERT_FALSE(o.has_value());
+  EXPECT_EQ(o.error().text,
+            "defaults file 'defaults.json' is a directory, expected a regular file (pylogen reads "
+            "./defaults.json when no --defaults is given: rename it, or name another file with "
+            "--defaults)");
+  std::string other = Write("other.json", R"({"process": 5})");
+  EXPECT_TRUE(ParseCommandLine({"cuts/Dummy", "--defaults", other}).has_value());  // not read then
+  std::filesystem::remove(dir_ / "defaults.json");
+  ASSERT_EQ(mkfifo((dir_ / "defaults.json").c_str(), 0600), 0);
+  auto fifo = ParseCommandLine({"cuts/Dummy"});  // never waits on the FIFO
+  ASSERT_FALSE(fifo.has_value());
+  EXPECT_EQ(fifo.error().text.rfind("defaults file 'defaults.json' is a FIFO", 0), 0u) << fifo.error().text;
+}
+
+TEST_F(DefaultsTest, AByteOrderMarkIsSkipped) {
+  std::string file = Write("bom.json", "\xEF\xBB\xBF{\"process\": 6}");
+  auto o = ParseCommandLine({"cuts/Dummy", "--defaults", file});
+  ASSERT_TRUE(o.has_value()) << o.error().text;
+  EXPECT_EQ(o->load.processes, 6u);
 }
 
 }  // namespace

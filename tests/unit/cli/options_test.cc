@@ -3,7 +3,10 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "cli/fields.h"
 
 namespace pylogen::cli {
 namespace {
@@ -261,6 +264,161 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"MissingAction", {}, {"CUT"}},
         ErrorCase{"MissingActionWithOptions", {"--proc", "2"}, {"CUT"}}),
     [](const ::testing::TestParamInfo<ErrorCase>& info) { return info.param.label; });
+
+// Issue 10, item 7: nothing silently accepted.
+
+// The opened model's grammars are checked before any CUT is loaded, whatever the model.
+TEST(ParseCommandLineTest, OpenedModelValuesAreCheckedInAClosedRunToo) {
+  for (bool opened : {false, true}) {
+    Args schedule = {"cuts/Dummy", "--loops", "1", "--schedule", "10@oops"};
+    Args burst = {"cuts/Dummy", "--burst", "fx"};
+    if (opened) schedule.push_back("--openedmodel"), burst.push_back("--openedmodel");
+    auto r = ParseCommandLine(schedule);
+    ASSERT_FALSE(r.has_value()) << opened;
+    EXPECT_EQ(r.error().exit_code, 2);
+    EXPECT_EQ(r.error().text.rfind("--schedule segment 1 '10@oops'", 0), 0u) << r.error().text;
+    auto b = ParseCommandLine(burst);
+    ASSERT_FALSE(b.has_value()) << opened;
+    EXPECT_EQ(b.error().text.rfind("--burst: 'fx' is not a burst", 0), 0u) << b.error().text;
+  }
+}
+
+TEST(ParseCommandLineTest, AnOpenedModelOptionInAClosedRunIsWarnedAbout) {
+  RunOptions closed = ParseOk({"cuts/Dummy", "--schedule", "5@1", "--sche", "6@1", "--burst", "f2",
+                               "--maxworkers", "4"});
+  EXPECT_EQ(closed.warnings,
+            (Args{"--schedule applies to the opened model (--openedmodel): ignored",
+                  "--maxworkers applies to the opened model (--openedmodel): ignored",
+                  "--burst applies to the opened model (--openedmodel): ignored"}));
+  EXPECT_EQ(closed.load.schedule, "6@1");  // checked and kept, the last one
+  RunOptions opened = ParseOk({"cuts/Dummy", "--openedmodel", "--schedule", "5@1", "--burst", "f2"});
+  EXPECT_TRUE(opened.warnings.empty());
+  EXPECT_TRUE(ParseOk({"cuts/Dummy", "--loops", "2"}).warnings.empty());
+}
+
+// Every option of a CUT command line, with a valid value.
+const std::vector<std::pair<std::string, std::string>> kEveryOption = {
+    {"--id", "A"}, {"--process", "2"}, {"--postpone", "0"}, {"--rampup", "0"},
+    {"--duration", "1"}, {"--loops", "1"}, {"--lengths", "0"}, {"--steps", "0"},
+    {"--pauseloop", "0"}, {"--pauselen", "0"}, {"--pausestep", "0"}, {"--extra", "{}"},
+    {"--concurrency", "1"}, {"--optimeout", "1"}, {"--summary", "1"}, {"--outformat", "csv"},
+    {"--output", "o.txt"}, {"--report", "r.json"}, {"--queue", "0"}, {"--grace", "1"},
+    {"--schedule", "5@1"}, {"--prefork", "1"}, {"--trigger", "1"}, {"--controllerDelay", "1"},
+    {"--decrease", "1"}, {"--minworkers", "1"}, {"--maxworkers", "2"}, {"--arrivals", "poisson"},
+    {"--seed", "1"}, {"--burst", "1"}, {"--jobs", "1024"}, {"--generatorDelay", "1"},
+    {"--workerDelay", "1"}};
+
+TEST(ParseCommandLineTest, AnEmptyValueIsBadInputForEveryOption) {
+  for (const auto& [option, value] : kEveryOption) {
+    ParseOk({"cuts/Dummy", option, value});  // the valid value passes
+    auto r = ParseCommandLine({"cuts/Dummy", option, ""});
+    ASSERT_FALSE(r.has_value()) << option << " '' accepted";
+    EXPECT_EQ(r.error().exit_code, 2);
+    EXPECT_NE(r.error().text.find(": empty value (expected "), std::string::npos) << r.error().text;
+    auto equals = ParseCommandLine({"cuts/Dummy", option + "="});  // CLI11: a missing value
+    ASSERT_FALSE(equals.has_value()) << option << "= accepted";
+    EXPECT_EQ(equals.error().exit_code, 2);
+  }
+  auto defaults = ParseCommandLine({"cuts/Dummy", "--defaults", ""});
+  ASSERT_FALSE(defaults.has_value());
+  EXPECT_EQ(defaults.error().text, "--defaults: empty value (expected a defaults file)");
+  auto cut = ParseCommandLine({""});
+  ASSERT_FALSE(cut.has_value());
+  EXPECT_EQ(cut.error().text.rfind("the CUT: empty value", 0), 0u) << cut.error().text;
+  auto output = ParseCommandLine({"cuts/Dummy", "--output", ""});
+  EXPECT_EQ(output.error().text, "--output: empty value (expected a file name)");
+}
+
+// A repeated option is checked at each occurrence; the last one wins.
+TEST(ParseCommandLineTest, ARepeatedOptionIsCheckedEveryTimeAndTheLastWins) {
+  for (const auto& [option, value] : kEveryOption) {
+    if (option == "--outformat" || option == "--output" || option == "--report") {
+      continue;  // any text is valid
+    }
+    auto r = ParseCommandLine({"cuts/Dummy", option, "1,,\xff", option, value});
+    ASSERT_FALSE(r.has_value()) << option << " '1,,\\xff' then " << value << " accepted";
+    EXPECT_EQ(r.error().exit_code, 2);
+  }
+  auto loops = ParseCommandLine({"cuts/Dummy", "--loops", "x", "--loops", "1"});
+  ASSERT_FALSE(loops.has_value());
+  EXPECT_EQ(loops.error().text.rfind("--loops: 'x' is not a valid count", 0), 0u) << loops.error().text;
+  RunOptions o = ParseOk({"cuts/Dummy", "--loops", "2", "--lo", "3", "--process=4", "--process", "5",
+                          "--out", "csv", "--outformat", "json", "--id", "A", "--id", "B"});
+  EXPECT_EQ(o.load.loops, 3u);
+  EXPECT_EQ(o.load.processes, 5u);
+  EXPECT_EQ(o.outformat, "json");
+  EXPECT_EQ(o.load.id, "B");
+  // An --id that is not UTF-8 is refused even when a later one is valid.
+  EXPECT_FALSE(ParseCommandLine({"cuts/Dummy", "--id", "\xff", "--id", "B"}).has_value());
+}
+
+// 100,000 stray arguments: one short line, not CLI11's list of them all.
+TEST(ParseCommandLineTest, StrayArgumentsComeBackAsOneShortLine) {
+  Args args = {"cuts/Dummy"};
+  args.insert(args.end(), 100000, "x");
+  auto r = ParseCommandLine(args);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().exit_code, 2);
+  EXPECT_EQ(r.error().text.rfind("unexpected argument 'x' (and 99999 more): expected pylogen CUT [options]", 0), 0u)
+      << r.error().text.substr(0, 200);
+  auto unknown = ParseCommandLine({"cuts/Dummy", "--frobnicate", "3"});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().text, "unknown option '--frobnicate' (and 1 more)");
+  auto long_one = ParseCommandLine({"cuts/Dummy", std::string(1000000, 'y')});
+  ASSERT_FALSE(long_one.has_value());
+  EXPECT_LT(long_one.error().text.size(), 200u);
+  EXPECT_NE(long_one.error().text.find("... (1000000 bytes)"), std::string::npos) << long_one.error().text;
+}
+
+// A megabyte of bad value is echoed as an excerpt, whatever the option.
+TEST(ParseCommandLineTest, ALongBadValueIsEchoedCut) {
+  const std::string huge(1000000, '7');
+  for (const char* option : {"--process", "--duration", "--lengths", "--extra", "--schedule",
+                             "--burst", "--arrivals", "--jobs", "--queue", "--seed"}) {
+    std::string value = std::string(option) == "--lengths" ? huge + ",," : huge + "x";
+    auto r = ParseCommandLine({"cuts/Dummy", option, value});
+    ASSERT_FALSE(r.has_value()) << option;
+    EXPECT_LT(r.error().text.size(), 400u) << option << ": " << r.error().text.substr(0, 400);
+    EXPECT_EQ(r.error().text.rfind(option, 0), 0u) << r.error().text.substr(0, 400);
+  }
+}
+
+TEST(ParseCommandLineTest, ExtraNestingIsBounded) {
+  auto nested = [](std::size_t depth) {
+    return R"({"a":)" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
+  };
+  EXPECT_EQ(JsonTextDepth(nested(kMaxExtraDepth)), kMaxExtraDepth);
+  ParseOk({"cuts/Dummy", "--extra", nested(kMaxExtraDepth)});
+  for (std::size_t depth : {kMaxExtraDepth + 1, std::size_t{100000}}) {
+    auto r = ParseCommandLine({"cuts/Dummy", "--extra", nested(depth)});
+    ASSERT_FALSE(r.has_value()) << depth;
+    EXPECT_EQ(r.error().text, "--extra: nests deeper than 100 levels (expected a JSON object of at most 100 levels)");
+  }
+  // Brackets inside strings are text, not nesting.
+  ParseOk({"cuts/Dummy", "--extra", R"({"a":")" + std::string(500, '[') + R"("})"});
+}
+
+// The reader keeps histograms per load and length: their number is bounded up front.
+TEST(ParseCommandLineTest, LoadLengthPairsAreBounded) {
+  auto lengths = [](std::size_t n) {
+    std::string text = "0";
+    for (std::size_t i = 1; i < n; ++i) text += "," + std::to_string(i);
+    return text;
+  };
+  EXPECT_EQ(ParseOk({"cuts/Dummy", "--lengths", lengths(kMaxLoadLengths)}).load.lengths.size(),
+            kMaxLoadLengths);
+  for (std::size_t n : {kMaxLoadLengths + 1, std::size_t{60000}}) {
+    auto r = ParseCommandLine({"cuts/Dummy", "--lengths", lengths(n)});
+    ASSERT_FALSE(r.has_value()) << n;
+    EXPECT_EQ(r.error().exit_code, 2);
+    EXPECT_EQ(r.error().text.rfind(fmt::format("--lengths: {} values over the run's loads, above the "
+                                               "limit of {}",
+                                               n, kMaxLoadLengths),
+                                   0),
+              0u)
+        << r.error().text.substr(0, 300);
+  }
+}
 
 }  // namespace
 }  // namespace pylogen::cli

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace pylogen::cli {
@@ -120,6 +121,107 @@ TEST(ScenarioCommandLine, RunOptionsApplyToTheWholeRun) {
   ASSERT_FALSE(no_file.has_value());
   EXPECT_NE(no_file.error().text.find("--file"), std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+class ScenarioFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("pylogen-scenario-file-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  std::filesystem::path dir_;
+};
+
+// A UTF-8 BOM before the first '#' comment used to make "s.txt:1: ... not expected".
+TEST_F(ScenarioFile, AByteOrderMarkIsSkipped) {
+  std::string file = Write("bom.txt", "\xEF\xBB\xBF# a comment\ncuts.Dummy --id A\n");
+  auto o = ParseCommandLine({"scenario", "--file", file});
+  ASSERT_TRUE(o.has_value()) << o.error().text;
+  ASSERT_EQ(o->scenario.size(), 1u);
+  EXPECT_EQ(o->scenario[0].line, 2);
+  std::string first = Write("bom2.txt", "\xEF\xBB\xBF" "cuts.Dummy --id B\n");
+  auto b = ParseCommandLine({"scenario", "--file", first});
+  ASSERT_TRUE(b.has_value()) << b.error().text;
+  EXPECT_EQ(b->scenario[0].load.cut, "cuts.Dummy");
+}
+
+TEST_F(ScenarioFile, ADirectoryOrAnEmptyNameIsSaidSo) {
+  auto dir = ParseCommandLine({"scenario", "--file", dir_.string()});
+  ASSERT_FALSE(dir.has_value());
+  EXPECT_EQ(dir.error().text,
+            "--file: scenario file '" + dir_.string() + "' is a directory, expected a regular file");
+  auto empty = ParseCommandLine({"scenario", "--file", ""});
+  ASSERT_FALSE(empty.has_value());
+  EXPECT_EQ(empty.error().text, "--file: empty value (expected a scenario file)");
+}
+
+// The run options of a scenario are checked like a CUT command line's:
+// each occurrence, no empty value, the same --summary floor, one line for strays.
+TEST_F(ScenarioFile, RunOptionsAreCheckedEveryTime) {
+  std::string file = Write("s.txt", "cuts.Dummy\n");
+  struct Case {
+    std::vector<std::string> extra;
+    std::string expected;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--summary", "x", "--summary", "1"}, "--summary: 'x' is not a duration"},
+           {{"--summary", "1e-10"}, "--summary: expected a duration of at least 1ms"},
+           {{"--output", ""}, "--output: empty value (expected a file name)"},
+           {{"--report", ""}, "--report: empty value (expected a file name)"},
+           {{"--report="}, "scenario: --report: 1 required TEXT missing"},
+           {{"--defaults", ""}, "--defaults: empty value (expected a defaults file)"},
+           {{"--queue", "3"}, "--queue: 3 is not a power of two"},
+           {{"stray", "more"}, "scenario: unexpected argument 'stray' (and 1 more)"}}) {
+    std::vector<std::string> args = {"scenario", "--file", file};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    auto o = ParseCommandLine(args);
+    ASSERT_FALSE(o.has_value()) << c.expected;
+    EXPECT_EQ(o.error().exit_code, 2);
+    EXPECT_EQ(o.error().text.rfind(c.expected, 0), 0u) << o.error().text;
+  }
+  auto last = ParseCommandLine({"scenario", "--file", file, "--grace", "1", "--grace", "2"});
+  ASSERT_TRUE(last.has_value()) << last.error().text;
+  EXPECT_EQ(last->grace_s, 2);
+}
+
+TEST_F(ScenarioFile, ALineWarningKeepsItsFileAndLine) {
+  std::string file = Write("w.txt", "# c\ncuts.Dummy --sched 5@1\ncuts.Dummy --open --sched 5@1\n");
+  auto o = ParseCommandLine({"scenario", "--file", file});
+  ASSERT_TRUE(o.has_value()) << o.error().text;
+  EXPECT_EQ(o->warnings,
+            std::vector<std::string>{file + ":2: --schedule applies to the opened model (--openedmodel): ignored"});
+}
+
+// The limit on (load, length) pairs is over the whole run, every line counted.
+TEST_F(ScenarioFile, LoadLengthPairsAreCountedOverEveryLine) {
+  std::string lengths = "0";
+  for (std::size_t i = 1; i < kMaxLoadLengths / 2; ++i) lengths += "," + std::to_string(i);
+  std::string line = "cuts.Dummy --lengths " + lengths + "\n";
+  ASSERT_TRUE(ParseCommandLine({"scenario", "--file", Write("two.txt", line + line)}).has_value());
+  auto three = ParseCommandLine({"scenario", "--file", Write("three.txt", line + line + line)});
+  ASSERT_FALSE(three.has_value());
+  EXPECT_EQ(three.error().text.rfind(fmt::format("--lengths: {} values over the run's loads, above the limit of {}",
+                                                 3 * (kMaxLoadLengths / 2), kMaxLoadLengths),
+                                     0),
+            0u)
+      << three.error().text.substr(0, 300);
+}
+
+// A megabyte of bad line is not echoed back whole.
+TEST(ScenarioText, ALongBadLineIsEchoedCut) {
+  for (const std::string& line : {"cuts.Dummy --process " + std::string(1000000, '9') + "x",
+                                  "cuts.Dummy --" + std::string(1000000, 'q'),
+                                  "cuts.Dummy " + std::string(30000, 'z') + " " + std::string(30000, 'z')}) {
+    auto lines = Parse("cuts.Dummy\n" + line + "\n");
+    ASSERT_FALSE(lines.has_value());
+    EXPECT_EQ(lines.error().rfind("s.txt:2: ", 0), 0u) << lines.error().substr(0, 300);
+    EXPECT_LT(lines.error().size(), 400u) << lines.error().substr(0, 400);
+  }
 }
 
 }  // namespace

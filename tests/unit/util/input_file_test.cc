@@ -26,6 +26,26 @@ TEST(ReadInputFile, ReadsARegularFileWhole) {
   std::remove(path.c_str());
 }
 
+// Editors on Windows start text files with a BOM: it is not part of the text.
+TEST(ReadInputFile, ALeadingByteOrderMarkIsSkipped) {
+  std::string path = TempName("bom.txt");
+  std::ofstream(path) << "\xEF\xBB\xBF# comment\n\xEF\xBB\xBF";
+  auto text = ReadInputFile("scenario file", path);
+  ASSERT_TRUE(text.has_value()) << text.error();
+  EXPECT_EQ(*text, "# comment\n\xEF\xBB\xBF");  // only the leading one
+  std::ofstream(path) << "\xEF\xBB";              // a partial mark is text
+  EXPECT_EQ(ReadInputFile("scenario file", path).value(), "\xEF\xBB");
+  std::remove(path.c_str());
+}
+
+TEST(ReadInputFile, ALongPathIsEchoedCut) {
+  std::string path = "/nonexistent/" + std::string(5000, 'p');
+  auto text = ReadInputFile("matrix file", path);
+  ASSERT_FALSE(text.has_value());
+  EXPECT_LT(text.error().size(), 200u) << text.error();
+  EXPECT_NE(text.error().find("... (5013 bytes)"), std::string::npos) << text.error();
+}
+
 TEST(ReadInputFile, AFifoIsRefusedNotWaitedOn) {
   std::string path = TempName("fifo");
   ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);

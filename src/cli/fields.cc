@@ -1,0 +1,323 @@
+#include "cli/fields.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <limits>
+
+#include "cli/values.h"
+#include "schedule/arrivals.h"
+#include "schedule/schedule.h"
+#include "util/excerpt.h"
+
+namespace pylogen::cli {
+namespace {
+
+using Status = std::expected<void, std::string>;
+using Label = std::string_view;
+using Setter = Status (*)(Label label, const std::string& text, FieldTarget& t);
+
+struct Field {
+  std::string_view name;      // as CLI11 names the option
+  std::string_view expected;  // what a value looks like, for an empty one
+  Setter set;
+};
+
+template <class T, class R>
+Status Store(std::expected<R, std::string> result, T& target) {
+  if (!result) return std::unexpected(std::move(result.error()));
+  target = static_cast<T>(std::move(*result));
+  return {};
+}
+
+// A schedule module's error names the option itself ("--burst: ...",
+// "--schedule segment 2 ..."): put the label in its place.
+std::string Relabel(Label label, std::string_view option, const std::string& error) {
+  if (error.starts_with(option)) return std::string(label) + error.substr(option.size());
+  return fmt::format("{}: {}", label, error);
+}
+
+constexpr auto kMax32 = std::numeric_limits<std::uint32_t>::max();
+constexpr auto kMax64 = std::numeric_limits<std::uint64_t>::max();
+
+Status PositiveDuration(Label l, const std::string& s, double& target) {
+  if (auto set = Store(ParseDuration(l, s), target); !set) return set;
+  if (target <= 0) return std::unexpected(fmt::format("{}: expected a duration > 0", l));
+  return {};
+}
+
+Status Summary(Label l, const std::string& s, FieldTarget& t) {
+  return Store(ParseDuration(l, s, plan::kMinSummaryS, plan::kMinSummaryText), t.run.summary_s);
+}
+
+Status Queue(Label l, const std::string& s, FieldTarget& t) {
+  std::uint64_t& queue = t.run.queue;
+  if (auto set = Store(ParseCount(l, s, 0, 1u << 24), queue); !set) return set;
+  if (queue != 0 && (queue < 2 || (queue & (queue - 1)) != 0)) {
+    return std::unexpected(
+        fmt::format("{}: {} is not a power of two >= 2 (or 0 for automatic)", l, queue));
+  }
+  return {};
+}
+
+Status Jobs(Label l, const std::string& s, FieldTarget& t) {
+  std::uint64_t& jobs = t.run.load.jobs;
+  if (auto set = Store(ParseCount(l, s, 2, 1u << 24), jobs); !set) return set;
+  if ((jobs & (jobs - 1)) != 0) {
+    return std::unexpected(fmt::format("{}: {} is not a power of two", l, jobs));
+  }
+  return {};
+}
+
+Status Extra(Label l, const std::string& s, FieldTarget& t) {
+  if (auto set = Store(ParseJsonObject(l, s), t.run.load.extra); !set) return set;
+  if (JsonTextDepth(s) > kMaxExtraDepth) {
+    return std::unexpected(
+        fmt::format("{}: nests deeper than {} levels (expected a JSON object of at most {} levels)",
+                    l, kMaxExtraDepth, kMaxExtraDepth));
+  }
+  return {};
+}
+
+Status ScheduleField(Label l, const std::string& s, FieldTarget& t) {
+  auto parsed = schedule::Schedule::Parse(s);
+  if (!parsed) return std::unexpected(Relabel(l, "--schedule", parsed.error()));
+  t.run.load.schedule = s;
+  return {};
+}
+
+Status BurstField(Label l, const std::string& s, FieldTarget& t) {
+  auto parsed = schedule::BurstPlanner::Parse(s, 0);
+  if (!parsed) return std::unexpected(Relabel(l, "--burst", parsed.error()));
+  t.run.load.burst = s;
+  return {};
+}
+
+Status Arrivals(Label l, const std::string& s, FieldTarget& t) {
+  if (s != "uniform" && s != "poisson") {
+    return std::unexpected(fmt::format("{}: '{}' is not uniform or poisson", l, s));
+  }
+  t.run.load.arrivals = s;
+  return {};
+}
+
+Status Prefork(Label l, const std::string& s, FieldTarget& t) {
+  t.prefork_given = true;
+  return Store(ParseCount(l, s, 0, 100000), t.run.load.prefork);
+}
+
+Status Seed(Label l, const std::string& s, FieldTarget& t) {
+  t.run.load.seed_given = true;
+  return Store(ParseCount(l, s, 0, kMax64), t.run.load.seed);
+}
+
+// Accepted for Pylogen compatibility, checked, without effect.
+Status IgnoredDuration(Label l, const std::string& s, FieldTarget&) {
+  double ignored = 0;
+  return Store(ParseDuration(l, s), ignored);
+}
+
+Status Text(std::string& target, const std::string& s) {
+  target = s;
+  return {};
+}
+
+// Sorted by nothing: looked up by name. Every option of both command lines.
+constexpr Field kFields[] = {
+    {"action", "a CUT: cuts/Dummy, cuts.Dummy or a path to a .so",
+     [](Label, const std::string& s, FieldTarget& t) { return Text(t.run.load.cut, s); }},
+    {"--id", "a name for the load",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseUtf8(l, s), t.run.load.id);
+     }},
+    {"--process", "an integer",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseCount(l, s, 1, 100000), t.run.load.processes);
+     }},
+    {"--postpone", "a duration",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseDuration(l, s), t.run.load.postpone_s);
+     }},
+    {"--rampup", "a duration",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseDuration(l, s), t.run.load.rampup_s);
+     }},
+    {"--duration", "a duration",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseDuration(l, s), t.run.load.duration_s);
+     }},
+    {"--loops", "an integer",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseCount(l, s, 0, kMax32), t.run.load.loops);
+     }},
+    {"--lengths", "comma-separated values",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseList(l, s), t.run.load.lengths);
+     }},
+    {"--pauseloop", "a duration",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseDuration(l, s), t.run.load.pauseloop_s);
+     }},
+    {"--pauselen", "a duration",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseDuration(l, s), t.run.load.pauselen_s);
+     }},
+    {"--extra", "a JSON object", Extra},
+    {"--concurrency", "an integer",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseCount(l, s, 1, 1u << 20), t.run.load.concurrency);
+     }},
+    {"--optimeout", "a duration",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return PositiveDuration(l, s, t.run.load.optimeout_s);
+     }},
+    {"--summary", "a duration", Summary},
+    {"--outformat", "short, csv, long, json, jtl or none",
+     [](Label, const std::string& s, FieldTarget& t) { return Text(t.run.outformat, s); }},
+    {"--output", "a file name",
+     [](Label, const std::string& s, FieldTarget& t) { return Text(t.run.output, s); }},
+    {"--report", "a file name",
+     [](Label, const std::string& s, FieldTarget& t) { return Text(t.run.report, s); }},
+    {"--queue", "an integer", Queue},
+    {"--grace", "a duration",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseDuration(l, s), t.run.grace_s);
+     }},
+    {"--defaults", "a defaults file",  // read by the caller
+     [](Label, const std::string&, FieldTarget&) { return Status(); }},
+    {"--file", "a scenario file",
+     [](Label, const std::string& s, FieldTarget& t) { return Text(t.run.scenario_file, s); }},
+    // Opened model.
+    {"--schedule", "DURATION@RATE segments like 30@10", ScheduleField},
+    {"--prefork", "an integer", Prefork},
+    {"--trigger", "an integer",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseCount(l, s, 0, kMax32), t.run.load.trigger);
+     }},
+    {"--controllerDelay", "a duration",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return PositiveDuration(l, s, t.run.load.controller_delay_s);
+     }},
+    {"--decrease", "an integer",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseCount(l, s, 1, kMax32), t.run.load.decrease);
+     }},
+    {"--minworkers", "an integer",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseCount(l, s, 1, 100000), t.run.load.min_workers);
+     }},
+    {"--maxworkers", "an integer",
+     [](Label l, const std::string& s, FieldTarget& t) {
+       return Store(ParseCount(l, s, 1, 100000), t.run.load.max_workers);
+     }},
+    {"--arrivals", "uniform or poisson", Arrivals},
+    {"--seed", "an integer", Seed},
+    {"--burst", "1, 0, N or fN", BurstField},
+    {"--jobs", "a power of two", Jobs},
+    {"--generatorDelay", "a duration", IgnoredDuration},
+    {"--workerDelay", "a duration", IgnoredDuration},
+};
+
+const Field* FindField(std::string_view name) {
+  for (const Field& field : kFields) {
+    if (field.name == name) return &field;
+  }
+  return nullptr;
+}
+
+// `error` with every echo of a long `text` cut to an excerpt, and any other
+// long quoted stretch (a library quoting part of the text: nlohmann's
+// "number overflow parsing '7777...'").
+std::string CutEchoes(std::string error, const std::string& text) {
+  if (text.size() <= util::kMaxExcerptBytes) return error;
+  const std::string excerpt = util::Excerpt(text);
+  for (std::size_t at = error.find(text); at != std::string::npos; at = error.find(text, at)) {
+    error.replace(at, text.size(), excerpt);
+    at += excerpt.size();
+  }
+  std::string cut;
+  std::size_t open = error.find('\'');
+  std::size_t done = 0;
+  while (open != std::string::npos) {
+    std::size_t close = error.find('\'', open + 1);
+    if (close == std::string::npos) break;
+    std::string_view quoted(error.data() + open + 1, close - open - 1);
+    cut.append(error, done, open + 1 - done);
+    cut +=
+        quoted.size() > util::kMaxExcerptBytes + 32 ? util::Excerpt(quoted) : std::string(quoted);
+    done = close;
+    open = error.find('\'', close + 1);
+  }
+  cut.append(error, done);
+  return cut;
+}
+
+}  // namespace
+
+std::expected<void, std::string> SetField(std::string_view name, std::string_view label,
+                                          const std::string& text, FieldTarget& target) {
+  const Field* field = FindField(name);
+  if (field == nullptr) return std::unexpected(fmt::format("{}: not an option of pylogen", label));
+  if (text.empty()) {
+    return std::unexpected(fmt::format("{}: empty value (expected {})", label, field->expected));
+  }
+  auto set = field->set(label, text, target);
+  if (!set) return std::unexpected(CutEchoes(std::move(set.error()), text));
+  return {};
+}
+
+std::expected<void, std::string> SetGivenFields(const CLI::App& app, FieldTarget& target) {
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_expected_max() == 0) continue;  // a flag
+    // A positional (the CUT) has no long name.
+    std::string label = option->get_lnames().empty() ? "the CUT" : option->get_name();
+    for (const std::string& text : option->results()) {
+      auto set = SetField(option->get_name(), label, text, target);
+      if (!set) return set;
+    }
+  }
+  return {};
+}
+
+CLI::Option* AddValueOption(CLI::App& app, const std::string& name, const std::string& description,
+                            const std::string& default_text) {
+  CLI::Option* option = app.add_option(name, description)->type_name("TEXT");
+  if (!default_text.empty()) option->default_str(default_text);
+  return option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+std::string UnexpectedArguments(const std::vector<std::string>& remaining, std::string_view usage) {
+  const std::string& first = remaining.front();
+  std::string more =
+      remaining.size() > 1 ? fmt::format(" (and {} more)", remaining.size() - 1) : std::string();
+  if (first.starts_with("-") && first.size() > 1) {
+    return fmt::format("unknown option '{}'{}", util::Excerpt(first), more);
+  }
+  return fmt::format("unexpected argument '{}'{}: expected {}", util::Excerpt(first), more, usage);
+}
+
+std::size_t JsonTextDepth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace pylogen::cli
