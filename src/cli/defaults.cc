@@ -41,10 +41,15 @@ std::expected<std::string, std::string> ValueText(const std::string& key, const 
 std::expected<nlohmann::json, std::string> ReadDefaults(const std::string& path) {
   auto text = util::ReadInputFile("defaults file", path);
   if (!text) return std::unexpected("--defaults: " + text.error());
-  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return std::unexpected(fmt::format("{}: not valid JSON", path));
+  return ParseDefaultsText(path, *text);
+}
+
+std::expected<nlohmann::json, std::string> ParseDefaultsText(const std::string& file,
+                                                             const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return std::unexpected(fmt::format("{}: not valid JSON", file));
   if (!j.is_object()) {
-    return std::unexpected(fmt::format("{}: expected a JSON object of option values", path));
+    return std::unexpected(fmt::format("{}: expected a JSON object of option values", file));
   }
   return j;
 }

@@ -22,6 +22,9 @@ inline constexpr const char* kImplicitDefaults = "defaults.json";
 
 // Reads `path` (a JSON object). Errors name the file.
 std::expected<nlohmann::json, std::string> ReadDefaults(const std::string& path);
+// The same on the text of a defaults file named `file` (for messages).
+std::expected<nlohmann::json, std::string> ParseDefaultsText(const std::string& file,
+                                                             const std::string& text);
 
 // {"process": 2, "extra": {"sleep": 0}, "lengths": [0, 384], "openedmodel": true}
 // -> --process 2 --extra {"sleep":0} --lengths 0,384 --openedmodel.
