@@ -197,8 +197,10 @@ class Steps final : public Shape {
     double b = base_ - delta_ / 2, c = x / len_;
     double root = 2 * c / (b + std::sqrt(std::max(0.0, b * b + 2 * delta_ * c)));
     double m = std::clamp(std::ceil(root), 1.0, count_);
-    while (m > 1 && Cum(m - 1) >= x) m -= 1;
-    while (m < count_ && Cum(m) < x) m += 1;
+    // Beyond 2^53 steps m -/+ 1 == m: the estimate is then as close as a
+    // double gets (without the check, an endless loop; found by fuzzing).
+    while (m > 1 && m - 1 != m && Cum(m - 1) >= x) m -= 1;
+    while (m < count_ && m + 1 != m && Cum(m) < x) m += 1;
     double n = m - 1;
     double d = std::clamp((x - Cum(n)) / StepRate(n), 0.0, len_);
     return n * len_ + d;
