@@ -22,6 +22,19 @@ TEST(ShapesFuzzRegression, StaircaseInverseBeyondTwoToThe53StepsEnds) {
   }
 }
 
+// staircase(4s,10) over 8.9e153 s: near a double's range the discriminant of
+// the step number overflowed, the estimate fell to step 1 and the correction
+// walked up one step at a time, for ever.
+TEST(ShapesFuzzRegression, StaircaseInverseNearTheRangeOfADoubleIsExact) {
+  ShapePtr steps = MakeStaircase(4, 10);
+  for (double x : {1e307, 9e307}) {
+    std::size_t hint = 0;
+    double t = steps->TimeAtIntegral(x, hint);
+    ASSERT_TRUE(std::isfinite(t)) << x;
+    EXPECT_NEAR(steps->IntegralTo(t) / x, 1.0, 1e-9) << x;
+  }
+}
+
 TEST(ShapesFuzzRegression, InverseStaircaseInverseBeyondTwoToThe53StepsEnds) {
   ShapePtr steps = MakeInverseStaircase(1e-9, 1e-9, 1e300, 0);
   std::size_t hint = 0;
