@@ -470,7 +470,7 @@ void AddOptionCases(std::vector<Case>& cases) {
     c.files = {{"fifo.json", FileKind::kFifo, ""}};
     // Then a valid value: the bad one must still be refused.
     static const std::vector<std::pair<std::string, std::string>> good = {
-        {"lengths", "0"}, {"extra", "{}"}, {"id", "x"}, {"outformat", "none"},
+        {"lengths", "0"}, {"extra", "{\"sleep\":0}"}, {"id", "x"}, {"outformat", "none"},
         {"output", "o.txt"}, {"report", "r.json"}, {"defaults", "ok.json"},
         {"arrivals", "uniform"}, {"burst", "1"}, {"seed", "1"}, {"jobs", "2"}, {"queue", "0"}};
     std::string value = IsDuration(option.name) ? "0.01" : "1";
