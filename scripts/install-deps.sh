@@ -8,6 +8,10 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libboost-dev
   googletest libgtest-dev libbenchmark-dev
   libcurl4-openssl-dev libssl-dev
+  # The fuzzers (scripts/fuzz.sh): clang 19 and its libFuzzer/ASan/UBSan
+  # runtimes. Not Debian 12's default clang 14, whose __cpp_concepts (201907)
+  # hides libstdc++ 12's <expected>, and so std::expected, from the tree.
+  clang-19 libclang-rt-19-dev llvm
 )
 
 missing=()

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Quick start, step 2 (and CI): installs missing dependencies, builds
 # everything with the tests and runs the whole suite with ctest, then does it
-# again in an AddressSanitizer + UBSan build. SANITIZE=0 skips the second pass.
+# again in an AddressSanitizer + UBSan build, then runs each fuzzer of fuzz/
+# for FUZZ_SECONDS (30) under ASan + UBSan (scripts/fuzz.sh: a crash, a leak,
+# a hang or an OOM fails). SANITIZE=0 skips the second pass, FUZZ=0 the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -22,4 +24,9 @@ if [[ "${SANITIZE:-1}" != 0 ]]; then
   echo "== AddressSanitizer + UBSan build, all tests =="
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     run_suite build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPYLOGEN_SANITIZE=ON -DPYLOGEN_BUILD_BENCH=OFF
+fi
+
+if [[ "${FUZZ:-1}" != 0 ]]; then
+  echo "== Fuzzers (libFuzzer, ASan + UBSan), ${FUZZ_SECONDS:-30}s each =="
+  scripts/fuzz.sh
 fi

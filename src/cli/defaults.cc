@@ -75,7 +75,12 @@ std::expected<nlohmann::json, std::string> ReadDefaults(const std::string& path,
         text.error(), kImplicitDefaults));
   }
   if (!text) return std::unexpected("--defaults: " + text.error());
-  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  return ParseDefaultsText(path, *text);
+}
+
+std::expected<nlohmann::json, std::string> ParseDefaultsText(const std::string& path,
+                                                             const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   std::string file = util::Excerpt(path);
   if (j.is_discarded()) return std::unexpected(fmt::format("{}: not valid JSON", file));
   if (!j.is_object()) {

@@ -30,6 +30,9 @@ inline constexpr const char* kImplicitDefaults = "defaults.json";
 // kImplicitDefaults, read because no --defaults was given (the error says so).
 std::expected<nlohmann::json, std::string> ReadDefaults(const std::string& path,
                                                         bool implicit = false);
+// The same on the text of a defaults file named `file` (for messages).
+std::expected<nlohmann::json, std::string> ParseDefaultsText(const std::string& file,
+                                                             const std::string& text);
 
 // One value of a defaults file, as a command-line word.
 struct DefaultValue {

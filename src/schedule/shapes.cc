@@ -195,17 +195,31 @@ class Steps final : public Shape {
     // Smallest whole m >= 1 with Cum(m) >= x: the root of
     // (delta/2) m^2 + (base - delta/2) m - x/len = 0, then corrected for rounding.
     double b = base_ - delta_ / 2, c = x / len_;
-    double root = 2 * c / (b + std::sqrt(std::max(0.0, b * b + 2 * delta_ * c)));
+    double root = 2 * c / (b + Discriminant(b, c));
     double m = std::clamp(std::ceil(root), 1.0, count_);
-    while (m > 1 && Cum(m - 1) >= x) m -= 1;
-    while (m < count_ && Cum(m) < x) m += 1;
+    // Beyond 2^53 steps m -/+ 1 == m: the estimate is then as close as a
+    // double gets, and a correction of more than a few steps means none
+    // is better (found by fuzzing: both used to loop for ever).
+    for (int i = 0; i < kMaxCorrections && m > 1 && m - 1 != m && Cum(m - 1) >= x; ++i) m -= 1;
+    for (int i = 0; i < kMaxCorrections && m < count_ && m + 1 != m && Cum(m) < x; ++i) m += 1;
     double n = m - 1;
     double d = std::clamp((x - Cum(n)) / StepRate(n), 0.0, len_);
     return n * len_ + d;
   }
 
  private:
+  static constexpr int kMaxCorrections = 64;
+
   double StepRate(double n) const { return base_ + n * delta_; }
+  // sqrt(b^2 + 2 delta c), scaled when a term is beyond a double's range
+  // (b^2 or delta * c above 1.8e308 would make it infinite, the root 0).
+  double Discriminant(double b, double c) const {
+    double square = b * b, product = 2 * delta_ * c;
+    if (std::isfinite(square) && std::isfinite(product)) return std::sqrt(std::max(0.0, square + product));
+    double scale = std::max(std::abs(b), std::sqrt(std::abs(2 * delta_)) * std::sqrt(std::abs(c)));
+    double scaled_b = b / scale;
+    return scale * std::sqrt(std::max(0.0, scaled_b * scaled_b + (2 * delta_ / scale) * (c / scale)));
+  }
   // Integral over the first m steps, m <= count.
   double Cum(double m) const {
     if (m == kInf) return kInf;
