@@ -1,10 +1,11 @@
 #include "cli/fields.h"
 
-#include <fmt/format.h>
+#include <algorithm>
+#include <filesystem>
+#include <limits>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <limits>
+#include <fmt/format.h>
 
 #include "cli/values.h"
 #include "schedule/arrivals.h"
@@ -123,6 +124,17 @@ Status Text(std::string& target, const std::string& s) {
   return {};
 }
 
+// An output's path, checked at each occurrence: what can be told before it is
+// opened (a directory never can be). Opening it is left to main.
+Status OutputPath(Label l, std::string& target, const std::string& s) {
+  std::error_code ec;
+  if (s.ends_with('/') || std::filesystem::is_directory(s, ec)) {
+    return std::unexpected(
+        fmt::format("{}: '{}' is a directory, expected a file to write", l, util::Excerpt(s)));
+  }
+  return Text(target, s);
+}
+
 // Sorted by nothing: looked up by name. Every option of both command lines.
 constexpr Field kFields[] = {
     {"action", "a CUT: cuts/Dummy, cuts.Dummy or a path to a .so",
@@ -176,9 +188,9 @@ constexpr Field kFields[] = {
     {"--outformat", "short, csv, long, json, jtl or none",
      [](Label, const std::string& s, FieldTarget& t) { return Text(t.run.outformat, s); }},
     {"--output", "a file name",
-     [](Label, const std::string& s, FieldTarget& t) { return Text(t.run.output, s); }},
+     [](Label l, const std::string& s, FieldTarget& t) { return OutputPath(l, t.run.output, s); }},
     {"--report", "a file name",
-     [](Label, const std::string& s, FieldTarget& t) { return Text(t.run.report, s); }},
+     [](Label l, const std::string& s, FieldTarget& t) { return OutputPath(l, t.run.report, s); }},
     {"--queue", "an integer", Queue},
     {"--grace", "a duration",
      [](Label l, const std::string& s, FieldTarget& t) {

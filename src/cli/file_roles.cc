@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "util/excerpt.h"
+
 namespace pylogen::cli {
 namespace {
 
@@ -14,9 +16,11 @@ bool SameFile(const std::string& a, const std::string& b) {
   if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0) {
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
   }
+  // Absolute first: weakly_canonical leaves a relative path whose first
+  // component does not exist relative ("o.txt" against "sub/../o.txt").
   std::error_code ea, eb;
-  auto ca = std::filesystem::weakly_canonical(a, ea);
-  auto cb = std::filesystem::weakly_canonical(b, eb);
+  auto ca = std::filesystem::weakly_canonical(std::filesystem::absolute(a, ea), ea);
+  auto cb = std::filesystem::weakly_canonical(std::filesystem::absolute(b, eb), eb);
   return !ea && !eb && ca == cb;
 }
 
@@ -30,7 +34,7 @@ std::optional<std::string> SameFileInTwoRoles(const std::vector<FileRole>& files
       if (a.path.empty() || b.path.empty() || !(a.written || b.written)) continue;
       if (!SameFile(a.path, b.path)) continue;
       return fmt::format("{} '{}' is the same file as {} '{}': each needs a file of its own", b.role,
-                         b.path, a.role, a.path);
+                         util::Excerpt(b.path), a.role, util::Excerpt(a.path));
     }
   }
   return std::nullopt;

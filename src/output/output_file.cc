@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "util/excerpt.h"
 #include "util/log.h"
 
 namespace pylogen::output {
@@ -43,21 +44,21 @@ std::expected<util::UniqueFd, OpenError> OpenOutputFile(const std::string& optio
       int flags = fcntl(fd, F_GETFL);
       if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
         return std::unexpected(OpenError{
-            fmt::format("{}: cannot make '{}' blocking: {}", option, path, std::strerror(errno))});
+            fmt::format("{}: cannot make '{}' blocking: {}", option, util::Excerpt(path), std::strerror(errno))});
       }
       return owned;
     }
     if (errno == EINTR) continue;
     if (errno != ENXIO) {
       return std::unexpected(OpenError{
-          fmt::format("{}: cannot open '{}' for writing: {}", option, path, std::strerror(errno))});
+          fmt::format("{}: cannot open '{}' for writing: {}", option, util::Excerpt(path), std::strerror(errno))});
     }
     // A FIFO that no process reads yet.
     if (!said) log::Warn("{}: waiting for a reader on the FIFO '{}'", option, path);
     said = true;
     if (StopSignalWithin()) {
       return std::unexpected(OpenError{
-          fmt::format("interrupted while waiting for a reader on {} FIFO '{}'", option, path), true});
+          fmt::format("interrupted while waiting for a reader on {} FIFO '{}'", option, util::Excerpt(path)), true});
     }
   }
 }

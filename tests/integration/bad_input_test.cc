@@ -64,7 +64,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"ScenarioFromADevice", {"scenario", "--file", "/dev/zero"}, "--file: scenario file '/dev/zero' is a device"},
         BadInput{"IdNotUtf8", {kDummy, "--id", "\xff", "--report", "/dev/null"}, "--id: not valid UTF-8 (byte 0xff"},
         BadInput{"LengthNotUtf8", {kDummy, "--lengths", "1,\xff"}, "--lengths: not valid UTF-8"},
-        BadInput{"SummaryBelowItsFloor", {kDummy, "--summary", "1e-10"}, "--summary: expected a duration of at least 1ms"},
+        BadInput{"SummaryBelowItsFloor", {kDummy, "--summary", "1e-10"}, "--summary: 1e-10s is below the floor of 1ms"},
         BadInput{"QueueNotPowerOfTwo", {kDummy, "--queue", "100"}, "--queue: 100"},
         BadInput{"MissingAction", {}, "no CUT given"},
         BadInput{"CutNotFound", {"cuts/NoSuchCut"}, "CUT 'cuts/NoSuchCut' not found (tried "},

@@ -38,6 +38,16 @@ TEST_F(FileRolesTest, OutputAndReportOnOneNewFile) {
                         "': each needs a file of its own");
 }
 
+// Relative paths, as typed: "o.txt" does not exist, "sub" does.
+TEST_F(FileRolesTest, RelativePathsToOneNewFile) {
+  fs::path cwd = fs::current_path();
+  fs::current_path(dir_);
+  auto clash = SameFileInTwoRoles({{"--output", "o.txt", true}, {"--report", "sub/../o.txt", true}});
+  fs::current_path(cwd);
+  ASSERT_TRUE(clash);
+  EXPECT_EQ(*clash, "--report 'sub/../o.txt' is the same file as --output 'o.txt': each needs a file of its own");
+}
+
 TEST_F(FileRolesTest, AnOutputThroughASymlinkToTheScenario) {
   std::ofstream(P("s.txt")) << "cuts/Dummy\n";
   fs::create_symlink(P("s.txt"), P("link.txt"));

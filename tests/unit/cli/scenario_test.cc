@@ -170,7 +170,7 @@ TEST_F(ScenarioFile, RunOptionsAreCheckedEveryTime) {
   };
   for (const Case& c : std::vector<Case>{
            {{"--summary", "x", "--summary", "1"}, "--summary: 'x' is not a duration"},
-           {{"--summary", "1e-10"}, "--summary: expected a duration of at least 1ms"},
+           {{"--summary", "1e-10"}, "--summary: 1e-10s is below the floor of 1ms"},
            {{"--output", ""}, "--output: empty value (expected a file name)"},
            {{"--report", ""}, "--report: empty value (expected a file name)"},
            {{"--report="}, "scenario: --report: 1 required TEXT missing"},
