@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, whichever of pylogen's build and test dependencies
 # (Debian 12 packages) are missing. Needs root, or sudo.
+#   scripts/install-deps.sh [--fuzz]   --fuzz: also what the fuzzers need
 set -euo pipefail
 
 packages=(
@@ -8,11 +9,14 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libboost-dev
   googletest libgtest-dev libbenchmark-dev
   libcurl4-openssl-dev libssl-dev
-  # The fuzzers (scripts/fuzz.sh): clang 19 and its libFuzzer/ASan/UBSan
-  # runtimes. Not Debian 12's default clang 14, whose __cpp_concepts (201907)
-  # hides libstdc++ 12's <expected>, and so std::expected, from the tree.
-  clang-19 libclang-rt-19-dev llvm
 )
+if [[ "${1:-}" == --fuzz ]]; then
+  # The fuzzers (scripts/fuzz.sh): Debian 12's clang 19 and its libFuzzer,
+  # ASan and UBSan runtimes, llvm for the symbolizer. Not the default clang
+  # 14, whose __cpp_concepts (201907) hides libstdc++ 12's <expected>, and
+  # so std::expected, from the tree.
+  packages+=(clang-19 libclang-rt-19-dev llvm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

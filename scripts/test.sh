@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 
-scripts/install-deps.sh
+if [[ "${FUZZ:-1}" != 0 ]]; then scripts/install-deps.sh --fuzz; else scripts/install-deps.sh; fi
 
 run_suite() {
   local dir=$1; shift
