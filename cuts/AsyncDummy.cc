@@ -4,12 +4,13 @@
 // process, so `--concurrency 10000` with `sleep 1` keeps 10,000 in flight.
 //
 // --extra keys, exactly Dummy's (cuts/common/dummy_options.h):
-//   sleep        seconds each request waits (default 1; 0: it completes
-//                inside start(), without a timer)
+//   sleep        seconds each request waits, from 0 to 8640000 (default 1;
+//                0: it completes inside start(), without a timer)
 //   transaction  present (and not false/0): each operation is a transaction
 //                of three requests R0-EXEC, R1-EXEC, R2-EXEC, one after the
 //                other; otherwise one request R_<length>
-//   error        n > 0: every n-th request of this process fails (rc 1)
+//   error        a positive integer n: every n-th request of this process
+//                fails (rc 1); 0 = none (the default)
 #include <cstdint>
 #include <cstdio>
 #include <string>

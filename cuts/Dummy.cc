@@ -3,15 +3,18 @@
 // --extra keys, read as Pylogen's Dummy read them (common/dummy_options.h
 // has the details, shared with AsyncDummy):
 //   sleep        seconds each request sleeps, a number or a string such as
-//                "0.5" (default 1; 0 = no sleep call at all)
+//                "0.5", from 0 to 8640000 (100 days); default 1, 0 = no
+//                sleep call at all
 //   transaction  true, 1 or "yes" (Pylogen's usual {"transaction":1}):
 //                each operation is a transaction of three requests R0-EXEC,
 //                R1-EXEC, R2-EXEC. An explicit false, 0 or "no" means off,
 //                as the user wrote it (Pylogen turned it on for any value
 //                present). Absent or off: one request R_<length>
-//   error        n > 0: every n-th call of this process fails (rc 1, a message)
-// A value of another type fails setup() with one line naming the key and the
-// type expected, e.g. --extra "sleep": expected a number, got "x".
+//   error        a positive integer n: every n-th call of this process fails
+//                (rc 1, a message); 0 = none (the default)
+// A value of another type or out of range fails setup() with one line naming
+// the key, what it takes and the value given, e.g.
+//   Dummy: setup failed: extra.sleep: expected a number of seconds from 0 to 8640000, got "x"
 #include <time.h>
 
 #include <cstdint>

@@ -33,8 +33,15 @@ namespace pylogen::cuts::crypto {
 inline constexpr std::string_view kSymmetricAlgorithm = "GOOGLE_SYMMETRIC_ENCRYPTION";
 inline constexpr std::size_t kAes256KeyBytes = 32;
 
-// The entry --extra names ({"file": ..., "key": ...}, see pylogen/key_params.h)
-// and its name. Throws std::runtime_error when the file or key is missing.
+// The entry --extra names ({"file": ..., "key": ...}, the convention of
+// pylogen/key_params.h) and its name. "file" defaults to KmsDefault.json; a
+// relative one is looked up in the current directory, then beside the CUT.
+// The key file is read with ReadBoundedFile (common/bounded_file.h): a regular
+// file of at most 16 MiB, never waited on. Throws std::invalid_argument naming
+// the key and what is wrong: "extra.file: '' is not a file", "extra.file:
+// '/tmp' is a directory", "extra.file: 'k.json' not found (tried 'k.json',
+// '/cuts/k.json')", "key file 'KmsDefault.json' is not a JSON object",
+// "extra.key: "nokey" not found in 'KmsDefault.json'" (the key as JSON).
 struct KeyEntry {
   std::string name;
   nlohmann::json params;

@@ -17,8 +17,7 @@ constexpr std::string_view kKnownKeys[] = {"url",     "method", "headers",      
 // A refusal that is not one value of the wrong type or range (those are
 // ExtraError's, which quote the value).
 [[noreturn]] void Bad(std::string_view key, std::string_view expected) {
-  throw std::invalid_argument("--extra \"" + std::string(key) + "\" must be " +
-                              std::string(expected));
+  throw std::invalid_argument("extra." + std::string(key) + ": must be " + std::string(expected));
 }
 
 std::int64_t SecondsKey(const nlohmann::json& extra, std::string_view key,
@@ -52,11 +51,15 @@ std::vector<std::pair<std::string, std::string>> Headers(const nlohmann::json& e
     throw ExtraError("headers", "an object of \"Name\": \"value\" strings", object);
   for (const auto& [name, value] : object.items()) {
     if (!IsToken(name))
-      Bad("headers", "an object whose names are header names (got '" + name + "')");
-    if (!value.is_string()) Bad("headers", "an object of strings (\"" + name + "\" is not one)");
+      Bad("headers",
+          "an object whose names are header names (got " + extra_detail::Quote(name) + ")");
+    if (!value.is_string()) {
+      Bad("headers", "an object of strings (" + extra_detail::Quote(name) + " is not one)");
+    }
     const auto& text = value.get_ref<const std::string&>();
     if (text.find_first_of("\r\n") != std::string::npos) {
-      Bad("headers", "an object of one-line values (\"" + name + "\" has a line break)");
+      Bad("headers",
+          "an object of one-line values (" + extra_detail::Quote(name) + " has a line break)");
     }
     headers.emplace_back(name, text);
   }
@@ -73,8 +76,8 @@ HttpOptions ParseHttpOptions(const nlohmann::json& extra) {
   if (!extra.is_object()) throw std::invalid_argument("--extra must be a JSON object");
   for (const auto& [key, value] : extra.items()) {
     if (std::find(std::begin(kKnownKeys), std::end(kKnownKeys), key) == std::end(kKnownKeys)) {
-      throw std::invalid_argument("unknown --extra key \"" + key +
-                                  "\" (known: url, method, headers, body, timeout, "
+      throw std::invalid_argument("extra: unknown key " + extra_detail::Quote(key) +
+                                  " (known: url, method, headers, body, timeout, "
                                   "connect_timeout, verify, warmup, name)");
     }
   }

@@ -6,7 +6,7 @@
 // spellings, and refuse anything else with one line naming the key, the
 // expected type and the value given:
 //
-//   --extra "sleep": expected a number, got "x"
+//   extra.sleep: expected a number, got "x"
 //
 // Call them from setup() (they allocate, and they throw): pylogen reports a
 // setup() that throws as a failed start (exit 3) with its message. Header-only,
@@ -47,7 +47,7 @@
 // refusal reads like a type refusal:
 //
 //   if (sleep < 0) throw pylogen::ExtraError("sleep", "a number >= 0", extra["sleep"]);
-//   // --extra "sleep": expected a number >= 0, got -1
+//   // extra.sleep: expected a number >= 0, got -1
 //
 // The value is quoted as JSON, cut to about 40 characters ("..." then).
 #ifndef PYLOGEN_EXTRA_H_
@@ -133,11 +133,11 @@ inline bool EqualsNoCase(std::string_view a, std::string_view b) {
 
 }  // namespace extra_detail
 
-// The mismatch of `key`: `--extra "KEY": expected EXPECTED, got VALUE`.
+// The mismatch of `key`: `extra.KEY: expected EXPECTED, got VALUE`.
 // Returned, not thrown, so that a caller writes `throw ExtraError(...)`.
 inline std::invalid_argument ExtraError(std::string_view key, std::string_view expected,
                                         const nlohmann::json& got) {
-  return std::invalid_argument("--extra \"" + std::string(key) + "\": expected " +
+  return std::invalid_argument("extra." + std::string(key) + ": expected " +
                                std::string(expected) + ", got " + extra_detail::Quote(got));
 }
 

@@ -7,9 +7,16 @@
 
 #include <fmt/format.h>
 
+#include "cut/elf_check.h"
+#include "cut/probe.h"
+#include "util/excerpt.h"
+
 namespace pylogen::cut {
 namespace fs = std::filesystem;
 namespace {
+
+// dlerror() names the file, then what is wrong: room for a long path.
+constexpr std::size_t kMaxDlerrorBytes = 400;
 
 // "cuts.Dummy" (Pylogen's Python module spelling) means "cuts/Dummy".
 std::string Normalize(std::string_view name) {
@@ -101,10 +108,20 @@ std::expected<LoadedCut, std::string> LoadedCut::Load(std::string_view name,
 std::expected<LoadedCut, std::string> LoadedCut::LoadFile(const fs::path& file) {
   std::error_code ec;
   fs::path absolute = fs::absolute(file, ec);
+  // Checked, then loaded once in a child: a file that would crash ld.so (or
+  // whose constructors crash) must not take pylogen down with it.
+  auto trusted = CheckElfFile(absolute);
+  if (trusted) trusted = ProbeLoad(absolute);
+  if (!trusted) {
+    return std::unexpected(
+        fmt::format("{} is not a loadable CUT: {}", absolute.string(), trusted.error()));
+  }
   dlerror();
   std::unique_ptr<void, Closer> handle(dlopen(absolute.c_str(), RTLD_NOW | RTLD_LOCAL));
   if (!handle) {
-    return std::unexpected(fmt::format("cannot load CUT {}: {}", absolute.string(), dlerror()));
+    // dlerror() may quote a damaged file's bytes: one line, of bounded length.
+    return std::unexpected(fmt::format("cannot load CUT {}: {}", absolute.string(),
+                                       util::Excerpt(dlerror(), kMaxDlerrorBytes)));
   }
   auto* descriptor =
       static_cast<const CutDescriptor*>(dlsym(handle.get(), kDescriptorSymbol));

@@ -5,6 +5,11 @@
 // instance through the descriptor. The ABI version and layout fingerprint are
 // read from the descriptor, plain data, before any function of the plugin is
 // called.
+//
+// A file is trusted only after two checks (issue 10): it must be an ELF
+// shared object of this machine, whole (cut/elf_check.h), and it must load in
+// a short-lived child first (cut/probe.h, the one process forked before the
+// run, always reaped). Either failing gives "F is not a loadable CUT: why".
 #ifndef PYLOGEN_CUT_LOADER_H_
 #define PYLOGEN_CUT_LOADER_H_
 

@@ -114,8 +114,8 @@ TEST(CryptoCuts, MissingKeyFailsAtStartup) {
   auto r = RunIn(dir, {SampleCut("Encrypt"), "--process", "2", "--duration", "30", "--extra",
                        R"({"key":"nokey"})", "--report", "report.json"});
   EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_NE(r.err.find("Encrypt: setup failed: key \"nokey\" not found in " +
-                       std::string(PYLOGEN_SAMPLE_CUT_DIR) + "/KmsDefault.json"),
+  EXPECT_NE(r.err.find("Encrypt: setup failed: extra.key: \"nokey\" not found in '" +
+                       std::string(PYLOGEN_SAMPLE_CUT_DIR) + "/KmsDefault.json'"),
             std::string::npos)
       << r.err;
   EXPECT_LT(r.elapsed_s, 10);
@@ -128,8 +128,8 @@ TEST(CryptoCuts, MissingKeyFileFailsAtStartup) {
   auto r = RunIn(dir, {SampleCut("Sign"), "--duration", "30", "--extra",
                        R"({"file":"nope.json","key":"symmetric1"})"});
   EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_NE(r.err.find("Sign: setup failed: key file not found (tried nope.json, " +
-                       std::string(PYLOGEN_SAMPLE_CUT_DIR) + "/nope.json)"),
+  EXPECT_NE(r.err.find("Sign: setup failed: extra.file: 'nope.json' not found (tried 'nope.json', '" +
+                       std::string(PYLOGEN_SAMPLE_CUT_DIR) + "/nope.json')"),
             std::string::npos)
       << r.err;
   EXPECT_LT(r.elapsed_s, 10);

@@ -32,7 +32,8 @@ TEST(DummyExtra, SleepNotANumberFailsTheStartWithOneLine) {
   EXPECT_EQ(r.exit_code, 3) << r.err;
   auto lines = Lines(r.err);
   ASSERT_EQ(lines.size(), 1u) << r.err;
-  EXPECT_NE(lines[0].find(R"(--extra "sleep": expected a number, got "x")"), std::string::npos)
+  EXPECT_NE(lines[0].find(R"(extra.sleep: expected a number of seconds from 0 to 8640000, got "x")"),
+            std::string::npos)
       << lines[0];
   EXPECT_EQ(lines[0].find("json.exception"), std::string::npos) << lines[0];
   EXPECT_TRUE(GroupGone(r.pgid, 2));

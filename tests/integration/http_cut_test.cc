@@ -102,7 +102,7 @@ TEST(HttpCut, MissingUrlStopsTheRunAtStartup) {
       20);
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_LT(r.elapsed_s, 10);
-  EXPECT_NE(r.err.find(R"(--extra "url" must be given)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(R"(extra.url: must be given)"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("requests: 0 "), std::string::npos) << r.out;
 }
 

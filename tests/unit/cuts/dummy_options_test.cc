@@ -46,6 +46,9 @@ INSTANTIATE_TEST_SUITE_P(
                       GoodCase{R"({"sleep":" 1e-3 "})", 1'000'000, false, 0},
                       GoodCase{R"({"sleep":"0"})", 0, false, 0},
                       GoodCase{R"({"sleep":86400})", 86'400'000'000'000, false, 0},
+                      // 100 days, the bound of every duration in pylogen.
+                      GoodCase{R"({"sleep":8640000})", 8'640'000'000'000'000, false, 0},
+                      GoodCase{R"({"sleep":"8640000"})", 8'640'000'000'000'000, false, 0},
                       GoodCase{R"({"sleep":0,"transaction":true})", 0, true, 0},
                       GoodCase{R"({"sleep":0,"transaction":1})", 0, true, 0},
                       GoodCase{R"({"sleep":0,"transaction":"yes"})", 0, true, 0},
@@ -56,16 +59,62 @@ INSTANTIATE_TEST_SUITE_P(
                       GoodCase{R"({"sleep":0,"error":3})", 0, false, 3},
                       GoodCase{R"({"sleep":0,"error":"3"})", 0, false, 3},
                       GoodCase{R"({"sleep":0,"error":3.0})", 0, false, 3},
-                      GoodCase{R"({"sleep":0,"error":0})", 0, false, 0}));
+                      GoodCase{R"({"sleep":0,"error":0})", 0, false, 0},
+                      GoodCase{R"({"sleep":0,"error":9223372036854775807})", 0, false,
+                               9'223'372'036'854'775'807}));
 
+constexpr const char* kSleep = "extra.sleep: expected a number of seconds from 0 to 8640000, got ";
+constexpr const char* kError =
+    "extra.error: expected a positive integer n (every n-th call fails) or 0 (none), got ";
+
+// A refused number: the message is the key's words, then the value as quoted.
 struct BadCase {
   const char* extra;
-  const char* message;  // the whole message
+  const char* quoted;
 };
 
 class DummyOptionsBad : public ::testing::TestWithParam<BadCase> {};
 
+// `message` is the value as quoted; the key's words come before it.
 TEST_P(DummyOptionsBad, IsRefusedNamingTheKey) {
+  const BadCase& c = GetParam();
+  std::string prefix =
+      std::string(c.extra).find("\"error\"") != std::string::npos ? kError : kSleep;
+  try {
+    ParseDummyOptions(json::parse(c.extra));
+    FAIL() << "accepted " << c.extra;
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(e.what(), prefix + c.quoted);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, DummyOptionsBad,
+    ::testing::Values(
+        BadCase{R"({"sleep":"x"})", R"("x")"}, BadCase{R"({"sleep":-1})", "-1"},
+        BadCase{R"({"sleep":"-0.5"})", R"("-0.5")"},
+        // It used to overflow the nanoseconds and not sleep at all.
+        BadCase{R"({"sleep":1e10})", "10000000000.0"},
+        BadCase{R"({"sleep":8640000.5})", "8640000.5"}, BadCase{R"({"sleep":1e300})", "1e+300"},
+        BadCase{R"({"sleep":"nan"})", R"("nan")"}, BadCase{R"({"sleep":"inf"})", R"("inf")"},
+        BadCase{R"({"sleep":"1e999"})", R"("1e999")"}, BadCase{R"({"sleep":null})", "null"},
+        BadCase{R"({"sleep":[1]})", "[1]"}, BadCase{R"({"sleep":0,"error":-0.5})", "-0.5"},
+        BadCase{R"({"sleep":0,"error":1e300})", "1e+300"},
+        BadCase{R"({"sleep":0,"error":-2})", "-2"}, BadCase{R"({"sleep":0,"error":1.5})", "1.5"},
+        BadCase{R"({"sleep":0,"error":"every 3"})", R"("every 3")"},
+        BadCase{R"({"sleep":0,"error":"9223372036854775808"})", R"("9223372036854775808")"},
+        BadCase{R"({"sleep":0,"error":9223372036854775808})", "9223372036854775808"},
+        BadCase{R"({"sleep":0,"error":true})", "true"},
+        BadCase{R"({"sleep":0,"error":null})", "null"}));
+
+struct FlagCase {
+  const char* extra;
+  const char* message;
+};
+
+class DummyOptionsBadFlag : public ::testing::TestWithParam<FlagCase> {};
+
+TEST_P(DummyOptionsBadFlag, IsRefusedNamingTheKey) {
   try {
     ParseDummyOptions(json::parse(GetParam().extra));
     FAIL() << "accepted " << GetParam().extra;
@@ -75,28 +124,14 @@ TEST_P(DummyOptionsBad, IsRefusedNamingTheKey) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Cases, DummyOptionsBad,
+    Cases, DummyOptionsBadFlag,
     ::testing::Values(
-        BadCase{R"({"sleep":"x"})", R"(--extra "sleep": expected a number, got "x")"},
-        BadCase{R"({"sleep":-1})",
-                R"(--extra "sleep": expected a number of seconds from 0 to 86400, got -1)"},
-        BadCase{R"({"sleep":"-0.5"})",
-                R"(--extra "sleep": expected a number of seconds from 0 to 86400, got "-0.5")"},
-        BadCase{R"({"sleep":1e300})",
-                R"(--extra "sleep": expected a number of seconds from 0 to 86400, got 1e+300)"},
-        BadCase{R"({"sleep":null})", R"(--extra "sleep": expected a number, got null)"},
-        BadCase{
+        FlagCase{
             R"({"sleep":0,"transaction":"maybe"})",
-            R"(--extra "transaction": expected a boolean (true/false, 1/0, "yes"/"no", "on"/"off"), got "maybe")"},
-        BadCase{
+            R"(extra.transaction: expected a boolean (true/false, 1/0, "yes"/"no", "on"/"off"), got "maybe")"},
+        FlagCase{
             R"({"sleep":0,"transaction":null})",
-            R"(--extra "transaction": expected a boolean (true/false, 1/0, "yes"/"no", "on"/"off"), got null)"},
-        BadCase{
-            R"({"sleep":0,"error":-2})",
-            R"(--extra "error": expected an integer >= 0 (every n-th call fails; 0: none), got -2)"},
-        BadCase{R"({"sleep":0,"error":1.5})", R"(--extra "error": expected an integer, got 1.5)"},
-        BadCase{R"({"sleep":0,"error":"every 3"})",
-                R"(--extra "error": expected an integer, got "every 3")"}));
+            R"(extra.transaction: expected a boolean (true/false, 1/0, "yes"/"no", "on"/"off"), got null)"}));
 
 }  // namespace
 }  // namespace pylogen::cuts

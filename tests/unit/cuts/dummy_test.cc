@@ -202,7 +202,8 @@ TEST_F(DummyTest, SleepNotANumberFailsCreateNamingKeyAndType) {
   auto instance = CutInstance::Create(load, 0);
   ASSERT_FALSE(instance.has_value());
   const std::string& error = instance.error();
-  EXPECT_NE(error.find(R"(--extra "sleep": expected a number, got "x")"), std::string::npos)
+  EXPECT_NE(error.find(R"(extra.sleep: expected a number of seconds from 0 to 8640000, got "x")"),
+            std::string::npos)
       << error;
   EXPECT_EQ(error.find("json.exception"), std::string::npos) << error;
 }
@@ -211,7 +212,7 @@ TEST_F(DummyTest, TransactionNotAFlagFailsCreateNamingKeyAndType) {
   plan::LoadPlan load = PlanFor(dummy_, R"({"transaction":"maybe","sleep":0})");
   auto instance = CutInstance::Create(load, 0);
   ASSERT_FALSE(instance.has_value());
-  EXPECT_NE(instance.error().find(R"(--extra "transaction": expected a boolean)"),
+  EXPECT_NE(instance.error().find(R"(extra.transaction: expected a boolean)"),
             std::string::npos)
       << instance.error();
 }

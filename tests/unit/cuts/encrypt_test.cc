@@ -1,6 +1,8 @@
 // EncryptCut (the class of the Encrypt and KmsEncrytSymmetric CUTs), driven
 // as a runner drives it; every ciphertext is checked by decrypting it with
 // plain OpenSSL calls and the key material read from the key file.
+#include <sys/stat.h>
+
 #include <memory>
 #include <optional>
 #include <span>
@@ -193,13 +195,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadKeyCase{"missing_key",
                    nullptr,
                    {{"key", "nokey"}},
-                   "key \"nokey\" not found in " + SourceCutDir() + "/KmsDefault.json"},
+                   "extra.key: \"nokey\" not found in '" + SourceCutDir() + "/KmsDefault.json'"},
         BadKeyCase{"missing_file",
                    nullptr,
                    {{"file", "nope.json"}, {"key", "symmetric1"}},
-                   "key file not found (tried nope.json, " + SourceCutDir() + "/nope.json)"},
+                   "extra.file: 'nope.json' not found (tried 'nope.json', '" + SourceCutDir() +
+                       "/nope.json')"},
         BadKeyCase{"no_key_in_extra", nullptr, nlohmann::json::object(),
-                   "--extra needs a string \"key\""},
+                   "extra.key: must be given"},
         BadKeyCase{"ec_key_for_encrypt",
                    nullptr,
                    {{"key", "asymmetric1"}},
@@ -244,6 +247,41 @@ INSTANTIATE_TEST_SUITE_P(
             nullptr,
             "key 'k': \"aad\" must be a string"}),
     [](const ::testing::TestParamInfo<BadKeyCase>& info) { return info.param.label; });
+
+// What "file" names is read as a regular file of at most 16 MiB, never
+// waited on: anything else is one line naming the key (it used to be
+// "basic_filebuf::underflow error reading the file: Is a directory").
+TEST(EncryptKeyFile, WhatIsNotAFileIsOneClearLine) {
+  KeyFile file(nlohmann::json{{"k", SampleEntry("symmetric1")}});
+  std::string dir = std::filesystem::path(file.path()).parent_path().string();
+  std::string fifo = dir + "/keys.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string big = dir + "/big.json";
+  std::ofstream(big).close();
+  std::filesystem::resize_file(big, (std::size_t{16} << 20) + 1);
+  std::string text = dir + "/text.json";
+  std::ofstream(text) << "not json\n";
+  struct Case {
+    nlohmann::json file;
+    std::string expected;  // the whole message
+  };
+  for (const Case& c : {
+           Case{"", "extra.file: '' is not a file"},
+           Case{dir, "extra.file: '" + dir + "' is a directory"},
+           Case{fifo, "extra.file: '" + fifo + "' is a FIFO"},
+           Case{"/dev/zero", "extra.file: '/dev/zero' is a device"},
+           Case{big, "extra.file: '" + big + "' is larger than 16 MiB"},
+           Case{text, "extra.file: '" + text + "' is not a JSON object"},
+           Case{3, "extra.file: expected a string, got 3"},
+       }) {
+    EncryptCut cut;
+    Bind(cut, {{"file", c.file}, {"key", "k"}}, "Encrypt");
+    EXPECT_EQ(SetupError(cut), c.expected);
+  }
+  EncryptCut cut;
+  Bind(cut, {{"file", file.path()}, {"key", 3}}, "Encrypt");
+  EXPECT_EQ(SetupError(cut), "extra.key: expected a string, got 3");
+}
 
 TEST(EncryptCutName, MessagesNameTheCutAsLoaded) {
   EncryptCut cut;

@@ -86,38 +86,42 @@ TEST_P(HttpOptionsBad, IsRefusedWithItsKeyNamed) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, HttpOptionsBad,
     ::testing::Values(
-        BadCase{R"({})", R"(--extra "url" must be given)"},
+        BadCase{R"({})", R"(extra.url: must be given)"},
         BadCase{R"([1])", "--extra must be a JSON object"},
-        BadCase{R"({"url": 3})", R"(--extra "url": expected a string, got 3)"},
+        BadCase{R"({"url": 3})", R"(extra.url: expected a string, got 3)"},
         BadCase{R"({"url": "ftp://h/"})",
-                R"(--extra "url": expected an http:// or https:// URL, got "ftp://h/")"},
+                R"(extra.url: expected an http:// or https:// URL, got "ftp://h/")"},
         BadCase{R"({"url": "http://h/", "method": "GE T"})",
-                R"(--extra "method": expected an HTTP method such as GET or POST, got "GE T")"},
+                R"(extra.method: expected an HTTP method such as GET or POST, got "GE T")"},
         BadCase{
             R"({"url": "http://h/", "headers": ["X: 1"]})",
-            R"(--extra "headers": expected an object of "Name": "value" strings, got ["X: 1"])"},
+            R"(extra.headers: expected an object of "Name": "value" strings, got ["X: 1"])"},
         BadCase{R"({"url": "http://h/", "headers": {"X": 1}})", R"("X" is not one)"},
-        BadCase{R"({"url": "http://h/", "headers": {"X Y": "1"}})", "(got 'X Y')"},
+        BadCase{R"({"url": "http://h/", "headers": {"X Y": "1"}})", R"((got "X Y"))"},
         BadCase{R"({"url": "http://h/", "headers": {"X": "a\r\nB: c"}})", "has a line break"},
         BadCase{R"({"url": "http://h/", "body": 12})",
-                R"(--extra "body": expected a string, got 12)"},
+                R"(extra.body: expected a string, got 12)"},
         BadCase{R"({"url": "http://h/", "body": "x"})",
-                R"(--extra "body" must be left out with GET)"},
+                R"(extra.body: must be left out with GET)"},
         BadCase{R"({"url": "http://h/", "method": "HEAD", "body": "x"})", "left out with HEAD"},
         BadCase{R"({"url": "http://h/", "timeout": 0})",
-                R"(--extra "timeout": expected a number of seconds in (0, 86400], got 0)"},
+                R"(extra.timeout: expected a number of seconds in (0, 86400], got 0)"},
         BadCase{R"({"url": "http://h/", "timeout": "1s"})",
-                R"(--extra "timeout": expected a number, got "1s")"},
+                R"(extra.timeout: expected a number, got "1s")"},
         BadCase{R"({"url": "http://h/", "connect_timeout": -1})",
-                R"(--extra "connect_timeout": expected a number of seconds in (0, 86400], got -1)"},
+                R"(extra.connect_timeout: expected a number of seconds in (0, 86400], got -1)"},
         BadCase{
             R"({"url": "http://h/", "verify": "nope"})",
-            R"(--extra "verify": expected a boolean (true/false, 1/0, "yes"/"no", "on"/"off"), got "nope")"},
+            R"(extra.verify: expected a boolean (true/false, 1/0, "yes"/"no", "on"/"off"), got "nope")"},
         BadCase{R"({"url": "http://h/", "warmup": null})",
-                R"(--extra "warmup": expected a boolean)"},
+                R"(extra.warmup: expected a boolean)"},
         BadCase{R"({"url": "http://h/", "name": ""})",
-                R"(--extra "name": expected a non-empty string, got "")"},
-        BadCase{R"({"url": "http://h/", "sleep": 1})", R"(unknown --extra key "sleep")"}));
+                R"(extra.name: expected a non-empty string, got "")"},
+        BadCase{R"({"url": "http://h/", "sleep": 1})", R"(extra: unknown key "sleep" (known: )"},
+        // A key or header name a megabyte long is cut, never echoed whole.
+        BadCase{R"({"url": "http://h/", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": 1})",
+                R"(extra: unknown key "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (known: )"},
+        BadCase{R"({"url": "http://h/", "headers": {"X Y\nZ": "1"}})", R"((got "X Y\nZ"))"}));
 
 }  // namespace
 }  // namespace pylogen::cuts

@@ -165,9 +165,9 @@ TEST_P(ExtraRefuses, NamingKeyTypeAndValue) {
 }
 
 constexpr const char* kRange =
-    R"(--extra "k": expected an integer from -9223372036854775808 to 9223372036854775807, got )";
+    R"(extra.k: expected an integer from -9223372036854775808 to 9223372036854775807, got )";
 constexpr const char* kBoolean =
-    R"(--extra "k": expected a boolean (true/false, 1/0, "yes"/"no", "on"/"off"), got )";
+    R"(extra.k: expected a boolean (true/false, 1/0, "yes"/"no", "on"/"off"), got )";
 
 std::string Range(const char* got) { return std::string(kRange) + got; }
 std::string Boolean(const char* got) { return std::string(kBoolean) + got; }
@@ -192,38 +192,38 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, ExtraRefuses,
     ::testing::Values(
         // ExtraNumber: junk, non-finite, out of range, other types.
-        Refusal{"number", R"("x")", R"(--extra "k": expected a number, got "x")"},
-        Refusal{"number", R"("")", R"(--extra "k": expected a number, got "")"},
-        Refusal{"number", R"("  ")", R"(--extra "k": expected a number, got "  ")"},
-        Refusal{"number", R"("0.5s")", R"(--extra "k": expected a number, got "0.5s")"},
-        Refusal{"number", R"("1 2")", R"(--extra "k": expected a number, got "1 2")"},
-        Refusal{"number", R"("1_000")", R"(--extra "k": expected a number, got "1_000")"},
-        Refusal{"number", R"("0x10")", R"(--extra "k": expected a number, got "0x10")"},
-        Refusal{"number", R"("++1")", R"(--extra "k": expected a number, got "++1")"},
-        Refusal{"number", R"("+-1")", R"(--extra "k": expected a number, got "+-1")"},
-        Refusal{"number", R"("nan")", R"(--extra "k": expected a number, got "nan")"},
-        Refusal{"number", R"("inf")", R"(--extra "k": expected a number, got "inf")"},
-        Refusal{"number", R"("-Infinity")", R"(--extra "k": expected a number, got "-Infinity")"},
-        Refusal{"number", R"("1e999")", R"(--extra "k": expected a number, got "1e999")"},
-        Refusal{"number", R"("1e-999")", R"(--extra "k": expected a number, got "1e-999")"},
-        Refusal{"number", "true", R"(--extra "k": expected a number, got true)"},
-        Refusal{"number", "null", R"(--extra "k": expected a number, got null)"},
-        Refusal{"number", "[1]", R"(--extra "k": expected a number, got [1])"},
-        Refusal{"number", R"({"s":1})", R"(--extra "k": expected a number, got {"s":1})"},
+        Refusal{"number", R"("x")", R"(extra.k: expected a number, got "x")"},
+        Refusal{"number", R"("")", R"(extra.k: expected a number, got "")"},
+        Refusal{"number", R"("  ")", R"(extra.k: expected a number, got "  ")"},
+        Refusal{"number", R"("0.5s")", R"(extra.k: expected a number, got "0.5s")"},
+        Refusal{"number", R"("1 2")", R"(extra.k: expected a number, got "1 2")"},
+        Refusal{"number", R"("1_000")", R"(extra.k: expected a number, got "1_000")"},
+        Refusal{"number", R"("0x10")", R"(extra.k: expected a number, got "0x10")"},
+        Refusal{"number", R"("++1")", R"(extra.k: expected a number, got "++1")"},
+        Refusal{"number", R"("+-1")", R"(extra.k: expected a number, got "+-1")"},
+        Refusal{"number", R"("nan")", R"(extra.k: expected a number, got "nan")"},
+        Refusal{"number", R"("inf")", R"(extra.k: expected a number, got "inf")"},
+        Refusal{"number", R"("-Infinity")", R"(extra.k: expected a number, got "-Infinity")"},
+        Refusal{"number", R"("1e999")", R"(extra.k: expected a number, got "1e999")"},
+        Refusal{"number", R"("1e-999")", R"(extra.k: expected a number, got "1e-999")"},
+        Refusal{"number", "true", R"(extra.k: expected a number, got true)"},
+        Refusal{"number", "null", R"(extra.k: expected a number, got null)"},
+        Refusal{"number", "[1]", R"(extra.k: expected a number, got [1])"},
+        Refusal{"number", R"({"s":1})", R"(extra.k: expected a number, got {"s":1})"},
         // ExtraInteger: fractions, Python int()'s refusals, range, types.
-        Refusal{"integer", "1.5", R"(--extra "k": expected an integer, got 1.5)"},
-        Refusal{"integer", "-0.1", R"(--extra "k": expected an integer, got -0.1)"},
-        Refusal{"integer", R"("4.0")", R"(--extra "k": expected an integer, got "4.0")"},
-        Refusal{"integer", R"("1e3")", R"(--extra "k": expected an integer, got "1e3")"},
-        Refusal{"integer", R"("x")", R"(--extra "k": expected an integer, got "x")"},
-        Refusal{"integer", R"("")", R"(--extra "k": expected an integer, got "")"},
-        Refusal{"integer", R"("-")", R"(--extra "k": expected an integer, got "-")"},
-        Refusal{"integer", R"("+")", R"(--extra "k": expected an integer, got "+")"},
-        Refusal{"integer", R"("12a")", R"(--extra "k": expected an integer, got "12a")"},
-        Refusal{"integer", "false", R"(--extra "k": expected an integer, got false)"},
-        Refusal{"integer", "null", R"(--extra "k": expected an integer, got null)"},
-        Refusal{"integer", "[3]", R"(--extra "k": expected an integer, got [3])"},
-        Refusal{"integer", R"({"n":3})", R"(--extra "k": expected an integer, got {"n":3})"},
+        Refusal{"integer", "1.5", R"(extra.k: expected an integer, got 1.5)"},
+        Refusal{"integer", "-0.1", R"(extra.k: expected an integer, got -0.1)"},
+        Refusal{"integer", R"("4.0")", R"(extra.k: expected an integer, got "4.0")"},
+        Refusal{"integer", R"("1e3")", R"(extra.k: expected an integer, got "1e3")"},
+        Refusal{"integer", R"("x")", R"(extra.k: expected an integer, got "x")"},
+        Refusal{"integer", R"("")", R"(extra.k: expected an integer, got "")"},
+        Refusal{"integer", R"("-")", R"(extra.k: expected an integer, got "-")"},
+        Refusal{"integer", R"("+")", R"(extra.k: expected an integer, got "+")"},
+        Refusal{"integer", R"("12a")", R"(extra.k: expected an integer, got "12a")"},
+        Refusal{"integer", "false", R"(extra.k: expected an integer, got false)"},
+        Refusal{"integer", "null", R"(extra.k: expected an integer, got null)"},
+        Refusal{"integer", "[3]", R"(extra.k: expected an integer, got [3])"},
+        Refusal{"integer", R"({"n":3})", R"(extra.k: expected an integer, got {"n":3})"},
         Refusal{"integer", "9223372036854775808", kMessages[0].c_str()},
         Refusal{"integer", R"("9223372036854775808")", kMessages[1].c_str()},
         Refusal{"integer", "1e19", kMessages[2].c_str()},
@@ -238,23 +238,23 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"flag", R"({"a":1})", kMessages[10].c_str()},
         Refusal{"flag", R"("truee")", kMessages[11].c_str()},
         // ExtraString: no conversion of numbers, flags or containers.
-        Refusal{"string", "3", R"(--extra "k": expected a string, got 3)"},
-        Refusal{"string", "0.5", R"(--extra "k": expected a string, got 0.5)"},
-        Refusal{"string", "true", R"(--extra "k": expected a string, got true)"},
-        Refusal{"string", "null", R"(--extra "k": expected a string, got null)"},
-        Refusal{"string", R"(["a"])", R"(--extra "k": expected a string, got ["a"])"},
-        Refusal{"string", R"({"a":"b"})", R"(--extra "k": expected a string, got {"a":"b"})"}));
+        Refusal{"string", "3", R"(extra.k: expected a string, got 3)"},
+        Refusal{"string", "0.5", R"(extra.k: expected a string, got 0.5)"},
+        Refusal{"string", "true", R"(extra.k: expected a string, got true)"},
+        Refusal{"string", "null", R"(extra.k: expected a string, got null)"},
+        Refusal{"string", R"(["a"])", R"(extra.k: expected a string, got ["a"])"},
+        Refusal{"string", R"({"a":"b"})", R"(extra.k: expected a string, got {"a":"b"})"}));
 
 TEST(ExtraRefusal, NamesTheKeyAsGiven) {
   json extra{{"sleep", "x"}};
   EXPECT_EQ(ErrorOf([&] { ExtraNumber(extra, "sleep", 1); }),
-            R"(--extra "sleep": expected a number, got "x")");
+            R"(extra.sleep: expected a number, got "x")");
 }
 
 TEST(ExtraRefusal, LongValuesAreCut) {
   json extra{{"k", std::string(200, 'a')}};
   std::string error = ErrorOf([&] { ExtraNumber(extra, "k", 1); });
-  EXPECT_EQ(error, R"(--extra "k": expected a number, got ")" + std::string(39, 'a') + "...");
+  EXPECT_EQ(error, R"(extra.k: expected a number, got ")" + std::string(39, 'a') + "...");
 }
 
 TEST(ExtraRefusal, CutsOnACharacterBoundary) {
@@ -265,17 +265,17 @@ TEST(ExtraRefusal, CutsOnACharacterBoundary) {
   std::string error = ErrorOf([&] { ExtraNumber(json{{"k", text}}, "k", 1); });
   std::string kept;
   for (int i = 0; i < 19; ++i) kept += "\xC3\xA9";
-  EXPECT_EQ(error, R"(--extra "k": expected a number, got ")" + kept + "...");
+  EXPECT_EQ(error, R"(extra.k: expected a number, got ")" + kept + "...");
 }
 
 TEST(ExtraRefusal, NonFiniteDoubleIsNamedNotNull) {
   // Not from a parse (JSON has no inf), but a CUT may build its own json.
   json extra{{"k", std::numeric_limits<double>::infinity()}};
   EXPECT_EQ(ErrorOf([&] { ExtraNumber(extra, "k", 1); }),
-            R"(--extra "k": expected a number, got inf)");
+            R"(extra.k: expected a number, got inf)");
   extra["k"] = std::numeric_limits<double>::quiet_NaN();
   EXPECT_EQ(ErrorOf([&] { ExtraInteger(extra, "k", 1); }),
-            R"(--extra "k": expected an integer, got nan)");
+            R"(extra.k: expected an integer, got nan)");
 }
 
 TEST(ExtraRefusal, ExtraThatIsNotAnObjectIsNamed) {
@@ -290,7 +290,7 @@ TEST(ExtraRefusal, ExtraThatIsNotAnObjectIsNamed) {
 TEST(ExtraError, BuildsTheSameLineForACutsOwnCheck) {
   json extra{{"sleep", -1}};
   std::invalid_argument e = ExtraError("sleep", "a number >= 0", extra["sleep"]);
-  EXPECT_STREQ(e.what(), R"(--extra "sleep": expected a number >= 0, got -1)");
+  EXPECT_STREQ(e.what(), R"(extra.sleep: expected a number >= 0, got -1)");
 }
 
 }  // namespace
