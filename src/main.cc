@@ -102,13 +102,29 @@ int main(int argc, char** argv) {
   // Options given without effect: said now, and listed in the summary.
   for (const std::string& warning : options->warnings) PrintLine(stderr, "pylogen: warning: " + warning);
 
+  // The CUTs' files are found, then checked against the outputs, before any
+  // of them is probed (the one fork before the run).
+  auto loads = pylogen::cli::LoadsOf(*options);
+  std::vector<std::filesystem::path> cut_files;
+  for (std::size_t i = 0; i < loads.size(); ++i) {
+    auto file = pylogen::cut::Find(loads[i].cut, pylogen::cut::DefaultSearchPaths());
+    if (!file) return UsageError(WhereInScenario(*options, i) + file.error());
+    cut_files.push_back(std::move(*file));
+  }
+  // Inputs first: a clash names the output that would have destroyed them.
+  std::vector<pylogen::cli::FileRole> files{{"--file", options->scenario_file}};
+  for (const auto& load : loads) files.push_back({"--defaults", load.defaults_file});
+  for (const auto& file : cut_files) files.push_back({"the CUT", file.string()});
+  files.push_back({"--output", options->output, true});
+  files.push_back({"--report", options->report, true});
+  if (auto clash = pylogen::cli::SameFileInTwoRoles(files)) return UsageError(*clash);
+
   // Every CUT is loaded before anything is forked; the handles stay open for
   // the whole run.
   std::vector<pylogen::cut::LoadedCut> cuts;
   std::vector<pylogen::cli::CutRef> refs;
-  auto loads = pylogen::cli::LoadsOf(*options);
   for (std::size_t i = 0; i < loads.size(); ++i) {
-    auto cut = pylogen::cut::LoadedCut::Load(loads[i].cut, pylogen::cut::DefaultSearchPaths());
+    auto cut = pylogen::cut::LoadedCut::LoadFile(cut_files[i]);
     if (!cut) return UsageError(WhereInScenario(*options, i) + cut.error());
     pylogen::log::Info("CUT {} loaded from {}", cut->name(), cut->path().string());
     refs.push_back({&cut->descriptor(), cut->name(), cut->path().string()});
@@ -126,13 +142,6 @@ int main(int argc, char** argv) {
 
   pylogen::shm::SegmentShape shape = ShapeOf(plan);
   if (std::string refused = Preflight(plan, shape); !refused.empty()) return UsageError(refused);
-
-  // Inputs first: a clash names the output that would have destroyed them.
-  std::vector<pylogen::cli::FileRole> files{{"--file", options->scenario_file}};
-  for (const auto& cut : cuts) files.push_back({"the CUT", cut.path().string()});
-  files.push_back({"--output", plan.output_path, true});
-  files.push_back({"--report", plan.report_path, true});
-  if (auto clash = pylogen::cli::SameFileInTwoRoles(files)) return UsageError(*clash);
 
   // Outputs are opened before anything is forked; a FIFO waits for its
   // reader, and a signal ends that wait (exit 130, nothing else created).

@@ -1,6 +1,11 @@
 #include "cli/fields.h"
 
+#include <limits.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 
@@ -124,14 +129,27 @@ Status Text(std::string& target, const std::string& s) {
   return {};
 }
 
-// An output's path, checked at each occurrence: what can be told before it is
-// opened (a directory never can be). Opening it is left to main.
+// An output's path, checked at each occurrence for what can be told before
+// it is opened (main opens it after the CUT probe): not a directory, a name
+// the kernel takes, in a directory that exists and may be written.
 Status OutputPath(Label l, std::string& target, const std::string& s) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  if (s.ends_with('/') || std::filesystem::is_directory(s, ec)) {
-    return std::unexpected(
-        fmt::format("{}: '{}' is a directory, expected a file to write", l, util::Excerpt(s)));
+  auto refuse = [&](std::string_view why) -> Status {
+    return std::unexpected(fmt::format("{}: cannot write '{}': {}", l, util::Excerpt(s), why));
+  };
+  if (s.ends_with('/') || fs::is_directory(s, ec)) return refuse("it is a directory, expected a file");
+  if (s.size() >= PATH_MAX) return refuse(std::strerror(ENAMETOOLONG));
+  fs::path path(s);
+  for (const fs::path& part : path) {
+    if (part.native().size() > NAME_MAX) return refuse(std::strerror(ENAMETOOLONG));
   }
+  fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) {
+    return refuse(fmt::format("no directory '{}'", util::Excerpt(dir.native())));
+  }
+  bool exists = fs::exists(fs::symlink_status(path, ec));
+  if (::access(exists ? s.c_str() : dir.c_str(), W_OK) != 0) return refuse(std::strerror(errno));
   return Text(target, s);
 }
 

@@ -184,6 +184,7 @@ std::expected<void, std::string> ApplyDefaultsFile(const CLI::App& app, const st
   if (!defaults) return std::unexpected(defaults.error());
   auto values = DefaultsToValues(app, *defaults, path, kNotInDefaults);
   if (!values) return std::unexpected(values.error());
+  target.run.load.defaults_file = path;
   for (const DefaultValue& value : *values) {
     if (value.option->get_expected_max() == 0) {  // a flag: only --openedmodel may be set
       opened = value.text == "true";

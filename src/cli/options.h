@@ -48,6 +48,7 @@ struct LoadOptions {
   double pauseloop_s = 0;
   double pauselen_s = 0;
   std::string extra = "{}";   // a JSON object
+  std::string defaults_file;  // the defaults file its values came from, if any
   // Operations in flight per process (event-driven CUTs; 1 for blocking ones).
   std::uint32_t concurrency = plan::kDefaultConcurrency;
   double optimeout_s = plan::kDefaultOptimeoutS;  // an event-driven operation open longer gets rc 17

@@ -93,16 +93,23 @@ std::string LoadedCut::name() const {
   return stem;
 }
 
-std::expected<LoadedCut, std::string> LoadedCut::Load(std::string_view name,
-                                                      const SearchPaths& paths) {
+std::expected<fs::path, std::string> Find(std::string_view name, const SearchPaths& paths) {
   std::vector<fs::path> tried = Candidates(name, paths);
   for (const auto& file : tried) {
     std::error_code ec;
-    if (fs::is_regular_file(file, ec)) return LoadFile(file);
+    if (fs::is_regular_file(file, ec)) return fs::absolute(file, ec);
   }
   std::string places;
   for (const auto& file : tried) places += (places.empty() ? "" : ", ") + file.string();
-  return std::unexpected(fmt::format("CUT '{}' not found (tried {})", name, places));
+  return std::unexpected(fmt::format("CUT '{}' not found (tried {})", util::Excerpt(name),
+                                     util::Excerpt(places, 400)));
+}
+
+std::expected<LoadedCut, std::string> LoadedCut::Load(std::string_view name,
+                                                      const SearchPaths& paths) {
+  auto file = Find(name, paths);
+  if (!file) return std::unexpected(file.error());
+  return LoadFile(*file);
 }
 
 std::expected<LoadedCut, std::string> LoadedCut::LoadFile(const fs::path& file) {

@@ -35,6 +35,10 @@ SearchPaths DefaultSearchPaths();
 // Every file that may hold CUT `name`, in resolution order (first hit wins).
 std::vector<std::filesystem::path> Candidates(std::string_view name, const SearchPaths& paths);
 
+// The file Load would load for CUT `name` (absolute), or "CUT 'X' not found
+// (tried ...)". Touches nothing but the file system's metadata.
+std::expected<std::filesystem::path, std::string> Find(std::string_view name, const SearchPaths& paths);
+
 // Owns a dlopen handle. Move-only; dlclose on destruction.
 class LoadedCut {
  public:
