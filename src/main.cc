@@ -119,16 +119,22 @@ int main(int argc, char** argv) {
   files.push_back({"--report", options->report, true});
   if (auto clash = pylogen::cli::SameFileInTwoRoles(files)) return UsageError(*clash);
 
-  // Every CUT is loaded before anything is forked; the handles stay open for
-  // the whole run.
+  // Every CUT is loaded (probed first) before anything is forked, once per
+  // file however many loads use it; the handles stay open for the whole run.
   std::vector<pylogen::cut::LoadedCut> cuts;
+  cuts.reserve(loads.size());  // refs point into it
   std::vector<pylogen::cli::CutRef> refs;
   for (std::size_t i = 0; i < loads.size(); ++i) {
-    auto cut = pylogen::cut::LoadedCut::LoadFile(cut_files[i]);
-    if (!cut) return UsageError(WhereInScenario(*options, i) + cut.error());
-    pylogen::log::Info("CUT {} loaded from {}", cut->name(), cut->path().string());
-    refs.push_back({&cut->descriptor(), cut->name(), cut->path().string()});
-    cuts.push_back(std::move(*cut));
+    auto same = std::find_if(cuts.begin(), cuts.end(),
+                             [&](const pylogen::cut::LoadedCut& c) { return c.path() == cut_files[i]; });
+    if (same == cuts.end()) {
+      auto cut = pylogen::cut::LoadedCut::LoadFile(cut_files[i]);
+      if (!cut) return UsageError(WhereInScenario(*options, i) + cut.error());
+      pylogen::log::Info("CUT {} loaded from {}", cut->name(), cut->path().string());
+      cuts.push_back(std::move(*cut));
+      same = cuts.end() - 1;
+    }
+    refs.push_back({&same->descriptor(), same->name(), same->path().string()});
   }
 
   auto built = pylogen::cli::BuildPlan(*options, refs);

@@ -11,7 +11,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include "common/bounded_file.h"
 #include "pylogen/extra.h"
 #include "pylogen/key_params.h"
 
@@ -158,38 +157,8 @@ std::string SignAlgorithmNames() {
 }  // namespace
 
 KeyEntry LoadKeyEntry(const nlohmann::json& extra, const Context& context) {
-  if (!ExtraHas(extra, "key")) {
-    throw std::invalid_argument(
-        "extra.key: must be given: the name of an entry of the key file, e.g. "
-        "{\"key\":\"symmetric1\"}");
-  }
-  std::string key = ExtraString(extra, "key", "");
-  bool given = ExtraHas(extra, "file");
-  std::string file = given ? ExtraString(extra, "file", "") : kDefaultKeyFile;
-  std::string where = given ? "extra.file: " : "key file ";
-  std::vector<std::filesystem::path> tried{file};
-  if (!file.empty() && std::filesystem::path(file).is_relative() && !context.cut_dir.empty()) {
-    tried.push_back(std::filesystem::path(context.cut_dir) / file);
-  }
-  for (const auto& path : tried) {
-    auto text = ReadBoundedFile(path.string());
-    if (!text && text.error().missing) continue;
-    if (!text)
-      throw std::invalid_argument(where + QuotedPath(path.string()) + " " + text.error().reason);
-    nlohmann::json all = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-    if (all.is_discarded() || !all.is_object()) {
-      throw std::invalid_argument(where + QuotedPath(path.string()) + " is not a JSON object");
-    }
-    auto entry = all.find(key);
-    if (entry == all.end()) {
-      throw std::invalid_argument("extra.key: " + extra_detail::Quote(key) + " not found in " +
-                                  QuotedPath(path.string()));
-    }
-    return KeyEntry{key, std::move(*entry)};
-  }
-  std::string places;
-  for (const auto& path : tried) places += (places.empty() ? "" : ", ") + QuotedPath(path.string());
-  throw std::invalid_argument(where + QuotedPath(file) + " not found (tried " + places + ")");
+  nlohmann::json params = LoadKeyParams(extra, context);  // checks "key" first
+  return KeyEntry{ExtraString(extra, "key", ""), std::move(params)};
 }
 
 SymmetricKey::~SymmetricKey() { OPENSSL_cleanse(material.data(), material.size()); }

@@ -36,7 +36,7 @@ inline constexpr std::size_t kAes256KeyBytes = 32;
 // The entry --extra names ({"file": ..., "key": ...}, the convention of
 // pylogen/key_params.h) and its name. "file" defaults to KmsDefault.json; a
 // relative one is looked up in the current directory, then beside the CUT.
-// The key file is read with ReadBoundedFile (common/bounded_file.h): a regular
+// The key file is read by the SDK's LoadKeyParams (pylogen/key_params.h): a regular
 // file of at most 16 MiB, never waited on. Throws std::invalid_argument naming
 // the key and what is wrong: "extra.file: '' is not a file", "extra.file:
 // '/tmp' is a directory", "extra.file: 'k.json' not found (tried 'k.json',

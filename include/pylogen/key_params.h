@@ -4,56 +4,68 @@
 // key definitions and one entry of it. LoadKeyParams returns that entry.
 // When "file" is absent, "KmsDefault.json" is looked up in the current
 // directory, then beside the CUT (Context::cut_dir). A relative "file" is
-// taken from the current directory, then beside the CUT.
+// taken from the current directory, then beside the CUT. The key file is read
+// with ReadBoundedFile (pylogen/bounded_file.h): a regular file of at most
+// 16 MiB, never waited on.
 //
-// Call it from setup(): it reads a file. Errors throw std::runtime_error with
-// a message naming the file or key, which pylogen reports at startup.
+// Call it from setup(): it reads a file. Errors throw std::invalid_argument
+// naming the key and what is wrong, one line that pylogen reports at startup:
+// "extra.file: '' is not a file", "extra.file: '/tmp' is a directory",
+// "extra.file: 'k.json' not found (tried 'k.json', '/cuts/k.json')", "key
+// file 'KmsDefault.json' is not a JSON object", "extra.key: "nokey" not found
+// in 'KmsDefault.json'" (the key as JSON).
 #ifndef PYLOGEN_KEY_PARAMS_H_
 #define PYLOGEN_KEY_PARAMS_H_
 
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "pylogen/bounded_file.h"
 #include "pylogen/cut.h"
+#include "pylogen/extra.h"
 
 namespace pylogen {
 
 inline constexpr const char* kDefaultKeyFile = "KmsDefault.json";
 
 inline nlohmann::json LoadKeyParams(const nlohmann::json& extra, const Context& context) {
-  if (!extra.is_object() || !extra.contains("key") || !extra["key"].is_string()) {
-    throw std::runtime_error("--extra needs a string \"key\" naming an entry of the key file");
+  if (!ExtraHas(extra, "key")) {
+    throw std::invalid_argument(
+        "extra.key: must be given: the name of an entry of the key file, e.g. "
+        "{\"key\":\"symmetric1\"}");
   }
-  const std::string key = extra["key"].get<std::string>();
-  std::string file = kDefaultKeyFile;
-  if (extra.contains("file")) {
-    if (!extra["file"].is_string()) throw std::runtime_error("--extra \"file\" must be a string");
-    file = extra["file"].get<std::string>();
-  }
+  std::string key = ExtraString(extra, "key", "");
+  bool given = ExtraHas(extra, "file");
+  std::string file = given ? ExtraString(extra, "file", "") : kDefaultKeyFile;
+  std::string where = given ? "extra.file: " : "key file ";
   std::vector<std::filesystem::path> tried{file};
-  if (std::filesystem::path(file).is_relative() && !context.cut_dir.empty()) {
+  if (!file.empty() && std::filesystem::path(file).is_relative() && !context.cut_dir.empty()) {
     tried.push_back(std::filesystem::path(context.cut_dir) / file);
   }
   for (const auto& path : tried) {
-    std::ifstream in(path);
-    if (!in) continue;
-    nlohmann::json all = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    auto text = ReadBoundedFile(path.string());
+    if (!text && text.error().missing) continue;
+    if (!text) {
+      throw std::invalid_argument(where + QuotedPath(path.string()) + " " + text.error().reason);
+    }
+    nlohmann::json all = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
     if (all.is_discarded() || !all.is_object()) {
-      throw std::runtime_error("key file " + path.string() + " is not a JSON object");
+      throw std::invalid_argument(where + QuotedPath(path.string()) + " is not a JSON object");
     }
-    if (!all.contains(key)) {
-      throw std::runtime_error("key \"" + key + "\" not found in " + path.string());
+    auto entry = all.find(key);
+    if (entry == all.end()) {
+      throw std::invalid_argument("extra.key: " + extra_detail::Quote(key) + " not found in " +
+                                  QuotedPath(path.string()));
     }
-    return all[key];
+    return std::move(*entry);
   }
   std::string places;
-  for (const auto& path : tried) places += (places.empty() ? "" : ", ") + path.string();
-  throw std::runtime_error("key file not found (tried " + places + ")");
+  for (const auto& path : tried) places += (places.empty() ? "" : ", ") + QuotedPath(path.string());
+  throw std::invalid_argument(where + QuotedPath(file) + " not found (tried " + places + ")");
 }
 
 }  // namespace pylogen

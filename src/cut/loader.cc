@@ -1,6 +1,7 @@
 #include "cut/loader.h"
 
 #include <dlfcn.h>
+#include <limits.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -94,6 +95,14 @@ std::string LoadedCut::name() const {
 }
 
 std::expected<fs::path, std::string> Find(std::string_view name, const SearchPaths& paths) {
+  // No file can have such a name: said without listing places that would
+  // each repeat it.
+  bool too_long = name.size() >= PATH_MAX;
+  for (const fs::path& part : fs::path(name)) too_long = too_long || part.native().size() > NAME_MAX;
+  if (too_long) {
+    return std::unexpected(fmt::format("CUT '{}' not found: a name longer than a file name may be",
+                                       util::Excerpt(name)));
+  }
   std::vector<fs::path> tried = Candidates(name, paths);
   for (const auto& file : tried) {
     std::error_code ec;
@@ -101,8 +110,7 @@ std::expected<fs::path, std::string> Find(std::string_view name, const SearchPat
   }
   std::string places;
   for (const auto& file : tried) places += (places.empty() ? "" : ", ") + file.string();
-  return std::unexpected(fmt::format("CUT '{}' not found (tried {})", util::Excerpt(name),
-                                     util::Excerpt(places, 400)));
+  return std::unexpected(fmt::format("CUT '{}' not found (tried {})", name, places));
 }
 
 std::expected<LoadedCut, std::string> LoadedCut::Load(std::string_view name,

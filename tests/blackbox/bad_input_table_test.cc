@@ -828,6 +828,12 @@ void AddRegressionCases(std::vector<Case>& cases) {
   add("fifty_runners_fail_setup", {"cuts/Dummy", "--process", "50", "--loops", "1", "--outformat", "none",
                                    "--extra", "{\"sleep\":\"x\"}"},
       {"50", "sleep"}, Expect::kSetupError)->timeout_s = 5;
+  // A refusal that needs the CUT (a blocking CUT given --concurrency) comes
+  // after the probe: one probe for three lines of one CUT.
+  add("scenario_one_probe_per_cut", {"scenario", "--file", "s.txt"}, {"s.txt:3", "--concurrency"},
+      Expect::kBadCut,
+      {{"s.txt", FileKind::kText,
+        "cuts/Dummy --loops 1\ncuts/Dummy --loops 1\ncuts/Dummy --loops 1 --concurrency 2\n"}});
   add("scenario_megabyte_line", {"scenario", "--file", "s.txt"}, {"s.txt:1"}, Expect::kBadOption,
       {{"s.txt", FileKind::kText, "cuts/Dummy --process " + kMegabyte + "\n"}});
   add("matrix_megabyte_row", with({"--openedmodel", "--schedule", "10@matrix(m.csv)"}), {"--schedule"},

@@ -70,8 +70,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"CutNotFound", {"cuts/NoSuchCut"}, "CUT 'cuts/NoSuchCut' not found (tried "},
         BadInput{"NotACut", {"@test/NotACut.so"}, "is not a pylogen CUT"},
         BadInput{"WrongAbi", {"@test/WrongAbi.so"}, "rebuild the CUT against this pylogen's SDK"},
-        BadInput{"OutputInMissingFolder", {kDummy, "--output", "/nonexistent/dir/x"}, "--output: cannot open"},
-        BadInput{"ReportInMissingFolder", {kDummy, "--report", "/nonexistent/dir/r.json"}, "--report: cannot open"},
+        BadInput{"OutputInMissingFolder", {kDummy, "--output", "/nonexistent/dir/x"}, "--output: cannot write '/nonexistent/dir/x': no directory"},
+        BadInput{"ReportInMissingFolder", {kDummy, "--report", "/nonexistent/dir/r.json"}, "--report: cannot write '/nonexistent/dir/r.json': no directory"},
         // Issue 10, item 7: nothing silently accepted.
         BadInput{"ScheduleCheckedInAClosedRun", {kDummy, "--loops", "1", "--schedule", "10@oops"}, "--schedule segment 1 '10@oops'"},
         BadInput{"BurstCheckedInAClosedRun", {kDummy, "--burst", "fx"}, "--burst: 'fx' is not a burst"},

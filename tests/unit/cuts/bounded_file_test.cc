@@ -1,6 +1,6 @@
-// The sample CUTs' bounded reader (cuts/common/bounded_file.h): a regular
+// The SDK's bounded reader (include/pylogen/bounded_file.h): a regular
 // file of at most 16 MiB, never waited on, every refusal one reason.
-#include "common/bounded_file.h"
+#include "pylogen/bounded_file.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-namespace pylogen::cuts {
+namespace pylogen {
 namespace {
 
 namespace fs = std::filesystem;
@@ -83,4 +83,4 @@ TEST(QuotedPath, OneLineOfBoundedLength) {
 }
 
 }  // namespace
-}  // namespace pylogen::cuts
+}  // namespace pylogen

@@ -58,7 +58,7 @@ constexpr const char* kKeys = R"({
 std::string ErrorOf(const Json& extra, const Context& context) {
   try {
     LoadKeyParams(extra, context);
-  } catch (const std::runtime_error& e) {
+  } catch (const std::exception& e) {
     return e.what();
   }
   return "";
@@ -111,16 +111,24 @@ TEST(LoadKeyParamsTest, CurrentDirectoryWinsOverCutDir) {
 }
 
 TEST(LoadKeyParamsTest, MissingKeyIsAnError) {
-  for (const Json& extra : {Json::object(), Json({{"file", "x.json"}}), Json({{"key", 3}}),
-                            Json::array()}) {
+  for (const Json& extra : {Json::object(), Json({{"file", "x.json"}}), Json({{"key", 3}})}) {
     std::string error = ErrorOf(extra, Context{});
-    EXPECT_NE(error.find("\"key\""), std::string::npos) << extra.dump() << ": " << error;
+    EXPECT_EQ(error.rfind("extra.key: ", 0), 0u) << extra.dump() << ": " << error;
   }
+  EXPECT_EQ(ErrorOf(Json::array(), Context{}), "--extra: expected a JSON object, got []");
 }
 
 TEST(LoadKeyParamsTest, FileNotAStringIsAnError) {
   std::string error = ErrorOf({{"key", "k"}, {"file", 5}}, Context{});
-  EXPECT_NE(error.find("\"file\""), std::string::npos) << error;
+  EXPECT_EQ(error.rfind("extra.file: ", 0), 0u) << error;
+}
+
+// Read bounded, never through an iostream: no "basic_filebuf::underflow".
+TEST(LoadKeyParamsTest, AFileThatIsNotARegularFileIsNamed) {
+  TempDir dir;
+  EXPECT_EQ(ErrorOf({{"key", "k"}, {"file", ""}}, Context{}), "extra.file: '' is not a file");
+  EXPECT_EQ(ErrorOf({{"key", "k"}, {"file", dir.path().string()}}, Context{}),
+            "extra.file: '" + dir.path().string() + "' is a directory");
 }
 
 TEST(LoadKeyParamsTest, MissingFileListsTriedPaths) {

@@ -1,14 +1,14 @@
-// Reading a file a sample CUT is told to read (a key file: Encrypt's and
-// Sign's --extra "file") whole, without ever blocking and within a bound: it
-// must be a regular file of at most kMaxCutFileBytes (16 MiB, the bound of
-// every input file of pylogen). A directory, a FIFO, a device or a larger
-// file is refused with a reason, never waited on, read forever, or reported
-// with an iostream's text ("basic_filebuf::underflow error reading the
-// file"). Header-only: a CUT is a plugin and cannot link pylogen's own
+// pylogen SDK — reading a file a CUT is told to read (a key file: --extra
+// "file") whole, without ever blocking and within a bound: it must be a
+// regular file of at most kMaxCutFileBytes (16 MiB, the bound of every input
+// file of pylogen). A directory, a FIFO, a device or a larger file is refused
+// with a reason, never waited on, read forever, or reported with an
+// iostream's text ("basic_filebuf::underflow error reading the file").
+// Header-only: a CUT is a plugin and cannot link pylogen's own
 // util::ReadInputFile. Call it from setup() (it allocates); any process, no
 // state.
-#ifndef PYLOGEN_CUTS_COMMON_BOUNDED_FILE_H_
-#define PYLOGEN_CUTS_COMMON_BOUNDED_FILE_H_
+#ifndef PYLOGEN_BOUNDED_FILE_H_
+#define PYLOGEN_BOUNDED_FILE_H_
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-namespace pylogen::cuts {
+namespace pylogen {
 
 inline constexpr std::size_t kMaxCutFileBytes = std::size_t{16} << 20;  // 16 MiB
 
@@ -104,6 +104,6 @@ inline std::expected<std::string, FileRefusal> ReadBoundedFile(const std::string
   }
 }
 
-}  // namespace pylogen::cuts
+}  // namespace pylogen
 
-#endif  // PYLOGEN_CUTS_COMMON_BOUNDED_FILE_H_
+#endif  // PYLOGEN_BOUNDED_FILE_H_
