@@ -67,7 +67,7 @@ int RunClosedRunner(const plan::RunPlan& plan, const plan::LoadPlan& load,
                     const shm::Segment& segment, std::uint32_t slot_index,
                     std::int64_t start_mono_ns) {
   shm::Slot& slot = segment.slot(slot_index);
-  auto cut = operation::CutInstance::Create(load, slot_index - load.first_slot);
+  auto cut = operation::CutInstance::Create(load, slot_index - load.first_slot, &slot);
   if (!cut) {
     operation::ReportStartFailure(slot, cut.error());
     return 1;

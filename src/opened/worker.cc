@@ -58,7 +58,7 @@ class Worker {
 int RunWorker(const plan::RunPlan& plan, const plan::LoadPlan& load, const shm::Segment& segment,
               std::uint32_t slot_index) {
   shm::Slot& slot = segment.slot(slot_index);
-  auto cut = operation::CutInstance::Create(load, slot_index - load.first_slot);
+  auto cut = operation::CutInstance::Create(load, slot_index - load.first_slot, &slot);
   if (!cut) {
     operation::ReportStartFailure(slot, cut.error());
     return 1;

@@ -3,18 +3,18 @@
 #include <fmt/format.h>
 
 #include "operation/cut_phase.h"
-#include "util/log.h"
 
 namespace pylogen::operation {
 
 std::expected<CutInstance, std::string> CutInstance::Create(const plan::LoadPlan& load,
-                                                            std::uint32_t process_index) {
+                                                            std::uint32_t process_index,
+                                                            shm::Slot* slot) {
   ClassUnderTest* raw = nullptr;
   auto failed = RunPhase(load.cut_name, "constructor threw", "constructor threw",
                          [&] { raw = load.cut->create(); });
   if (failed) return std::unexpected(*failed);
   if (raw == nullptr) return std::unexpected(fmt::format("{}: create() returned no instance", load.cut_name));
-  CutInstance instance(&load, raw);
+  CutInstance instance(&load, raw, slot);
   failed = RunPhase(load.cut_name, "setup failed", "setup failed with", [&] {
     raw->BindHost(MakeContext(load, process_index), nlohmann::json::parse(load.extra));
     raw->setup();
@@ -28,7 +28,7 @@ CutInstance::~CutInstance() {
   if (cut_ == nullptr) return;
   if (set_up_) {
     auto failed = RunPhase(load_->cut_name, "teardown failed", "teardown failed with", [&] { cut_->teardown(); });
-    if (failed) log::Warn("{}", *failed);
+    if (failed) ReportTeardownFailure(slot_, *failed);
   }
   load_->cut->destroy(cut_);
 }

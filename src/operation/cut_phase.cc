@@ -4,11 +4,20 @@
 
 #include <filesystem>
 
+#include "util/log.h"
 
 namespace pylogen::operation {
 
 void ReportStartFailure(shm::Slot& slot, const std::string& error) {
-  CopyBounded(slot.error, sizeof slot.error, error);
+  shm::RecordError(slot, shm::SlotError::kStart, error);
+}
+
+void ReportTeardownFailure(shm::Slot* slot, const std::string& error) {
+  if (slot == nullptr) {
+    log::Warn("{}", error);
+    return;
+  }
+  shm::RecordError(*slot, shm::SlotError::kTeardown, error);
 }
 
 Context MakeContext(const plan::LoadPlan& load, std::uint32_t process_index) {

@@ -41,6 +41,11 @@ std::optional<std::string> RunPhase(std::string_view cut, std::string_view faile
 // for all the processes that failed the same way (supervisor/repeated_lines.h).
 void ReportStartFailure(shm::Slot& slot, const std::string& error);
 
+// A CUT's teardown() failed: the error goes into `slot` (kTeardown), said by
+// the supervisor when it reaps the process; logged here when there is no
+// slot (a CUT instance outside a run, in tests).
+void ReportTeardownFailure(shm::Slot* slot, const std::string& error);
+
 // The Context of process `process_index` of `load`, in this process.
 Context MakeContext(const plan::LoadPlan& load, std::uint32_t process_index);
 

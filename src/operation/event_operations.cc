@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "util/clock.h"
-#include "util/log.h"
 
 namespace pylogen::operation {
 
@@ -53,7 +52,7 @@ void EventOperations::Complete(Operation& op) {
   if (user >= users_.size() || &users_[user].op != &op || !users_[user].in_flight) {
     // A second Complete() of one operation, or one after its cancel(): the
     // CUT's bug, which must not corrupt another operation's record.
-    log::Warn("{}: Complete() of an operation that is not in flight: ignored", cut_.load().cut_name);
+    ++stray_completions_;
     return;
   }
   Finish(user, MonotonicNanos());
@@ -91,9 +90,9 @@ void EventOperations::Expire(std::uint32_t user, std::int64_t now) {
   try {
     cut_->cancel(u.op);
   } catch (const std::exception& e) {
-    log::Warn("{}: cancel() threw: {}", cut_.load().cut_name, e.what());
+    NoteCancelError(e.what());
   } catch (...) {
-    log::Warn("{}: cancel() threw an unknown exception", cut_.load().cut_name);
+    NoteCancelError(nullptr);
   }
   if (!u.in_flight) return;  // cancel() completed it
   RequestsManager& requests = u.op.requests();
@@ -105,6 +104,11 @@ void EventOperations::Expire(std::uint32_t user, std::int64_t now) {
     r.Fail(kRcTimeout, timeout_message_);
   }
   Finish(user, now);
+}
+
+void EventOperations::NoteCancelError(const char* what) {
+  if (cancel_errors_++ != 0) return;
+  first_cancel_error_ = fmt::format("{}: {}", cut_.load().cut_name, what != nullptr ? what : "an unknown exception");
 }
 
 void EventOperations::Link(std::uint32_t user) {

@@ -14,6 +14,13 @@
 // the CUT's cancel() is called, open requests get rc 17 and the operation is
 // reported as if completed.
 //
+// A CUT's misuse is counted, never printed per occurrence (a CUT doing it on
+// every operation would flood stderr): Complete() of an operation not in
+// flight is ignored, an exception from cancel() is swallowed; the counts
+// (and the first exception's text) go into the slot with the loop's figures
+// (EventProcess::Publish), and the supervisor says them once for many
+// processes alike.
+//
 // Runs in the worker process only, on its single thread. Nothing is
 // allocated per operation once each operation's request storage has grown.
 #ifndef PYLOGEN_OPERATION_EVENT_OPERATIONS_H_
@@ -58,6 +65,11 @@ class EventOperations final : public detail::OperationHost {
   std::uint32_t concurrency() const { return static_cast<std::uint32_t>(users_.size()); }
   std::uint64_t count() const { return count_; }
   EventCutInstance& cut() { return cut_; }
+  // Complete() calls of operations not in flight (ignored).
+  std::uint64_t stray_completions() const { return stray_completions_; }
+  // Exceptions cancel() threw, and the first one's text ("CUT: what").
+  std::uint64_t cancel_errors() const { return cancel_errors_; }
+  const std::string& first_cancel_error() const { return first_cancel_error_; }
 
   // detail::OperationHost: the CUT ends an operation.
   void Complete(Operation& op) override;
@@ -78,6 +90,7 @@ class EventOperations final : public detail::OperationHost {
   void Unlink(std::uint32_t user);
   void Finish(std::uint32_t user, std::int64_t now);
   void Expire(std::uint32_t user, std::int64_t now);
+  void NoteCancelError(const char* what);
 
   shm::Slot& slot_;
   EventCutInstance cut_;
@@ -93,6 +106,9 @@ class EventOperations final : public detail::OperationHost {
   std::uint64_t count_ = 0;
   std::int64_t optimeout_ns_;
   std::string timeout_message_;
+  std::uint64_t stray_completions_ = 0;
+  std::uint64_t cancel_errors_ = 0;
+  std::string first_cancel_error_;
 };
 
 }  // namespace pylogen::operation

@@ -35,7 +35,7 @@ std::expected<std::unique_ptr<EventProcess>, std::string> EventProcess::Create(
   if (!loop) return Fail(slot, loop.error());
   std::unique_ptr<EventProcess> process(new EventProcess(slot, std::move(*loop)));
   process->started_ns_ = MonotonicNanos();
-  auto cut = EventCutInstance::Create(load, slot_index - load.first_slot, *process->loop_);
+  auto cut = EventCutInstance::Create(load, slot_index - load.first_slot, *process->loop_, &slot);
   if (!cut) return Fail(slot, cut.error());
   auto load_index = static_cast<std::uint16_t>(&load - plan.loads.data());
   process->operations_ =
@@ -63,8 +63,11 @@ void EventProcess::Publish() {
   slot_.lag_timers = lag.count;
   slot_.callback_errors = loop_->callback_errors();
   CopyBounded(slot_.callback_error, sizeof slot_.callback_error, loop_->first_callback_error());
-  // The supervisor says the callback errors on stderr, once for all the
-  // processes whose first one is the same.
+  slot_.stray_completions = operations_->stray_completions();
+  slot_.cancel_errors = operations_->cancel_errors();
+  CopyBounded(slot_.cancel_error, sizeof slot_.cancel_error, operations_->first_cancel_error());
+  // The supervisor says the callback errors, stray completions and cancel()
+  // errors on stderr, once for all the processes alike.
   slot_.loop_published.store(1, std::memory_order_release);
 }
 

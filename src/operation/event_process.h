@@ -36,7 +36,8 @@ class EventProcess {
   // overdue). Returns the time after the turn.
   std::int64_t Turn(std::int64_t wake_ns);
 
-  // Leaves the loop's figures (lag, CPU, callback errors) in the slot.
+  // Leaves the loop's figures (lag, CPU, callback errors, the CUT's stray
+  // Complete() calls and cancel() errors) in the slot.
   void Publish();
 
  private:

@@ -172,6 +172,30 @@ std::string BottleneckText(const WorkerSummary& w) {
   return fmt::format("{}'s {}", w.name, late_text);
 }
 
+// The CUTs' misuse of operations, one warning each with the totals over the
+// listed processes: Complete() of operations not in flight, cancel() that threw.
+void AddCutMisuseWarnings(const RunSummary& s, std::vector<std::string>& warnings) {
+  std::uint64_t stray = 0, stray_processes = 0, cancels = 0, cancel_processes = 0;
+  const std::string* first_cancel = nullptr;
+  for (const WorkerSummary& w : s.workers) {
+    if (!w.event_driven) continue;
+    stray += w.loop.stray_completions;
+    stray_processes += w.loop.stray_completions != 0;
+    if (w.loop.cancel_errors != 0 && first_cancel == nullptr) first_cancel = &w.loop.cancel_error;
+    cancels += w.loop.cancel_errors;
+    cancel_processes += w.loop.cancel_errors != 0;
+  }
+  if (stray != 0) {
+    warnings.push_back(fmt::format("{} Complete() call(s) of operations not in flight were ignored, "
+                                   "in {} process(es) (see the report's workers)",
+                                   stray, stray_processes));
+  }
+  if (cancels != 0) {
+    warnings.push_back(fmt::format("{} cancel() call(s) threw, in {} process(es); the first: {}",
+                                   cancels, cancel_processes, *first_cancel));
+  }
+}
+
 // One warning for the processes whose own loop was the bottleneck (the
 // first kBottleneckNamed named), and one per process whose callbacks threw.
 void AddLoopWarnings(const RunSummary& s, std::vector<std::string>& warnings) {
@@ -210,6 +234,7 @@ void AddLoopWarnings(const RunSummary& s, std::vector<std::string>& warnings) {
                                    "not listed",
                                    s.unlisted_callback_errors));
   }
+  AddCutMisuseWarnings(s, warnings);
 }
 
 void AppendOpenedText(fmt::memory_buffer& out, const OpenedSummary& o) {
@@ -266,7 +291,9 @@ nlohmann::json LoopJson(const LoopSummary& l) {
   return {{"cpu_s", l.cpu_ns / 1e9},         {"run_s", l.run_ns / 1e9},
           {"busy", l.busy()},                {"lag_p99_ns", l.lag_p99_ns},
           {"lag_max_ns", l.lag_max_ns},      {"timers", l.timers},
-          {"callback_errors", l.callback_errors}, {"callback_error", l.callback_error}};
+          {"callback_errors", l.callback_errors}, {"callback_error", l.callback_error},
+          {"stray_completions", l.stray_completions}, {"cancel_errors", l.cancel_errors},
+          {"cancel_error", l.cancel_error}};
 }
 
 }  // namespace
@@ -323,6 +350,8 @@ void AddDerivedWarnings(RunSummary& s) {
       s.warnings.push_back(fmt::format("{} (pid {}) of {} failed (exit code {}){}{}", w.name, w.pid,
                                        w.load_id, w.exit_code, w.error.empty() ? "" : ": ",
                                        w.error));
+    } else if (w.state == "ended" && !w.error.empty()) {  // its CUT's teardown() failed
+      s.warnings.push_back(fmt::format("{} (pid {}) of {}: {}", w.name, w.pid, w.load_id, w.error));
     }
   }
   if (empty != 0) {

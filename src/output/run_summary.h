@@ -24,6 +24,9 @@ struct LoopSummary {
   std::uint64_t timers = 0;     // timers fired
   std::uint64_t callback_errors = 0;  // exceptions that escaped its loop's callbacks
   std::string callback_error;         // the first one's message
+  std::uint64_t stray_completions = 0;  // Complete() of operations not in flight (ignored)
+  std::uint64_t cancel_errors = 0;      // exceptions its CUT's cancel() threw
+  std::string cancel_error;             // the first one's message
   // cpu / run: 1 is a core busy all along (a little above 1 is possible:
   // the CPU time includes the set-up before the loop existed).
   double busy() const { return run_ns > 0 ? static_cast<double>(cpu_ns) / run_ns : 0; }

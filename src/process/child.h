@@ -25,7 +25,9 @@ void SetProcessTitle(const std::string& role);
 void BlockRunSignals();
 
 // Forks a child that runs body() and _exits with its result (1 when it
-// throws). Returns the child's pid, or -1 with errno set.
+// throws: the exception is logged, one line from this child; a slot's child
+// records it in its slot instead, see slot_child.h). Returns the child's
+// pid, or -1 with errno set.
 pid_t ForkChild(const std::string& role, const std::function<int()>& body);
 
 }  // namespace pylogen::process

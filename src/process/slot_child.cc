@@ -20,6 +20,17 @@ std::string RecordForkFailure(const shm::Segment& segment, const std::string& ro
   return text;
 }
 
+int RunRecordingEscapes(shm::Slot& slot, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    shm::RecordError(slot, shm::SlotError::kEscaped, fmt::format("an exception escaped: {}", e.what()));
+  } catch (...) {
+    shm::RecordError(slot, shm::SlotError::kEscaped, "an unknown exception escaped");
+  }
+  return 1;
+}
+
 pid_t StartInSlot(Forker& forker, const shm::Segment& segment, std::uint32_t slot_index,
                   std::uint16_t load, std::uint16_t index, const std::string& role,
                   const std::function<int()>& body) {
@@ -30,6 +41,7 @@ pid_t StartInSlot(Forker& forker, const shm::Segment& segment, std::uint32_t slo
   slot.load = load;
   slot.index = index;
   slot.error[0] = '\0';
+  slot.error_kind = shm::SlotError::kNone;
   slot.ready.store(0, std::memory_order_relaxed);
   slot.retire.store(0, std::memory_order_relaxed);
   slot.busy.store(0, std::memory_order_relaxed);
@@ -37,7 +49,7 @@ pid_t StartInSlot(Forker& forker, const shm::Segment& segment, std::uint32_t slo
   slot.signal = 0;
   slot.exit_code = 0;
   slot.state.store(shm::SlotState::kIdle, std::memory_order_release);
-  pid_t pid = forker.Fork(role, body);
+  pid_t pid = forker.Fork(role, [&slot, &body] { return RunRecordingEscapes(slot, body); });
   if (pid < 0) {
     RecordForkFailure(segment, role, errno);
     return -1;

@@ -21,9 +21,16 @@ namespace pylogen::process {
 // that each process keeps its own counts. Returns the pid, or -1 when the
 // fork failed: the slot is left idle, the failure counted in the segment's
 // header, and the run's first failure logged — one line, however many follow.
+// An exception escaping `body` in the child is recorded in the slot
+// (RunRecordingEscapes), not printed by each child.
 pid_t StartInSlot(Forker& forker, const shm::Segment& segment, std::uint32_t slot,
                   std::uint16_t load, std::uint16_t index, const std::string& role,
                   const std::function<int()>& body);
+
+// Runs `body` in the child of `slot`: an exception escaping it is recorded
+// in the slot (shm::SlotError::kEscaped, "an exception escaped: what()") and
+// gives 1, for the supervisor to say once for many processes alike.
+int RunRecordingEscapes(shm::Slot& slot, const std::function<int()>& body);
 
 // Counts a failed fork of `role` (errno `error`) in the segment; logs it
 // when it is the run's first. Returns the text recorded.

@@ -20,6 +20,9 @@ void LoopOf(const Figures& f, output::WorkerSummary& w) {
   w.loop.timers = f.lag_timers;
   w.loop.callback_errors = f.callback_errors;
   w.loop.callback_error = std::string(f.callback_error, strnlen(f.callback_error, sizeof f.callback_error));
+  w.loop.stray_completions = f.stray_completions;
+  w.loop.cancel_errors = f.cancel_errors;
+  w.loop.cancel_error = std::string(f.cancel_error, strnlen(f.cancel_error, sizeof f.cancel_error));
 }
 
 output::WorkerSummary OfEnded(const plan::RunPlan& plan, const shm::Segment& segment,

@@ -146,6 +146,9 @@ void Segment::ArchiveSlot(std::uint32_t i) const {
       e.lag_timers = slot.lag_timers;
       e.callback_errors = slot.callback_errors;
       std::memcpy(e.callback_error, slot.callback_error, sizeof e.callback_error);
+      e.stray_completions = slot.stray_completions;
+      e.cancel_errors = slot.cancel_errors;
+      std::memcpy(e.cancel_error, slot.cancel_error, sizeof e.cancel_error);
     }
     header_->ended_listed.store(n + 1, std::memory_order_release);
   } else {
@@ -167,6 +170,14 @@ void Segment::ArchiveSlot(std::uint32_t i) const {
   slot.loop_published.store(0, std::memory_order_relaxed);
   slot.callback_errors = 0;
   slot.callback_error[0] = '\0';
+  slot.stray_completions = 0;
+  slot.cancel_errors = 0;
+  slot.cancel_error[0] = '\0';
+}
+
+void RecordError(Slot& slot, SlotError kind, std::string_view text) {
+  CopyBounded(slot.error, sizeof slot.error, text);
+  slot.error_kind = kind;
 }
 
 void NoteLimitReached(OpenedArea& area, std::uint32_t wanted, std::int64_t wall_ns) {

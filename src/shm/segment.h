@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <expected>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -49,6 +50,14 @@ enum class SlotState : std::uint32_t {
   kKilled = 5,    // killed by the supervisor after the grace period
 };
 const char* SlotStateName(SlotState state);
+
+// What a slot's error text tells; written with it, by the worker.
+enum class SlotError : std::uint32_t {
+  kNone = 0,
+  kStart = 1,     // it could not start: its loop, or its CUT's constructor or setup() (exit 1)
+  kTeardown = 2,  // its CUT's teardown() failed (the process still exits 0)
+  kEscaped = 3,   // an exception escaped the process' own code (exit 1)
+};
 
 // Bytes of an error text kept in the segment (NUL-terminated, truncated).
 inline constexpr std::size_t kErrorTextBytes = 128;
@@ -107,8 +116,10 @@ struct Slot {
   std::uint64_t unlisted_wait_ns;
   std::uint64_t unlisted_waits;
   std::uint64_t unlisted_callback_errors;  // their loops' escaped exceptions
-  // Written by the worker before it exits with a failure.
+  // Written by the worker before it exits with a failure, or when its CUT's
+  // teardown() failed (error_kind says which; the supervisor resets both).
   char error[kErrorTextBytes];
+  SlotError error_kind;
   // An event-driven process' loop figures, written once as it leaves
   // (loop_published last, release).
   std::atomic<std::uint32_t> loop_published;
@@ -119,6 +130,9 @@ struct Slot {
   std::uint64_t lag_timers;     // timers fired
   std::uint64_t callback_errors;  // exceptions that escaped loop callbacks
   char callback_error[kCallbackErrorBytes];  // the first one's message
+  std::uint64_t stray_completions;  // its CUT's Complete() of operations not in flight (ignored)
+  std::uint64_t cancel_errors;      // exceptions its CUT's cancel() threw
+  char cancel_error[kCallbackErrorBytes];  // the first one's message
 };
 
 // A process that ended in a slot which another process then took (the opened
@@ -147,6 +161,9 @@ struct EndedProcess {
   std::uint64_t lag_timers;
   std::uint64_t callback_errors;
   char callback_error[kCallbackErrorBytes];
+  std::uint64_t stray_completions;
+  std::uint64_t cancel_errors;
+  char cancel_error[kCallbackErrorBytes];
 };
 static_assert(std::is_trivially_copyable_v<EndedProcess>);
 
@@ -194,6 +211,11 @@ struct OpenedArea {
   std::uint32_t emitted_seconds;  // entries of emitted_per_second in use
   std::uint32_t emitted_per_second[kEmittedSeconds];
 };
+
+// The worker of `slot` writes its error text (cut to kErrorTextBytes - 1)
+// and what it is about, for the supervisor (which says it on stderr, once
+// for many processes alike) and the summary. Worker process only.
+void RecordError(Slot& slot, SlotError kind, std::string_view text);
 
 // Records a controller check of `area`'s load that wanted `wanted` workers,
 // more than --maxworkers allows, while events were queued, at wall clock

@@ -14,9 +14,13 @@ bool RepeatedLines::Same(const ProcessEnd& a, const ProcessEnd& b) {
 log::Level RepeatedLines::LevelOf(EndKind kind) {
   switch (kind) {
     case EndKind::kFailedSetup:
+    case EndKind::kEscaped:
     case EndKind::kCallbackErrors: return log::Level::kError;
     case EndKind::kCrashed:
-    case EndKind::kKilledAfterGrace: return log::Level::kWarning;
+    case EndKind::kKilledAfterGrace:
+    case EndKind::kFailedTeardown:
+    case EndKind::kStrayCompletions:
+    case EndKind::kCancelErrors: return log::Level::kWarning;
   }
   return log::Level::kError;
 }
@@ -32,6 +36,13 @@ std::string RepeatedLines::Line(const ProcessEnd& first, std::uint64_t count, st
     case EndKind::kCallbackErrors:
       return fmt::format("{}: {} exception(s) escaped loop callbacks; the first: {}", who, amount,
                          first.detail);
+    case EndKind::kFailedTeardown: return fmt::format("{} failed teardown: {}", who, first.detail);
+    case EndKind::kEscaped: return fmt::format("{} failed: {}", who, first.detail);
+    case EndKind::kStrayCompletions:
+      return fmt::format("{}: {} Complete() call(s) of operations not in flight were ignored ({})", who,
+                         amount, first.detail);
+    case EndKind::kCancelErrors:
+      return fmt::format("{}: {} cancel() call(s) threw; the first: {}", who, amount, first.detail);
   }
   return who;
 }

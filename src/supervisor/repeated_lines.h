@@ -1,5 +1,7 @@
-// The lines the processes of a run may each end with (a setup that failed, a
-// crash, a kill after the grace period, exceptions escaping loop callbacks),
+// The lines the processes of a run may each end with (a setup or a teardown
+// that failed, an exception that escaped, a crash, a kill after the grace
+// period, exceptions escaping loop callbacks, a CUT's stray Complete() calls
+// and cancel() errors),
 // said once per distinct text with the number of processes, not once per
 // process: 50 runners failing the same way give one line,
 // "50 runners failed setup: Dummy: setup failed: ...".
@@ -30,6 +32,10 @@ enum class EndKind {
   kCrashed,         // killed by a signal we did not send (detail: the signal's name)
   kKilledAfterGrace,  // still busy after the grace period: we killed it (no detail)
   kCallbackErrors,  // exceptions escaped its loop callbacks (detail: the first; amount: how many)
+  kFailedTeardown,  // its CUT's teardown() failed (detail: the error)
+  kEscaped,         // an exception escaped the process' own code (detail: the error)
+  kStrayCompletions,  // its CUT's Complete() of operations not in flight (detail: the CUT; amount)
+  kCancelErrors,    // its CUT's cancel() threw (detail: the first; amount: how many)
 };
 
 // One process' ending.
@@ -39,7 +45,7 @@ struct ProcessEnd {
   std::string role;    // "runner-3"
   std::string family;  // "runner" (plural: "runners")
   std::string detail;
-  std::uint64_t amount = 0;  // kCallbackErrors: exceptions of this process
+  std::uint64_t amount = 0;  // kCallbackErrors, kStrayCompletions, kCancelErrors: of this process
 };
 
 // A line to print and its level.

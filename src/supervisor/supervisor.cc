@@ -102,10 +102,19 @@ class Supervisor {
     const char* family = plan_.loads[load].opened ? "worker" : "runner";
     ProcessEnd end{load, EndKind::kFailedSetup, fmt::format("{}-{}", family, slot_index), family, ""};
     std::int64_t now = MonotonicNanos();
+    std::string error(slot.error, strnlen(slot.error, sizeof slot.error));
     switch (slot.state.load(std::memory_order_acquire)) {
       case shm::SlotState::kFailed:
-        end.detail = std::string(slot.error, strnlen(slot.error, sizeof slot.error));
+        end.kind = slot.error_kind == shm::SlotError::kEscaped ? EndKind::kEscaped : EndKind::kFailedSetup;
+        end.detail = error;
         if (!end.detail.empty()) ended_.Add(end, now);
+        break;
+      case shm::SlotState::kEnded:
+        if (slot.error_kind == shm::SlotError::kTeardown && !error.empty()) {
+          end.kind = EndKind::kFailedTeardown;
+          end.detail = error;
+          ended_.Add(end, now);
+        }
         break;
       case shm::SlotState::kCrashed:
         end.kind = EndKind::kCrashed;
@@ -118,12 +127,19 @@ class Supervisor {
         break;
       default: break;
     }
-    if (slot.loop_published.load(std::memory_order_acquire) != 0 && slot.callback_errors != 0) {
-      end.kind = EndKind::kCallbackErrors;
-      end.detail = std::string(slot.callback_error, strnlen(slot.callback_error, sizeof slot.callback_error));
-      end.amount = slot.callback_errors;
+    if (slot.loop_published.load(std::memory_order_acquire) == 0) return;
+    auto add = [&](EndKind kind, std::uint64_t amount, std::string detail) {
+      if (amount == 0) return;
+      end.kind = kind;
+      end.detail = std::move(detail);
+      end.amount = amount;
       ended_.Add(end, now);
-    }
+    };
+    add(EndKind::kCallbackErrors, slot.callback_errors,
+        std::string(slot.callback_error, strnlen(slot.callback_error, sizeof slot.callback_error)));
+    add(EndKind::kStrayCompletions, slot.stray_completions, plan_.loads[load].cut_name);
+    add(EndKind::kCancelErrors, slot.cancel_errors,
+        std::string(slot.cancel_error, strnlen(slot.cancel_error, sizeof slot.cancel_error)));
   }
 
   void WaitSignal(std::int64_t timeout_ns) {

@@ -2,10 +2,18 @@
 // that returns nothing, comes back as an error text.
 #include "operation/cut_instance.h"
 
+#include <stdexcept>
+
 #include <gtest/gtest.h>
 
 namespace pylogen::operation {
 namespace {
+
+class FailsTeardown : public ClassUnderTest {
+ public:
+  void func() override {}
+  void teardown() override { throw std::runtime_error("teardown broke"); }
+};
 
 class Fine : public ClassUnderTest {
  public:
@@ -63,6 +71,21 @@ TEST(CutInstance, CreateReturningNoInstance) {
   auto instance = CutInstance::Create(load, 0);
   ASSERT_FALSE(instance.has_value());
   EXPECT_EQ(instance.error(), "Test: create() returned no instance");
+}
+
+TEST(CutInstance, AFailingTeardownIsRecordedInItsSlotNotPrinted) {
+  CutDescriptor descriptor = Descriptor([]() -> ClassUnderTest* { return new FailsTeardown(); });
+  plan::LoadPlan load = LoadOf(descriptor);
+  auto segment = shm::Segment::Create(1, 4);
+  ASSERT_TRUE(segment.has_value()) << segment.error();
+  shm::Slot& slot = segment->slot(0);
+  {
+    auto instance = CutInstance::Create(load, 0, &slot);
+    ASSERT_TRUE(instance.has_value()) << instance.error();
+    EXPECT_EQ(slot.error_kind, shm::SlotError::kNone);
+  }
+  EXPECT_EQ(slot.error_kind, shm::SlotError::kTeardown);
+  EXPECT_STREQ(slot.error, "Test: teardown failed: teardown broke");
 }
 
 }  // namespace

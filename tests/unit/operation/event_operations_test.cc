@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,16 +26,22 @@ struct Script {
   int depth = 0;                   // start() nesting
   int max_depth = 0;
   std::vector<Operation*> cancelled;
+  std::function<void(Operation&)> cancel;  // after it is noted (may throw)
+  std::function<void()> teardown;          // likewise
 };
 Script* g_script = nullptr;
 
 class ScriptedCut : public EventClassUnderTest {
  public:
   void setup() override { g_script->calls.push_back("setup"); }
-  void teardown() override { g_script->calls.push_back("teardown"); }
+  void teardown() override {
+    g_script->calls.push_back("teardown");
+    if (g_script->teardown) g_script->teardown();
+  }
   void cancel(Operation& op) override {
     g_script->calls.push_back("cancel");
     g_script->cancelled.push_back(&op);
+    if (g_script->cancel) g_script->cancel(op);
   }
   void start(Operation& op) override {
     g_script->calls.push_back("start " + std::to_string(op.user()));
@@ -73,9 +80,9 @@ class EventOperationsTest : public ::testing::Test {
     g_script = nullptr;
   }
 
-  EventOperations& Ops() {
+  EventOperations& Ops(shm::Slot* slot = nullptr) {
     if (!ops_) {
-      auto cut = EventCutInstance::Create(*load_, 0, *loop_);
+      auto cut = EventCutInstance::Create(*load_, 0, *loop_, slot);
       EXPECT_TRUE(cut.has_value()) << cut.error();
       ops_.emplace(*segment_, 0, 0, 1.0, std::move(*cut));
     }
@@ -196,9 +203,33 @@ TEST_F(EventOperationsTest, ASecondCompleteIsIgnored) {
   };
   EventOperations& ops = Ops();
   ops.Start(1, 0, "0");
+  EXPECT_EQ(ops.stray_completions(), 0u);
+  kept->Complete();
   kept->Complete();
   EXPECT_EQ(ops.TakeCompleted().size(), 1u);
   EXPECT_EQ(Drain().size(), 1u);
+  EXPECT_EQ(ops.stray_completions(), 2u);  // counted, for the supervisor to say once
+}
+
+TEST_F(EventOperationsTest, ACancelThatThrowsIsCountedWithTheFirstTextAndTheOperationStillTimesOut) {
+  load_->optimeout_ns = 1'000'000'000;
+  script_.start = [](EventClassUnderTest&, Operation& op) { op.Begin("HANG"); };
+  script_.cancel = [](Operation& op) {
+    if (op.user() == 0) throw std::runtime_error("first cancel broke");
+    throw 42;
+  };
+  EventOperations& ops = Ops();
+  ops.Start(0, 0, "0");
+  ops.Start(1, 0, "0");
+  std::int64_t now = MonotonicNanos();
+  EXPECT_EQ(ops.ExpireOverdue(now + 2'000'000'000), EventOperations::kNoDeadline);
+  EXPECT_EQ(ops.in_flight(), 0u);
+  EXPECT_EQ(ops.cancel_errors(), 2u);
+  EXPECT_EQ(ops.first_cancel_error(), "Scripted: first cancel broke");
+  auto records = Drain();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].rc, kRcTimeout);
+  EXPECT_EQ(records[1].rc, kRcTimeout);
 }
 
 struct TimerState {
@@ -296,6 +327,15 @@ TEST_F(EventOperationsTest, SetupBeforeTheFirstStartTeardownAfterTheLast) {
   Ops().Start(1, 0, "0");
   ops_.reset();
   EXPECT_EQ(script_.calls, (std::vector<std::string>{"setup", "start 0", "start 1", "teardown"}));
+}
+
+TEST_F(EventOperationsTest, AFailingTeardownIsRecordedInTheSlot) {
+  script_.teardown = [] { throw std::runtime_error("teardown broke"); };
+  shm::Slot& slot = segment_->slot(0);
+  Ops(&slot);
+  ops_.reset();
+  EXPECT_EQ(slot.error_kind, shm::SlotError::kTeardown);
+  EXPECT_STREQ(slot.error, "Scripted: teardown failed: teardown broke");
 }
 
 }  // namespace

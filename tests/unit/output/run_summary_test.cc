@@ -261,6 +261,35 @@ TEST_F(RunSummaryTest, CallbackErrorsAreNamedWithTheirFirstMessage) {
   EXPECT_TRUE(Warns("2 exception(s) escaped the event loop callbacks of processes not listed"));
 }
 
+TEST_F(RunSummaryTest, TheCutsMisuseIsOneWarningEachWithTheTotals) {
+  WorkerSummary a = EventWorker("worker-3", 0.1, kQuiet, 1000);
+  a.loop.stray_completions = 100;
+  WorkerSummary b = EventWorker("worker-4", 0.1, kQuiet, 1000);
+  b.loop.stray_completions = 200;
+  b.loop.cancel_errors = 3;
+  b.loop.cancel_error = "C: cancel broke";
+  summary_.workers.push_back(a);
+  summary_.workers.push_back(b);
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(Warns("300 Complete() call(s) of operations not in flight were ignored, in 2 process(es) "
+                    "(see the report's workers)"));
+  EXPECT_TRUE(Warns("3 cancel() call(s) threw, in 1 process(es); the first: C: cancel broke"));
+  nlohmann::json j = SummaryJson(summary_);
+  EXPECT_EQ(j["workers"][2]["loop"]["stray_completions"], 200);
+  EXPECT_EQ(j["workers"][2]["loop"]["cancel_errors"], 3);
+  EXPECT_EQ(j["workers"][2]["loop"]["cancel_error"], "C: cancel broke");
+}
+
+TEST_F(RunSummaryTest, AnEndedProcessWhoseTeardownFailedIsWarnedOf) {
+  WorkerSummary w = EventWorker("runner-2", 0.1, kQuiet, 1000);
+  w.pid = 55;
+  w.state = "ended";
+  w.error = "X: teardown failed: broke";
+  summary_.workers.push_back(w);
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(Warns("runner-2 (pid 55) of ID: X: teardown failed: broke"));
+}
+
 TEST_F(RunSummaryTest, TheReportCarriesEachEventDrivenProcessLoop) {
   WorkerSummary w = EventWorker("worker-0", 0.25, 131'072, 4'000'000'000);
   w.loop.lag_max_ns = 300'000;

@@ -2,6 +2,8 @@
 // failed fork is counted once with its text.
 #include "process/slot_child.h"
 
+#include <stdexcept>
+
 #include <gtest/gtest.h>
 
 #include "process/fake_forker.h"
@@ -135,6 +137,22 @@ TEST_F(SlotChildTest, FailedForkIsCountedOnceWithTheFirstText) {
   EXPECT_EQ(segment_->slot(0).state.load(), shm::SlotState::kIdle);
   EXPECT_EQ(segment_->header().started.load(), 0u);
   EXPECT_TRUE(reader::ListProcesses(plan_, *segment_).listed.empty());
+}
+
+TEST_F(SlotChildTest, AnExceptionEscapingTheBodyIsRecordedInTheSlot) {
+  Make(shm::kEndedProcesses);
+  shm::Slot& slot = segment_->slot(1);
+  EXPECT_EQ(RunRecordingEscapes(slot, [] { return 0; }), 0);
+  EXPECT_EQ(slot.error_kind, shm::SlotError::kNone);
+  EXPECT_EQ(RunRecordingEscapes(slot, []() -> int { throw std::runtime_error("steps broke"); }), 1);
+  EXPECT_EQ(slot.error_kind, shm::SlotError::kEscaped);
+  EXPECT_STREQ(slot.error, "an exception escaped: steps broke");
+  EXPECT_EQ(RunRecordingEscapes(slot, []() -> int { throw 7; }), 1);
+  EXPECT_STREQ(slot.error, "an unknown exception escaped");
+  // The next process of the slot starts clean.
+  StartInSlot(forker_, *segment_, 1, 0, 0, "worker", [] { return 0; });
+  EXPECT_EQ(slot.error_kind, shm::SlotError::kNone);
+  EXPECT_STREQ(slot.error, "");
 }
 
 }  // namespace

@@ -91,5 +91,34 @@ TEST(RepeatedLines, CallbackErrorsAddUpTheirExceptions) {
                                                "the first: other"}}));
 }
 
+TEST(RepeatedLines, TeardownsEscapesAndTheCutsMisuseHaveTheirWording) {
+  ProcessEnd teardown{0, EndKind::kFailedTeardown, "runner-0", "runner", "X: teardown failed: broke"};
+  EXPECT_EQ(RepeatedLines::Line(teardown, 50, 0), "50 runners failed teardown: X: teardown failed: broke");
+  EXPECT_EQ(RepeatedLines::Line(teardown, 1, 0), "runner-0 failed teardown: X: teardown failed: broke");
+  ProcessEnd escaped{0, EndKind::kEscaped, "worker-3", "worker", "an exception escaped: steps broke"};
+  EXPECT_EQ(RepeatedLines::Line(escaped, 12, 0), "12 workers failed: an exception escaped: steps broke");
+  ProcessEnd stray{0, EndKind::kStrayCompletions, "runner-0", "runner", "EventFaults"};
+  EXPECT_EQ(RepeatedLines::Line(stray, 10, 30000),
+            "10 runners: 30000 Complete() call(s) of operations not in flight were ignored (EventFaults)");
+  ProcessEnd cancel{0, EndKind::kCancelErrors, "runner-0", "runner", "EventFaults: cancel broke"};
+  EXPECT_EQ(RepeatedLines::Line(cancel, 10, 30),
+            "10 runners: 30 cancel() call(s) threw; the first: EventFaults: cancel broke");
+  EXPECT_EQ(RepeatedLines::LevelOf(EndKind::kFailedTeardown), Level::kWarning);
+  EXPECT_EQ(RepeatedLines::LevelOf(EndKind::kEscaped), Level::kError);
+  EXPECT_EQ(RepeatedLines::LevelOf(EndKind::kStrayCompletions), Level::kWarning);
+  EXPECT_EQ(RepeatedLines::LevelOf(EndKind::kCancelErrors), Level::kWarning);
+}
+
+TEST(RepeatedLines, StrayCompletionsAddUpAndStayApartFromOtherKinds) {
+  RepeatedLines lines;
+  lines.Add({0, EndKind::kStrayCompletions, "runner-0", "runner", "C", 100}, 0);
+  lines.Add({0, EndKind::kCancelErrors, "runner-0", "runner", "C: x", 2}, 0);
+  lines.Add({0, EndKind::kStrayCompletions, "runner-1", "runner", "C", 200}, 0);
+  EXPECT_EQ(lines.Flush(),
+            (std::vector<Said>{
+                {Level::kWarning, "2 runners: 300 Complete() call(s) of operations not in flight were ignored (C)"},
+                {Level::kWarning, "runner-0: 2 cancel() call(s) threw; the first: C: x"}}));
+}
+
 }  // namespace
 }  // namespace pylogen::supervisor
