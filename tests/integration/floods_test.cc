@@ -94,5 +94,85 @@ TEST(Floods, CallbackErrorsOfManyProcessesGiveOneLine) {
       << r.err;
 }
 
+// Item 6, the rest: teardowns that fail, exceptions escaping a process, and
+// an event-driven CUT's misuse of its operations are said once, with the
+// count, by the supervisor; the summary still tells.
+
+TEST(Floods, TeardownsFailingInManyRunnersGiveOneLine) {
+  std::string report = TempPath("teardown12.json");
+  auto r = RunPylogen({TestCut("Throw"), "--proc", "12", "--loops", "2", "-v", "--extra",
+                       R"({"teardown":true,"every":1000000})", "--report", report}, 60);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto err = Lines(r.err);
+  EXPECT_EQ(CountContaining(err, "pylogen: warning: 12 runners failed teardown: Throw: teardown failed: "
+                                 "teardown broke"),
+            1u)
+      << r.err;
+  EXPECT_LE(CountContaining(err, "teardown broke"), 2u) << r.err;  // at most the first said early
+  EXPECT_EQ(CountContaining(Lines(r.out), ": Throw: teardown failed: teardown broke"), 12u) << r.out;
+  std::size_t in_report = 0;
+  nlohmann::json json = ReadJson(report);
+  for (const auto& w : json["workers"]) {
+    in_report += w["error"] == "Throw: teardown failed: teardown broke" && w["state"] == "ended";
+  }
+  EXPECT_EQ(in_report, 12u);
+}
+
+TEST(Floods, TeardownsFailingInManyEventDrivenRunnersGiveOneLine) {
+  auto r = RunPylogen({TestCut("EventFaults"), "--proc", "10", "--concurrency", "2", "--loops", "3", "-v",
+                       "--extra", R"({"mode":"teardown_throws"})"}, 60);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto err = Lines(r.err);
+  EXPECT_EQ(CountContaining(err, "pylogen: warning: 10 runners failed teardown: EventFaults: teardown "
+                                 "failed: teardown broke"),
+            1u)
+      << r.err;
+  EXPECT_LE(CountContaining(err, "teardown broke"), 2u) << r.err;
+  EXPECT_EQ(CountContaining(Lines(r.out), ": EventFaults: teardown failed: teardown broke"), 10u) << r.out;
+}
+
+TEST(Floods, AnExceptionEscapingManyRunnersGivesOneLine) {
+  auto r = RunPylogen({TestCut("Throw"), "--proc", "12", "--loops", "2", "--extra", R"({"steps":true})"}, 60);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  auto err = Lines(r.err);
+  EXPECT_EQ(CountContaining(err, "pylogen: error: 12 runners failed: an exception escaped: steps broke"), 1u)
+      << r.err;
+  EXPECT_LE(CountContaining(err, "steps broke"), 2u) << r.err;
+  EXPECT_EQ(CountContaining(Lines(r.out), "failed (exit code 1): an exception escaped: steps broke"), 12u)
+      << r.out;
+}
+
+TEST(Floods, CompleteOfOperationsNotInFlightIsCountedNotPrintedPerCall) {
+  auto r = RunPylogen({TestCut("EventFaults"), "--proc", "10", "--concurrency", "3", "--loops", "100", "-v",
+                       "--extra", R"({"mode":"complete_twice"})"}, 60);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto err = Lines(r.err);
+  EXPECT_EQ(CountContaining(err, "not in flight"), 1u) << r.err;
+  EXPECT_EQ(CountContaining(err, "pylogen: warning: 10 runners: 3000 Complete() call(s) of operations not "
+                                 "in flight were ignored (EventFaults)"),
+            1u)
+      << r.err;
+  EXPECT_EQ(CountContaining(Lines(r.out), "3000 Complete() call(s) of operations not in flight were "
+                                          "ignored, in 10 process(es)"),
+            1u)
+      << r.out;
+}
+
+TEST(Floods, CancelThrowingIsCountedNotPrintedPerCall) {
+  auto r = RunPylogen({TestCut("EventFaults"), "--proc", "10", "--concurrency", "3", "--loops", "1",
+                       "--optimeout", "0.2", "-v", "--extra", R"({"mode":"cancel_throws"})"}, 60);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto err = Lines(r.err);
+  EXPECT_EQ(CountContaining(err, "cancel broke"), 1u) << r.err;
+  EXPECT_EQ(CountContaining(err, "pylogen: warning: 10 runners: 30 cancel() call(s) threw; the first: "
+                                 "EventFaults: cancel broke"),
+            1u)
+      << r.err;
+  EXPECT_EQ(CountContaining(Lines(r.out), "30 cancel() call(s) threw, in 10 process(es); the first: "
+                                          "EventFaults: cancel broke"),
+            1u)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace pylogen::testing
