@@ -33,7 +33,7 @@
 namespace pylogen::shm {
 
 inline constexpr std::uint64_t kMagic = 0x6e65676f6c7970ULL;  // "pylogen"
-inline constexpr std::uint32_t kLayoutVersion = 3;
+inline constexpr std::uint32_t kLayoutVersion = 4;
 
 enum class Phase : std::uint32_t {
   kRunning = 0,   // work goes on
