@@ -2,7 +2,6 @@
 
 #include <elf.h>
 #include <fcntl.h>
-#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,9 @@
 #include <optional>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "util/input_file.h"
 #include "util/unique_fd.h"
 
 namespace pylogen::cut {
@@ -214,14 +216,6 @@ std::expected<void, std::string> CheckSegments(std::span<const unsigned char> ta
 
 namespace {
 
-const char* KindOf(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
-  return "not a regular file";
-}
-
 // Reads exactly `out.size()` bytes at `offset`; fewer only at the end of the file.
 std::expected<std::size_t, std::string> ReadAt(int fd, std::span<unsigned char> out,
                                                std::uint64_t offset) {
@@ -247,7 +241,7 @@ std::expected<void, std::string> CheckElfFile(const std::filesystem::path& path)
     return std::unexpected(fmt::format("cannot be read: {}", std::strerror(errno)));
   }
   if (!S_ISREG(st.st_mode)) {
-    return std::unexpected(fmt::format("it is {}, not a file", KindOf(st.st_mode)));
+    return std::unexpected(fmt::format("it is {}, not a file", util::KindOf(st.st_mode)));
   }
   auto size = static_cast<std::uint64_t>(st.st_size);
   unsigned char head[sizeof(Elf64_Ehdr)];

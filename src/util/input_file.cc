@@ -13,8 +13,6 @@
 #include "util/unique_fd.h"
 
 namespace pylogen::util {
-namespace {
-
 const char* KindOf(mode_t mode) {
   if (S_ISDIR(mode)) return "a directory";
   if (S_ISFIFO(mode)) return "a FIFO";
@@ -22,6 +20,8 @@ const char* KindOf(mode_t mode) {
   if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
   return "not a regular file";
 }
+
+namespace {
 
 std::expected<void, std::string> CheckRegular(std::string_view role, const std::string& path,
                                               const struct stat& st) {

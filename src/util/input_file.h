@@ -8,6 +8,8 @@
 #ifndef PYLOGEN_UTIL_INPUT_FILE_H_
 #define PYLOGEN_UTIL_INPUT_FILE_H_
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <expected>
 #include <string>
@@ -23,6 +25,11 @@ inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 // "cannot read scenario file 'F': No such file or directory", "scenario file
 // 'F' is a FIFO, expected a regular file".
 std::expected<std::string, std::string> ReadInputFile(std::string_view role, const std::string& path);
+
+// What a file of `mode` (stat's st_mode) that is not a regular file is, for
+// messages: "a directory", "a FIFO", "a socket", "a device", else "not a
+// regular file".
+const char* KindOf(mode_t mode);
 
 }  // namespace pylogen::util
 
