@@ -327,6 +327,14 @@ std::string UnexpectedArguments(const std::vector<std::string>& remaining, std::
   return fmt::format("unexpected argument '{}'{}: expected {}", util::Excerpt(first), more, usage);
 }
 
+std::string MissingValue(std::string_view cli11_what) {
+  std::string_view name = cli11_what.substr(0, cli11_what.find(':'));
+  for (const Field& field : kFields) {
+    if (field.name == name) return fmt::format("{}: no value given (expected {})", name, field.expected);
+  }
+  return util::Excerpt(cli11_what, 200);
+}
+
 std::size_t JsonTextDepth(std::string_view text) {
   std::size_t depth = 0, deepest = 0;
   bool in_string = false, escaped = false;

@@ -52,6 +52,11 @@ std::expected<void, std::string> SetGivenFields(const CLI::App& app, FieldTarget
 // them all. `usage`: what the command line looks like.
 std::string UnexpectedArguments(const std::vector<std::string>& remaining, std::string_view usage);
 
+// One line for CLI11's "--prefork: 1 required TEXT missing" (an option at
+// the end of the line, or written --prefork= with nothing after it):
+// "--prefork: no value given (expected an integer)".
+std::string MissingValue(std::string_view cli11_what);
+
 // How deep `text` (valid JSON) nests its objects and arrays; counted
 // without recursion, so that any depth can be measured and refused.
 std::size_t JsonTextDepth(std::string_view text);

@@ -275,6 +275,8 @@ std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::
       return std::unexpected(ParseStop{2, "no CUT given: expected pylogen CUT [options], e.g. pylogen cuts/Dummy --proc 4"});
     }
     return std::unexpected(ParseStop{2, util::Excerpt(e.what(), 200)});
+  } catch (const CLI::ArgumentMismatch& e) {
+    return std::unexpected(ParseStop{2, MissingValue(e.what())});
   } catch (const CLI::ParseError& e) {
     return std::unexpected(ParseStop{2, util::Excerpt(e.what(), 200)});
   }

@@ -100,6 +100,8 @@ std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<
     app.parse(std::vector<std::string>(expanded->rbegin(), expanded->rend()));
   } catch (const CLI::CallForHelp&) {
     return std::unexpected(ParseStop{0, app.help()});
+  } catch (const CLI::ArgumentMismatch& e) {
+    return std::unexpected(ParseStop{2, "scenario: " + MissingValue(e.what())});
   } catch (const CLI::ParseError& e) {
     return std::unexpected(ParseStop{2, fmt::format("scenario: {}", util::Excerpt(e.what(), 200))});
   }

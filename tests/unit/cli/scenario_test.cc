@@ -173,7 +173,7 @@ TEST_F(ScenarioFile, RunOptionsAreCheckedEveryTime) {
            {{"--summary", "1e-10"}, "--summary: 1e-10s is below the floor of 1ms"},
            {{"--output", ""}, "--output: empty value (expected a file name)"},
            {{"--report", ""}, "--report: empty value (expected a file name)"},
-           {{"--report="}, "scenario: --report: 1 required TEXT missing"},
+           {{"--report="}, "scenario: --report: no value given (expected a file name)"},
            {{"--defaults", ""}, "--defaults: empty value (expected a defaults file)"},
            {{"--queue", "3"}, "--queue: 3 is not a power of two"},
            {{"stray", "more"}, "scenario: unexpected argument 'stray' (and 1 more)"}}) {
