@@ -83,6 +83,9 @@ void RunFinalizers(void* handle) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(1);  // pylogen died before prctl
   prctl(PR_SET_NAME, "cut-probe", 0, 0, 0);
+  // A crash is told by the signal that ends the probe: no handler inherited
+  // (a sanitizer's would turn it into an exit code).
+  for (int signo : {SIGSEGV, SIGBUS, SIGILL, SIGFPE}) ::signal(signo, SIG_DFL);
   int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (null >= 0) ::dup2(null, STDOUT_FILENO);
   ::dup2(stderr_fd, STDERR_FILENO);
@@ -91,9 +94,13 @@ void RunFinalizers(void* handle) {
   if (handle != nullptr) {
     const void* symbol = dlsym(handle, kDescriptorSymbol);
     if (symbol != nullptr) {
-      CutDescriptor copy;
-      std::memcpy(&copy, symbol, sizeof copy);
-      if (copy.abi_version == kAbiVersion && copy.class_name != nullptr) {
+      // Only a descriptor of this ABI has this size: an older one is shorter
+      // (the loader then says which version it is).
+      std::uint32_t abi_version = 0;
+      std::memcpy(&abi_version, symbol, sizeof abi_version);
+      CutDescriptor copy{};
+      if (abi_version == kAbiVersion) std::memcpy(&copy, symbol, sizeof copy);
+      if (abi_version == kAbiVersion && copy.class_name != nullptr) {
         volatile std::size_t length = strnlen(copy.class_name, 256);
         (void)length;
       }
