@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 
-if [[ "${FUZZ:-1}" != 0 ]]; then scripts/install-deps.sh --fuzz; else scripts/install-deps.sh; fi
+if [[ "${FUZZ:-1}" != 0 ]]; then scripts/install-deps.sh --test --fuzz; else scripts/install-deps.sh --test; fi
 
 run_suite() {
   local dir=$1; shift
