@@ -117,7 +117,8 @@ void RedisCut::Send(User& u) {
   CommandTemplate& c = *command_;
   if (redisAsyncCommandArgv(u.watch.ac, &RedisCut::OnReply, &u, c.argc(), c.argv(), c.argvlen()) !=
       REDIS_OK) {
-    Finish(u, kRcTransport, u.watch.ac->errstr[0] != '\0' ? u.watch.ac->errstr : "command not sent");
+    Finish(u, kRcTransport,
+           u.watch.ac->errstr[0] != '\0' ? u.watch.ac->errstr : "command not sent");
     return;
   }
   u.sent_ns = loop().Now();
@@ -197,16 +198,18 @@ void RedisCut::Expire(User& u) {
   u.op = nullptr;
   Drop(u);
   std::string_view text =
-      connecting ? Format("not connected within connect_timeout %gs",
-                          static_cast<double>(options_.connect_timeout_ns) / 1e9)
-                 : Format("no reply within timeout %gs", static_cast<double>(options_.timeout_ns) / 1e9);
+      connecting
+          ? Format("not connected within connect_timeout %gs",
+                   static_cast<double>(options_.connect_timeout_ns) / 1e9)
+          : Format("no reply within timeout %gs", static_cast<double>(options_.timeout_ns) / 1e9);
   op.End(u.request, kRcNoReply, text);
   op.Complete();
 }
 
 std::string_view RedisCut::Format(const char* format, double seconds) {
   int n = std::snprintf(error_, sizeof error_, format, seconds);
-  return std::string_view(error_, static_cast<std::size_t>(std::clamp<int>(n, 0, sizeof error_ - 1)));
+  return std::string_view(error_,
+                          static_cast<std::size_t>(std::clamp<int>(n, 0, sizeof error_ - 1)));
 }
 
 }  // namespace pylogen::cuts

@@ -11,8 +11,8 @@
 namespace pylogen::cuts {
 namespace {
 
-constexpr std::string_view kKnownKeys[] = {"host",    "port",           "command",
-                                           "timeout", "connect_timeout", "name"};
+constexpr std::string_view kKnownKeys[] = {"host", "port", "command", "timeout", "connect_timeout",
+                                           "name"};
 
 void RefuseUnknownKeys(const nlohmann::json& extra) {
   for (const auto& [key, value] : extra.items()) {
@@ -73,7 +73,8 @@ RedisOptions ParseRedisOptions(const nlohmann::json& extra) {
   options.host = ExtraString(extra, "host", options.host);
   if (options.host.empty()) throw ExtraError("host", "a host name or address", extra.at("host"));
   std::int64_t port = ExtraInteger(extra, "port", options.port);
-  if (port < 1 || port > 65535) throw ExtraError("port", "a TCP port from 1 to 65535", extra.at("port"));
+  if (port < 1 || port > 65535)
+    throw ExtraError("port", "a TCP port from 1 to 65535", extra.at("port"));
   options.port = static_cast<int>(port);
   options.command = Command(extra);
   options.timeout_ns = SecondsKey(extra, "timeout", options.timeout_ns);

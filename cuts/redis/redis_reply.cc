@@ -6,8 +6,8 @@ namespace {
 // Characters of `value` in decimal, its sign included.
 std::uint64_t DecimalWidth(long long value) {
   std::uint64_t width = value < 0 ? 2 : 1;
-  unsigned long long magnitude =
-      value < 0 ? 0ULL - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value);
+  unsigned long long magnitude = value < 0 ? 0ULL - static_cast<unsigned long long>(value)
+                                           : static_cast<unsigned long long>(value);
   while (magnitude >= 10) {
     magnitude /= 10;
     ++width;
