@@ -248,6 +248,36 @@ TEST(RedisCut, ATimeoutIsRcThreeAndDropsTheConnection) {
   EXPECT_EQ(server.Info("total_connections_received") - before, 2);
 }
 
+TEST(RedisCut, AnOperationPastOptimeoutIsCancelledAndItsConnectionDropped) {
+  RedisServer server;
+  std::int64_t before = server.Info("total_connections_received");
+  ASSERT_EQ(server.Call({"CLIENT", "PAUSE", "3000"}), "OK");
+  auto r = RunPylogen({SampleCut("Redis"), "--loops", "2", "--optimeout", "0.2", "--outformat",
+                       "json", "--extra", Extra(server, R"(,"timeout":60)")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto events = JsonLines(r.out);
+  ASSERT_EQ(events.size(), 2u) << r.out;
+  for (const auto& e : events) EXPECT_EQ(e["rc"], 17) << e.dump();
+  // A late reply must not be taken for the next command's: each cancel
+  // dropped its connection, and the second operation opened a new one.
+  EXPECT_EQ(server.Info("total_connections_received") - before, 2);
+}
+
+TEST(RedisCut, InTheOpenedModelEachEventSlotHoldsAConnection) {
+  RedisServer server;
+  std::int64_t before = server.Info("total_connections_received");
+  std::string report = TempPath("opened.json");
+  auto r = RunPylogen({SampleCut("Redis"), "--openedmodel", "--schedule", "1@200", "--concurrency",
+                       "4", "--prefork", "1", "--maxworkers", "1", "--outformat", "none", "--extra",
+                       Extra(server, R"(,"command":["INCR","hits"])"), "--report", report});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = ReadJson(report);
+  EXPECT_EQ(j["requests"]["count"], 200);
+  EXPECT_EQ(j["requests"]["errors"], 0);
+  EXPECT_EQ(server.Call({"GET", "hits"}), "200");
+  EXPECT_EQ(server.Info("total_connections_received") - before, 4);
+}
+
 TEST(RedisCut, BadExtraStopsTheRunAtStartupNamingTheKey) {
   struct Case {
     std::string extra;
