@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace pylogen::cuts {
 namespace {
@@ -24,6 +25,16 @@ TEST(HttpOptions, DefaultsAreAGetWithBoundedTimeouts) {
   EXPECT_TRUE(o.headers.empty());
   EXPECT_FALSE(o.body.has_value());
   EXPECT_FALSE(o.SendsLengthBody());
+  EXPECT_EQ(o.engine, HttpEngineChoice::kAuto);
+}
+
+TEST(HttpOptions, EngineIsOneOfThree) {
+  for (auto [text, engine] : {std::pair{"auto", HttpEngineChoice::kAuto},
+                              std::pair{"fast", HttpEngineChoice::kFast},
+                              std::pair{"curl", HttpEngineChoice::kCurl}}) {
+    EXPECT_EQ(ParseHttpOptions(json{{"url", "http://h/"}, {"engine", text}}).engine, engine)
+        << text;
+  }
 }
 
 TEST(HttpOptions, EveryKeyIsRead) {
@@ -118,6 +129,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"url": "http://h/", "name": ""})",
                 R"(extra.name: expected a non-empty string, got "")"},
         BadCase{R"({"url": "http://h/", "sleep": 1})", R"(extra: unknown key "sleep" (known: )"},
+        BadCase{R"({"url": "http://h/", "sleep": 1})", R"(warmup, name, engine))"},
+        BadCase{R"({"url": "http://h/", "engine": "libcurl"})",
+                R"(extra.engine: expected "auto", "fast" or "curl", got "libcurl")"},
+        BadCase{R"({"url": "http://h/", "engine": "Curl"})",
+                R"(extra.engine: expected "auto", "fast" or "curl", got "Curl")"},
+        BadCase{R"({"url": "http://h/", "engine": 1})",
+                R"(extra.engine: expected a string, got 1)"},
         // A key or header name a megabyte long is cut, never echoed whole.
         BadCase{R"({"url": "http://h/", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": 1})",
                 R"(extra: unknown key "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (known: )"},
