@@ -118,9 +118,9 @@ class CurlEngine final : public HttpEngine {
   bool global_ = false;  // curl_global_init succeeded
   CURLM* multi_ = nullptr;
   curl_slist* headers_ = nullptr;
-  EventLoop::TimerId timer_ = 0;   // libcurl's timeout, on the loop
+  EventLoop::TimerId timer_ = 0;    // libcurl's timeout, on the loop
   std::int64_t timer_due_ns_ = -1;  // when it falls due (-1: none)
-  std::uint32_t in_multi_ = 0;     // users with a transfer in the multi
+  std::uint32_t in_multi_ = 0;      // users with a transfer in the multi
   bool warming_ = false;
   std::vector<pollfd> polled_;  // the warm-up's sockets, as libcurl asked for them
   std::vector<pollfd> ready_;
@@ -293,7 +293,8 @@ void CurlEngine::PollOnce(std::int64_t deadline_ns) {
   std::int64_t wait_ns = deadline_ns - now;
   if (timer_due_ns_ >= 0) wait_ns = std::min(wait_ns, timer_due_ns_ - now);
   wait_ns = std::max<std::int64_t>(wait_ns, 0);
-  timespec wait{static_cast<time_t>(wait_ns / 1'000'000'000), static_cast<long>(wait_ns % 1'000'000'000)};
+  timespec wait{static_cast<time_t>(wait_ns / 1'000'000'000),
+                static_cast<long>(wait_ns % 1'000'000'000)};
   if (ppoll(polled_.data(), polled_.size(), &wait, nullptr) > 0) {
     // Copied first: the socket actions change polled_.
     ready_.clear();
@@ -316,7 +317,8 @@ void CurlEngine::PollOnce(std::int64_t deadline_ns) {
 }
 
 void CurlEngine::Track(curl_socket_t fd, int what) {
-  auto it = std::find_if(polled_.begin(), polled_.end(), [fd](const pollfd& p) { return p.fd == fd; });
+  auto it =
+      std::find_if(polled_.begin(), polled_.end(), [fd](const pollfd& p) { return p.fd == fd; });
   if (what == CURL_POLL_REMOVE) {
     if (it != polled_.end()) polled_.erase(it);
     return;

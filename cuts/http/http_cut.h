@@ -78,7 +78,7 @@ class HttpCut : public EventClassUnderTest, public HttpEngineClient {
   std::unique_ptr<HttpEngine> engine_;
   std::vector<Pending> pending_;  // by user
   LengthFiller filler_;
-  bool length_body_ = false;  // each request carries a body of the current length
+  bool length_body_ = false;              // each request carries a body of the current length
   std::optional<std::string> bad_token_;  // the last token that was not a body size
   std::string bad_length_;                // its error text
 };

@@ -11,8 +11,8 @@
 namespace pylogen::cuts {
 namespace {
 
-constexpr std::string_view kKnownKeys[] = {"url",    "method",          "headers", "body",
-                                           "name",   "timeout",         "verify",  "connect_timeout",
+constexpr std::string_view kKnownKeys[] = {"url",    "method",  "headers", "body",
+                                           "name",   "timeout", "verify",  "connect_timeout",
                                            "warmup", "engine"};
 
 // A refusal that is not one value of the wrong type or range (those are

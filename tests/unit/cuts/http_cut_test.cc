@@ -362,8 +362,10 @@ INSTANTIATE_TEST_SUITE_P(
                       EndCase{{CURLE_OK, 503, 1, 2}, 503, "HTTP 503"},
                       EndCase{{CURLE_COULDNT_CONNECT, 0, 0, 0}, 7, "Couldn't connect to server"},
                       EndCase{{CURLE_OPERATION_TIMEDOUT, 0, 0, 80}, 28, "Timeout was reached"},
-                      EndCase{{CURLE_GOT_NOTHING, 0, 0, 80}, 52, "Server returned nothing (no "
-                                                                 "headers, no data)"}));
+                      EndCase{{CURLE_GOT_NOTHING, 0, 0, 80},
+                              52,
+                              "Server returned nothing (no "
+                              "headers, no data)"}));
 
 TEST(LengthFiller, PrefixesOfOneRunThatGrowsWithoutMovingTheOldOnes) {
   LengthFiller filler;
