@@ -1,5 +1,6 @@
 // What one call of each sample CUT costs its worker, driven the way a worker
-// drives it (setup once; SetLength, resetBeforeStep, func per operation):
+// drives it (setup once; SetLength, resetBeforeStep, func per operation; the
+// event-driven Http: start per operation, the loop turned until it ends):
 //
 //   BM_HttpCutGet      one GET on a kept-alive loopback connection to a
 //                      small in-process server (tests/support/http_server):
@@ -19,6 +20,7 @@
 #include "crypto/sign_cut.h"
 #include "http/http_cut.h"
 #include "http_server.h"
+#include "loop/epoll_loop.h"
 #include "pylogen/cut.h"
 
 namespace pylogen {
@@ -50,11 +52,40 @@ void Operate(ClassUnderTest& cut, const std::string& length, benchmark::State& s
   }
 }
 
+// The host's side of the one operation in flight.
+class OneOperationHost : public detail::OperationHost {
+ public:
+  void Complete(Operation&) override { done = true; }
+  bool done = false;
+};
+
 void BM_HttpCutGet(benchmark::State& state) {
   testing::HttpServer server;
+  auto loop = loop::EpollLoop::Create();
+  if (!loop) {
+    std::fprintf(stderr, "Http: %s\n", loop.error().c_str());
+    std::abort();
+  }
+  Context context{"BENCH", "Http", PYLOGEN_CUT_SOURCE_DIR, 0, 0};
   cuts::HttpCut cut;
-  SetUpOrDie(cut, {{"url", server.Url("/ok")}}, "Http");
-  for (auto _ : state) Operate(cut, "0", state);
+  cut.BindHost(&context, {{"url", server.Url("/ok")}}, loop->get(), 1);
+  try {
+    cut.setup();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "Http setup failed: %s\n", e.what());
+    std::abort();
+  }
+  OneOperationHost host;
+  Operation op;
+  op.Prepare(&host, 0);
+  std::uint64_t count = 0;
+  for (auto _ : state) {
+    op.Reset(0, "0", 0, ++count, 0, "Http");
+    host.done = false;
+    cut.start(op);
+    while (!host.done) (*loop)->RunOnce(-1);
+    if (op.requests().begin()->rc != 0) state.SkipWithError(op.requests().begin()->error);
+  }
   cut.teardown();
   state.counters["connections"] = server.connections();
 }

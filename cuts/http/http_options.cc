@@ -11,8 +11,9 @@
 namespace pylogen::cuts {
 namespace {
 
-constexpr std::string_view kKnownKeys[] = {"url",     "method", "headers",         "body",  "name",
-                                           "timeout", "verify", "connect_timeout", "warmup"};
+constexpr std::string_view kKnownKeys[] = {"url",    "method",  "headers", "body",
+                                           "name",   "timeout", "verify",  "connect_timeout",
+                                           "warmup", "engine"};
 
 // A refusal that is not one value of the wrong type or range (those are
 // ExtraError's, which quote the value).
@@ -66,6 +67,14 @@ std::vector<std::pair<std::string, std::string>> Headers(const nlohmann::json& e
   return headers;
 }
 
+HttpEngineChoice Engine(const nlohmann::json& extra) {
+  std::string engine = ExtraString(extra, "engine", "auto");
+  if (engine == "auto") return HttpEngineChoice::kAuto;
+  if (engine == "fast") return HttpEngineChoice::kFast;
+  if (engine == "curl") return HttpEngineChoice::kCurl;
+  throw ExtraError("engine", "\"auto\", \"fast\" or \"curl\"", extra.at("engine"));
+}
+
 }  // namespace
 
 bool HttpOptions::SendsLengthBody() const {
@@ -78,7 +87,7 @@ HttpOptions ParseHttpOptions(const nlohmann::json& extra) {
     if (std::find(std::begin(kKnownKeys), std::end(kKnownKeys), key) == std::end(kKnownKeys)) {
       throw std::invalid_argument("extra: unknown key " + extra_detail::Quote(key) +
                                   " (known: url, method, headers, body, timeout, "
-                                  "connect_timeout, verify, warmup, name)");
+                                  "connect_timeout, verify, warmup, name, engine)");
     }
   }
   HttpOptions options;
@@ -105,6 +114,7 @@ HttpOptions ParseHttpOptions(const nlohmann::json& extra) {
   options.warmup = ExtraFlag(extra, "warmup", options.warmup);
   options.name = ExtraString(extra, "name", options.method);
   if (options.name.empty()) throw ExtraError("name", "a non-empty string", extra.at("name"));
+  options.engine = Engine(extra);
   return options;
 }
 

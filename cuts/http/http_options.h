@@ -12,6 +12,9 @@
 //   warmup           false: no untimed HEAD request in setup() to open the
 //                    connection; the first request then pays for it
 //   name             the request's name in the records (default: the method)
+//   engine           "auto" (default): the fast path where it applies,
+//                    libcurl elsewhere; "fast": the fast path, a setup error
+//                    on a URL it cannot serve; "curl": libcurl always
 //
 // Read with pylogen/extra.h: seconds may be numeric strings ("0.5"), the
 // flags any ExtraFlag spelling (false, 0, "no", "off"); a string key given a
@@ -28,6 +31,9 @@
 
 namespace pylogen::cuts {
 
+// Which engine (http_engine.h) serves the requests: extra.engine.
+enum class HttpEngineChoice { kAuto, kFast, kCurl };
+
 struct HttpOptions {
   std::string url;
   std::string method = "GET";
@@ -38,6 +44,7 @@ struct HttpOptions {
   bool verify = true;
   bool warmup = true;
   std::string name;  // defaults to method
+  HttpEngineChoice engine = HttpEngineChoice::kAuto;
 
   // True when each request carries a body of the current length.
   bool SendsLengthBody() const;

@@ -1,6 +1,7 @@
 // The Http sample CUT through the real binary, against a local server
 // started by the test: success, statuses, transport errors, keep-alive per
-// worker, bodies of the current length, and bad --extra.
+// worker, one connection per virtual user (--concurrency, both models),
+// bodies of the current length, and bad --extra.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -60,6 +61,60 @@ TEST(HttpCut, WithoutWarmUpTheRecordsHoldEveryByteExchanged) {
   EXPECT_EQ(j["names"][0]["bytes_out"], server.bytes_read());
 }
 
+// --process 2 --concurrency 8: 16 virtual users, 16 connections, each
+// opened by the warm-up and reused by every request.
+TEST(HttpCut, EveryVirtualUserHoldsOneConnection) {
+  HttpServer server;
+  std::string report = TempPath("http.json");
+  auto r =
+      RunPylogen({SampleCut("Http"), "--process", "2", "--concurrency", "8", "--loops", "20",
+                  "--outformat", "none", "--extra", Extra(server.Url("/ok")), "--report", report});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = ReadJson(report);
+  EXPECT_EQ(j["requests"]["count"], 320);
+  EXPECT_EQ(j["requests"]["errors"], 0);
+  auto seen = server.requests();
+  EXPECT_EQ(CountMethod(seen, "HEAD"), 16u);
+  EXPECT_EQ(CountMethod(seen, "GET"), 320u);
+  EXPECT_EQ(server.connections(), 16);
+}
+
+// Without the warm-up, the users' first requests, in flight at once, open
+// the 16 connections.
+TEST(HttpCut, EveryVirtualUserHoldsOneConnectionWithoutWarmUp) {
+  HttpServer server;
+  std::string report = TempPath("http.json");
+  auto r = RunPylogen({SampleCut("Http"), "--process", "2", "--concurrency", "8", "--loops", "20",
+                       "--outformat", "none", "--extra",
+                       Extra(server.Url("/ok"), R"(,"warmup":false)"), "--report", report});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = ReadJson(report);
+  EXPECT_EQ(j["requests"]["count"], 320);
+  EXPECT_EQ(j["requests"]["errors"], 0);
+  EXPECT_EQ(server.requests().size(), 320u);
+  EXPECT_EQ(server.connections(), 16);
+  EXPECT_EQ(j["names"][0]["bytes_in"], server.bytes_written());
+  EXPECT_EQ(j["names"][0]["bytes_out"], server.bytes_read());
+}
+
+// An opened worker holds --concurrency places, each with its connection.
+TEST(HttpCut, AnOpenedWorkerHoldsOneConnectionPerPlace) {
+  HttpServer server;
+  std::string report = TempPath("http.json");
+  auto r = RunPylogen({SampleCut("Http"), "--openedmodel", "--schedule", "1@50", "--concurrency",
+                       "4", "--prefork", "1", "--maxworkers", "1", "--outformat", "none", "--extra",
+                       Extra(server.Url("/ok")), "--report", report});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = ReadJson(report);
+  EXPECT_EQ(j["opened"][0]["events"]["served"], 50);
+  EXPECT_EQ(j["requests"]["count"], 50);
+  EXPECT_EQ(j["requests"]["errors"], 0);
+  auto seen = server.requests();
+  EXPECT_EQ(CountMethod(seen, "HEAD"), 4u);
+  EXPECT_EQ(CountMethod(seen, "GET"), 50u);
+  EXPECT_EQ(server.connections(), 4);
+}
+
 TEST(HttpCut, NotFoundIsAnErrorWithTheStatusAsRc) {
   HttpServer server;
   auto r = RunPylogen({SampleCut("Http"), "--loops", "5", "--outformat", "csv", "--extra",
@@ -104,6 +159,28 @@ TEST(HttpCut, MissingUrlStopsTheRunAtStartup) {
   EXPECT_LT(r.elapsed_s, 10);
   EXPECT_NE(r.err.find(R"(extra.url: must be given)"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("requests: 0 "), std::string::npos) << r.out;
+}
+
+// An answer later than --optimeout: the request gets rc 17 and its
+// connection is dropped, so the next request opens another.
+TEST(HttpCut, AnOperationPastOptimeoutIsCancelledWithItsConnection) {
+  HttpServer server;
+  auto r = RunPylogen({SampleCut("Http"), "--loops", "2", "--optimeout", "0.2", "--outformat",
+                       "csv", "--extra", Extra(server.Url("/slow"), R"(,"warmup":false)")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto lines = EventLines(r.out);
+  EXPECT_EQ(CountContaining(lines, ",17,"), 2u) << r.out;
+  EXPECT_EQ(server.connections(), 2);
+}
+
+TEST(HttpCut, AnUnknownEngineStopsTheRunAtStartup) {
+  auto r = RunPylogen({SampleCut("Http"), "--concurrency", "4", "--duration", "30", "--extra",
+                       Extra("http://127.0.0.1:1/", R"(,"engine":"libcurl")")},
+                      20);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find(R"(extra.engine: expected "auto", "fast" or "curl", got "libcurl")"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace

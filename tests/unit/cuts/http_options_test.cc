@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace pylogen::cuts {
 namespace {
@@ -24,6 +25,16 @@ TEST(HttpOptions, DefaultsAreAGetWithBoundedTimeouts) {
   EXPECT_TRUE(o.headers.empty());
   EXPECT_FALSE(o.body.has_value());
   EXPECT_FALSE(o.SendsLengthBody());
+  EXPECT_EQ(o.engine, HttpEngineChoice::kAuto);
+}
+
+TEST(HttpOptions, EngineIsOneOfThree) {
+  for (auto [text, engine] :
+       {std::pair{"auto", HttpEngineChoice::kAuto}, std::pair{"fast", HttpEngineChoice::kFast},
+        std::pair{"curl", HttpEngineChoice::kCurl}}) {
+    EXPECT_EQ(ParseHttpOptions(json{{"url", "http://h/"}, {"engine", text}}).engine, engine)
+        << text;
+  }
 }
 
 TEST(HttpOptions, EveryKeyIsRead) {
@@ -93,16 +104,13 @@ INSTANTIATE_TEST_SUITE_P(
                 R"(extra.url: expected an http:// or https:// URL, got "ftp://h/")"},
         BadCase{R"({"url": "http://h/", "method": "GE T"})",
                 R"(extra.method: expected an HTTP method such as GET or POST, got "GE T")"},
-        BadCase{
-            R"({"url": "http://h/", "headers": ["X: 1"]})",
-            R"(extra.headers: expected an object of "Name": "value" strings, got ["X: 1"])"},
+        BadCase{R"({"url": "http://h/", "headers": ["X: 1"]})",
+                R"(extra.headers: expected an object of "Name": "value" strings, got ["X: 1"])"},
         BadCase{R"({"url": "http://h/", "headers": {"X": 1}})", R"("X" is not one)"},
         BadCase{R"({"url": "http://h/", "headers": {"X Y": "1"}})", R"((got "X Y"))"},
         BadCase{R"({"url": "http://h/", "headers": {"X": "a\r\nB: c"}})", "has a line break"},
-        BadCase{R"({"url": "http://h/", "body": 12})",
-                R"(extra.body: expected a string, got 12)"},
-        BadCase{R"({"url": "http://h/", "body": "x"})",
-                R"(extra.body: must be left out with GET)"},
+        BadCase{R"({"url": "http://h/", "body": 12})", R"(extra.body: expected a string, got 12)"},
+        BadCase{R"({"url": "http://h/", "body": "x"})", R"(extra.body: must be left out with GET)"},
         BadCase{R"({"url": "http://h/", "method": "HEAD", "body": "x"})", "left out with HEAD"},
         BadCase{R"({"url": "http://h/", "timeout": 0})",
                 R"(extra.timeout: expected a number of seconds in (0, 86400], got 0)"},
@@ -113,14 +121,21 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{
             R"({"url": "http://h/", "verify": "nope"})",
             R"(extra.verify: expected a boolean (true/false, 1/0, "yes"/"no", "on"/"off"), got "nope")"},
-        BadCase{R"({"url": "http://h/", "warmup": null})",
-                R"(extra.warmup: expected a boolean)"},
+        BadCase{R"({"url": "http://h/", "warmup": null})", R"(extra.warmup: expected a boolean)"},
         BadCase{R"({"url": "http://h/", "name": ""})",
                 R"(extra.name: expected a non-empty string, got "")"},
         BadCase{R"({"url": "http://h/", "sleep": 1})", R"(extra: unknown key "sleep" (known: )"},
+        BadCase{R"({"url": "http://h/", "sleep": 1})", R"(warmup, name, engine))"},
+        BadCase{R"({"url": "http://h/", "engine": "libcurl"})",
+                R"(extra.engine: expected "auto", "fast" or "curl", got "libcurl")"},
+        BadCase{R"({"url": "http://h/", "engine": "Curl"})",
+                R"(extra.engine: expected "auto", "fast" or "curl", got "Curl")"},
+        BadCase{R"({"url": "http://h/", "engine": 1})",
+                R"(extra.engine: expected a string, got 1)"},
         // A key or header name a megabyte long is cut, never echoed whole.
-        BadCase{R"({"url": "http://h/", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": 1})",
-                R"(extra: unknown key "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (known: )"},
+        BadCase{
+            R"({"url": "http://h/", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": 1})",
+            R"(extra: unknown key "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (known: )"},
         BadCase{R"({"url": "http://h/", "headers": {"X Y\nZ": "1"}})", R"((got "X Y\nZ"))"}));
 
 }  // namespace
