@@ -30,26 +30,8 @@
 #ifndef PYLOGEN_CUTS_HTTP_FAST_ENGINE_H_
 #define PYLOGEN_CUTS_HTTP_FAST_ENGINE_H_
 
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "http/http_engine.h"
 
-namespace pylogen::cuts {
-
-// The request head libcurl writes for `options` with a body of `body_size`
-// bytes (used when the options send a body), `head_only` for the warm-up's
-// HEAD. `host_header` is the Host field's value ("name" or "name:port").
-// Pure; exposed for the tests.
-std::string BuildFastRequestHead(const HttpOptions& options, std::string_view host_header,
-                                 std::string_view target, bool head_only, std::size_t body_size);
-
-// True when the proxy settings `http_proxy`, `all_proxy` (already chosen as
-// libcurl does: lower case first) apply to `host` given `no_proxy`. Pure;
-// exposed for the tests.
-bool ProxyApplies(std::string_view host, std::string_view proxy, std::string_view no_proxy);
-
-}  // namespace pylogen::cuts
+// FastEngineRefusal() and MakeFastEngine() are declared in http_engine.h.
 
 #endif  // PYLOGEN_CUTS_HTTP_FAST_ENGINE_H_

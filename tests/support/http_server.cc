@@ -193,6 +193,23 @@ bool HttpServer::HandleOne(int fd, int connection, int index, std::string& buffe
     Send(fd, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort");
     return false;
   }
+  if (request.path == "/interim" || request.path == "/until-close") {
+    bool interim = request.path == "/interim";
+    bool head_request = request.method == "HEAD";
+    {
+      std::lock_guard lock(mutex_);
+      seen_.push_back(std::move(request));
+    }
+    if (interim) {
+      return Send(fd, "HTTP/1.1 100 Continue\r\n\r\n") &&
+             Send(fd, "HTTP/1.1 102 Processing\r\nX-Step: 2\r\n\r\n") &&
+             Send(fd, std::string("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n") +
+                          (head_request ? "" : "after"));
+    }
+    Send(fd, std::string("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n") +
+                 (head_request ? "" : "a body read until the connection closes"));
+    return false;
+  }
   bool drop = (request.path == "/drop-second" && index == 2) ||
               (request.path == "/drop" && request.method != "HEAD");
   if (request.path == "/drop-second" || request.path == "/drop") status = 200, payload = "kept";
@@ -204,7 +221,8 @@ bool HttpServer::HandleOne(int fd, int connection, int index, std::string& buffe
   }
   if (drop) return false;
   std::string response = "HTTP/1.1 " + std::to_string(status) +
-                         (status == 200 ? " OK" : " Not Found") + "\r\nContent-Type: text/plain\r\n";
+                         (status == 200 ? " OK" : " Not Found") +
+                         "\r\nContent-Type: text/plain\r\n";
   if (close_after) response += "Connection: close\r\n";
   if (!chunked) {
     response += "Content-Length: " + std::to_string(payload.size()) + "\r\n\r\n";
@@ -216,12 +234,14 @@ bool HttpServer::HandleOne(int fd, int connection, int index, std::string& buffe
   // The head and each chunk sent apart, so that the client reads them in
   // several pieces.
   if (!Send(fd, response)) return false;
-  std::size_t chunk = std::min<std::size_t>(65536, std::max<std::size_t>(1, (payload.size() + 2) / 3));
+  std::size_t chunk =
+      std::min<std::size_t>(65536, std::max<std::size_t>(1, (payload.size() + 2) / 3));
   for (std::size_t at = 0; at < payload.size(); at += chunk) {
     std::size_t size = std::min(chunk, payload.size() - at);
     char hex[32];
     int len = std::snprintf(hex, sizeof(hex), "%zx\r\n", size);
-    if (!Send(fd, std::string(hex, static_cast<std::size_t>(len)) + payload.substr(at, size) + "\r\n"))
+    if (!Send(fd,
+              std::string(hex, static_cast<std::size_t>(len)) + payload.substr(at, size) + "\r\n"))
       return false;
   }
   return Send(fd, "0\r\n\r\n") && !close_after;

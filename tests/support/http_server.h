@@ -16,6 +16,9 @@
 //   /mirror      200, the request's body sent back (Content-Length)
 //   /close       200 "closing" with "Connection: close", then the server
 //                closes the connection
+//   /interim     "100 Continue", "102 Processing" (a field), then 200 "after"
+//   /until-close 200 with neither Content-Length nor chunking, a body
+//                ended by closing the connection
 //   /truncated   200 announcing a 10-byte body, 5 bytes of it ("short"),
 //                then the connection closed
 // A HEAD request gets the head its GET would get, without the body. It
@@ -43,8 +46,8 @@ struct SeenRequest {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::size_t body_size = 0;
   std::string raw_head;  // as received: request line to the blank line, inclusive
-  int connection = 0;  // 1-based accept order
-  int index = 0;       // 1-based rank on its connection
+  int connection = 0;    // 1-based accept order
+  int index = 0;         // 1-based rank on its connection
 };
 
 class HttpServer {

@@ -4,9 +4,13 @@
 // and the same request bytes; connections per user, timeouts, refusals.
 #include "http/fast_engine.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -14,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/fast_request.h"
 #include "http/http_options.h"
 #include "http_server.h"
 #include "loop/epoll_loop.h"
@@ -328,11 +333,35 @@ TEST_F(FastEngineTest, AnAnswerCutShortIsWhatLibcurlSays) {
   EXPECT_EQ(Call(*engine).transport, CURLE_PARTIAL_FILE);
 }
 
+TEST_F(FastEngineTest, InterimAnswersAreCountedAndSkipped) {
+  CompareWithCurl({{"url", server_.Url("/interim")}}, 3);
+  CompareWithCurl({{"url", server_.Url("/interim")}, {"method", "HEAD"}}, 2);
+  int before = server_.connections();
+  auto engine = Make(Options({{"url", server_.Url("/interim")}}));
+  HttpOutcome out = Call(*engine);
+  EXPECT_EQ(out.status, 200);
+  EXPECT_EQ(out.bytes_in, 25u + 38u + 38u + 5u);  // three heads and the body
+  EXPECT_EQ(Call(*engine).status, 200);
+  EXPECT_EQ(server_.connections() - before, 1);
+}
+
+TEST_F(FastEngineTest, ABodyReadUntilTheConnectionCloses) {
+  CompareWithCurl({{"url", server_.Url("/until-close")}}, 3);
+  int before = server_.connections();
+  auto engine = Make(Options({{"url", server_.Url("/until-close")}}));
+  HttpOutcome out = Call(*engine);
+  EXPECT_EQ(out.transport, CURLE_OK);
+  EXPECT_EQ(out.bytes_in, 38u + 39u);  // the head and the body
+  EXPECT_EQ(Call(*engine).transport, CURLE_OK);
+  EXPECT_EQ(server_.connections() - before, 2);
+}
+
 TEST_F(FastEngineTest, SlowAnswerHitsTheTimeout) {
   CompareWithCurl({{"url", server_.Url("/slow")}, {"timeout", 0.2}}, 1);
   recorder_.done.clear();
   auto engine = Make(Options({{"url", server_.Url("/slow")}, {"timeout", 0.2}}), 3);
   for (std::uint32_t user = 0; user < 3; ++user) engine->Start(user, 0, {});
+  EXPECT_EQ(loop_->pending_timers(), 1u);  // one timer for the engine, not one per request
   RunUntil(3);
   for (const Done& d : recorder_.done) EXPECT_EQ(d.outcome.transport, CURLE_OPERATION_TIMEDOUT);
   // The connection was closed: the next request opens a new one.
@@ -340,6 +369,55 @@ TEST_F(FastEngineTest, SlowAnswerHitsTheTimeout) {
   engine->Start(0, 0, {});
   RunUntil(4);
   EXPECT_EQ(server_.connections(), before + 1);
+}
+
+// A listening socket whose accept queue is full: the kernel drops further
+// SYNs, so a connect() to it neither succeeds nor fails.
+class FullListener {
+ public:
+  FullListener() {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), len);
+    listen(fd_, 0);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    for (int i = 0; i < 3; ++i) {
+      int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      connect(c, reinterpret_cast<sockaddr*>(&addr), len);
+      fillers_.push_back(c);
+    }
+  }
+  ~FullListener() {
+    for (int c : fillers_) close(c);
+    close(fd_);
+  }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  std::vector<int> fillers_;
+};
+
+TEST_F(FastEngineTest, AConnectThatHangsHitsTheConnectTimeout) {
+  FullListener full;
+  std::string url = "http://127.0.0.1:" + std::to_string(full.port()) + "/ok";
+  json extra = {{"url", url}, {"connect_timeout", 0.2}, {"timeout", 5}};
+  CompareWithCurl(extra, 1);
+  recorder_.done.clear();
+  auto engine = Make(Options(extra), 2);
+  engine->Start(0, 0, {});
+  engine->Start(1, 0, {});
+  RunUntil(2);
+  for (const Done& d : recorder_.done) {
+    EXPECT_EQ(d.outcome.transport, CURLE_OPERATION_TIMEDOUT);
+    EXPECT_EQ(d.outcome.bytes_out, 0u);
+  }
+  EXPECT_EQ(loop_->watched_fds(), 0u);  // the connections were closed
 }
 
 TEST_F(FastEngineTest, ARefusedPortIsCouldntConnect) {
@@ -384,13 +462,18 @@ TEST_F(FastEngineTest, WarmUpOpensEveryConnectionWithAHead) {
 }
 
 TEST_F(FastEngineTest, CancelClosesTheConnectionAndReportsNothing) {
-  auto engine = Make(Options({{"url", server_.Url("/slow")}}));
+  auto engine = Make(Options({{"url", server_.Url("/slow")}, {"timeout", 0.3}}));
   engine->Start(0, 0, {});
   for (int i = 0; i < 5; ++i) loop_->RunOnce(10 * kMs);
   engine->Cancel(0);
   for (int i = 0; i < 5; ++i) loop_->RunOnce(10 * kMs);
   EXPECT_TRUE(recorder_.done.empty());
   EXPECT_EQ(loop_->watched_fds(), 0u);
+  // The user's next request opens a new connection.
+  int before = server_.connections();
+  EXPECT_EQ(Call(*engine).transport, CURLE_OPERATION_TIMEDOUT);
+  EXPECT_EQ(recorder_.done.size(), 1u);  // the cancelled request never reported
+  EXPECT_EQ(server_.connections() - before, 1);
 }
 
 TEST_F(FastEngineTest, RequestBytesAreLibcurlsByteForByte) {
@@ -401,12 +484,14 @@ TEST_F(FastEngineTest, RequestBytesAreLibcurlsByteForByte) {
       {{"url", server_.Url("/echo")}, {"method", "PATCH"}},
       {{"url", server_.Url("/echo")}, {"method", "PUT"}, {"body", "{\"k\":1}"}},
       {{"url", server_.Url("/echo")}, {"method", "DELETE"}},
-      {{"url", server_.Url("/echo")}, {"method", "POST"},
+      {{"url", server_.Url("/echo")},
+       {"method", "POST"},
        {"headers", {{"Content-Type", "application/json"}, {"X-One", "1"}}}},
       {{"url", server_.Url("/ok")},
        {"headers", {{"Accept", "text/html"}, {"Host", "example.com"}, {"X-Empty", ""}}}},
       {{"url", server_.Url("/ok")}, {"headers", {{"A-First", "1"}, {"host", ""}}}},
-      {{"url", server_.Url("/echo")}, {"method", "POST"},
+      {{"url", server_.Url("/echo")},
+       {"method", "POST"},
        {"headers", {{"Content-Length", "5"}, {"accept", ""}}}},
       {{"url", "http://localhost:" + std::to_string(server_.port()) + "/ok"}},
   };
@@ -468,8 +553,8 @@ TEST_F(FastEngineTest, RefusesWhatOnlyLibcurlDoes) {
 class ScopedEnv {
  public:
   ScopedEnv(std::initializer_list<std::pair<const char*, const char*>> values) {
-    for (const char* name : {"http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy",
-                             "NO_PROXY"}) {
+    for (const char* name :
+         {"http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
       const char* old = getenv(name);
       saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
       unsetenv(name);
@@ -478,8 +563,10 @@ class ScopedEnv {
   }
   ~ScopedEnv() {
     for (const auto& [name, value] : saved_) {
-      if (value) setenv(name, value->c_str(), 1);
-      else unsetenv(name);
+      if (value)
+        setenv(name, value->c_str(), 1);
+      else
+        unsetenv(name);
     }
   }
 
