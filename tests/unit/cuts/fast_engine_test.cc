@@ -149,6 +149,32 @@ void ExpectSame(const HttpOutcome& fast, const HttpOutcome& curl) {
   EXPECT_EQ(fast.bytes_out, curl.bytes_out);
 }
 
+// Clears the proxy variables libcurl reads and sets `values`, for one
+// scope; restores them after.
+class ScopedEnv {
+ public:
+  ScopedEnv(std::initializer_list<std::pair<const char*, const char*>> values) {
+    for (const char* name :
+         {"http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
+      const char* old = getenv(name);
+      saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+      unsetenv(name);
+    }
+    for (const auto& [name, value] : values) setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    for (const auto& [name, value] : saved_) {
+      if (value)
+        setenv(name, value->c_str(), 1);
+      else
+        unsetenv(name);
+    }
+  }
+
+ private:
+  std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
+};
+
 class FastEngineTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { curl_global_init(CURL_GLOBAL_DEFAULT); }
@@ -198,6 +224,7 @@ class FastEngineTest : public ::testing::Test {
     }
   }
 
+  ScopedEnv no_proxy_{};  // neither engine goes through a proxy of the test's environment
   HttpServer server_;
   std::unique_ptr<EpollLoop> loop_;
   Recorder recorder_;
@@ -549,31 +576,6 @@ TEST_F(FastEngineTest, RefusesWhatOnlyLibcurlDoes) {
   }
 }
 
-// Sets environment variables for one test, restoring them after.
-class ScopedEnv {
- public:
-  ScopedEnv(std::initializer_list<std::pair<const char*, const char*>> values) {
-    for (const char* name :
-         {"http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
-      const char* old = getenv(name);
-      saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
-      unsetenv(name);
-    }
-    for (const auto& [name, value] : values) setenv(name, value, 1);
-  }
-  ~ScopedEnv() {
-    for (const auto& [name, value] : saved_) {
-      if (value)
-        setenv(name, value->c_str(), 1);
-      else
-        unsetenv(name);
-    }
-  }
-
- private:
-  std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
-};
-
 TEST_F(FastEngineTest, AProxyFromTheEnvironmentIsRefusedWhereLibcurlWouldUseIt) {
   HttpOptions options = Options({{"url", "http://example.com/"}});
   {
@@ -613,6 +615,36 @@ TEST(FastEngineProxy, NoProxyMatchesAsLibcurlDoes) {
   EXPECT_TRUE(ProxyApplies("127.0.0.2", "p:1", "127.0.0.1"));
   EXPECT_FALSE(ProxyApplies("::1", "p:1", "::1"));
   EXPECT_FALSE(ProxyApplies("fd00::5", "p:1", "fd00::/8"));
+}
+
+}  // namespace
+}  // namespace pylogen::cuts
+
+namespace pylogen::cuts {
+namespace {
+
+TEST(FastTarget, HostPortAndTargetAsLibcurlWritesThem) {
+  struct Case {
+    const char* url;
+    const char* host;
+    const char* host_header;
+    const char* target;
+  } cases[] = {
+      {"http://example.com", "example.com", "example.com", "/"},
+      {"http://example.com:80/a", "example.com", "example.com", "/a"},
+      {"http://example.com:8080/a?b=c&d", "example.com", "example.com:8080", "/a?b=c&d"},
+      {"http://[::1]:8080/x", "::1", "[::1]:8080", "/x"},
+      {"http://10.0.0.1/", "10.0.0.1", "10.0.0.1", "/"},
+  };
+  ScopedEnv no_proxy{};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.url);
+    auto target = ParseFastTarget(ParseHttpOptions({{"url", c.url}}));
+    ASSERT_TRUE(target.has_value()) << target.error();
+    EXPECT_EQ(target->host, c.host);
+    EXPECT_EQ(target->host_header, c.host_header);
+    EXPECT_EQ(target->target, c.target);
+  }
 }
 
 }  // namespace
