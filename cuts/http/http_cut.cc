@@ -15,9 +15,19 @@ namespace {
 std::unique_ptr<HttpEngine> ChooseEngine(const HttpOptions& options, EventLoop& loop,
                                          std::uint32_t users, HttpEngineClient& client) {
   switch (options.engine) {
-    case HttpEngineChoice::kFast:
-      throw std::runtime_error("extra.engine: \"fast\" is not built yet");
+    case HttpEngineChoice::kFast: {
+      std::string refusal = FastEngineRefusal(options);
+      if (!refusal.empty()) {
+        throw std::runtime_error("extra.engine: \"fast\" cannot serve this URL: " + refusal +
+                                 " (use \"auto\" or \"curl\")");
+      }
+      return MakeFastEngine(options, loop, users, client);
+    }
     case HttpEngineChoice::kAuto:
+      // The fast path wherever it applies: plain http:// with nothing only
+      // libcurl does.
+      if (FastEngineRefusal(options).empty()) return MakeFastEngine(options, loop, users, client);
+      break;
     case HttpEngineChoice::kCurl:
       break;
   }

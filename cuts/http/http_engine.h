@@ -37,7 +37,8 @@ namespace pylogen::cuts {
 //                               request is sent again once on a new one,
 //                               as libcurl does)
 //   CURLE_SEND_ERROR            sending failed
-//   CURLE_RECV_ERROR            receiving failed, or closed in mid-answer
+//   CURLE_RECV_ERROR            receiving failed, or closed in the head
+//   CURLE_PARTIAL_FILE          closed in the body (fewer bytes than said)
 //   CURLE_WEIRD_SERVER_REPLY    the answer is not HTTP/1.x
 struct HttpOutcome {
   CURLcode transport = CURLE_OK;  // CURLE_OK: an answer came, see status
@@ -47,7 +48,8 @@ struct HttpOutcome {
   // decoded (a chunked body counts its data, not its framing).
   std::uint64_t bytes_in = 0;
   // As CURLINFO_REQUEST_SIZE + CURLINFO_SIZE_UPLOAD_T: the request head and
-  // body bytes sent (both when sent twice, on a reconnect).
+  // body bytes sent. A request sent again on a new connection counts both
+  // heads and its body once, as libcurl counts it.
   std::uint64_t bytes_out = 0;
 };
 

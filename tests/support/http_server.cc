@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <stdexcept>
 #include <string_view>
 
@@ -149,11 +150,23 @@ bool HttpServer::HandleOne(int fd, int connection, int index, std::string& buffe
   while (buffer.size() < head_end + 4 + body) {
     if (!fill()) return false;
   }
+  request.raw_head = buffer.substr(0, head_end + 4);
+  std::string mirror;
+  if (request.path == "/mirror") mirror = buffer.substr(head_end + 4, body);
   buffer.erase(0, head_end + 4 + body);
   request.body_size = body;
 
   int status = 404;
   std::string payload = "not found";
+  bool chunked = false;
+  auto sized = [&](std::string_view prefix, std::size_t* n) {
+    std::string_view path = request.path;
+    if (!path.starts_with(prefix)) return false;
+    path.remove_prefix(prefix.size());
+    auto parsed = std::from_chars(path.data(), path.data() + path.size(), *n);
+    return parsed.ec == std::errc() && parsed.ptr == path.data() + path.size();
+  };
+  std::size_t n = 0;
   if (request.path == "/ok") {
     status = 200, payload = "hello";
   } else if (request.path == "/echo") {
@@ -162,29 +175,88 @@ bool HttpServer::HandleOne(int fd, int connection, int index, std::string& buffe
     for (int i = 0; i < 200 && !stopping_; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     status = 200, payload = "slow";
+  } else if (request.path == "/mirror") {
+    status = 200, payload = std::move(mirror);
+  } else if (request.path == "/close") {
+    status = 200, payload = "closing";
+  } else if (sized("/bytes/", &n)) {
+    status = 200, payload.assign(n, 'b');
+  } else if (sized("/chunked/", &n)) {
+    status = 200, payload.assign(n, 'c'), chunked = true;
   }
-  bool drop = request.path == "/drop-second" && index == 2;
-  if (request.path == "/drop-second") status = 200, payload = "kept";
-  bool close_after = request.headers["connection"] == "close";
-  std::string request_method = request.method;
+  if (request.path == "/truncated") {
+    // Announces 10 bytes, sends 5, closes.
+    {
+      std::lock_guard lock(mutex_);
+      seen_.push_back(std::move(request));
+    }
+    Send(fd, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort");
+    return false;
+  }
+  if (request.path == "/interim" || request.path == "/until-close") {
+    bool interim = request.path == "/interim";
+    bool head_request = request.method == "HEAD";
+    {
+      std::lock_guard lock(mutex_);
+      seen_.push_back(std::move(request));
+    }
+    if (interim) {
+      return Send(fd, "HTTP/1.1 100 Continue\r\n\r\n") &&
+             Send(fd, "HTTP/1.1 102 Processing\r\nX-Step: 2\r\n\r\n") &&
+             Send(fd, std::string("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n") +
+                          (head_request ? "" : "after"));
+    }
+    Send(fd, std::string("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n") +
+                 (head_request ? "" : "a body read until the connection closes"));
+    return false;
+  }
+  bool drop = (request.path == "/drop-second" && index == 2) ||
+              (request.path == "/drop" && request.method != "HEAD");
+  if (request.path == "/drop-second" || request.path == "/drop") status = 200, payload = "kept";
+  bool close_after = request.headers["connection"] == "close" || request.path == "/close";
+  bool head = request.method == "HEAD";
   {
     std::lock_guard lock(mutex_);
     seen_.push_back(std::move(request));
   }
   if (drop) return false;
-  std::string response =
-      "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Not Found") +
-      "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(payload.size()) +
-      "\r\n\r\n" + (request_method == "HEAD" ? "" : payload);
+  std::string response = "HTTP/1.1 " + std::to_string(status) +
+                         (status == 200 ? " OK" : " Not Found") +
+                         "\r\nContent-Type: text/plain\r\n";
+  if (close_after) response += "Connection: close\r\n";
+  if (!chunked) {
+    response += "Content-Length: " + std::to_string(payload.size()) + "\r\n\r\n";
+    if (!head) response += payload;
+    return Send(fd, response) && !close_after;
+  }
+  response += "Transfer-Encoding: chunked\r\n\r\n";
+  if (head) return Send(fd, response) && !close_after;
+  // The head and each chunk sent apart, so that the client reads them in
+  // several pieces.
+  if (!Send(fd, response)) return false;
+  std::size_t chunk =
+      std::min<std::size_t>(65536, std::max<std::size_t>(1, (payload.size() + 2) / 3));
+  for (std::size_t at = 0; at < payload.size(); at += chunk) {
+    std::size_t size = std::min(chunk, payload.size() - at);
+    char hex[32];
+    int len = std::snprintf(hex, sizeof(hex), "%zx\r\n", size);
+    if (!Send(fd,
+              std::string(hex, static_cast<std::size_t>(len)) + payload.substr(at, size) + "\r\n"))
+      return false;
+  }
+  return Send(fd, "0\r\n\r\n") && !close_after;
+}
+
+bool HttpServer::Send(int fd, const std::string& bytes) {
   // Counted before sending: the client may read the answer before send() returns.
-  bytes_written_ += response.size();
+  bytes_written_ += bytes.size();
   std::size_t sent = 0;
-  while (sent < response.size()) {
-    ssize_t n = send(fd, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
+  while (sent < bytes.size()) {
+    ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) return false;
     sent += static_cast<std::size_t>(n);
   }
-  return !close_after;
+  return true;
 }
 
 RefusingPort::RefusingPort() : fd_(BindLoopback(&port_, /*listening=*/false)) {}

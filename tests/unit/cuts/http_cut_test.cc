@@ -45,8 +45,12 @@ class HttpCutTest : public ::testing::Test {
     ASSERT_TRUE(loop.has_value()) << loop.error();
     loop_ = std::move(*loop);
   }
+  // The libcurl engine unless `extra` names one: the fast engine's own
+  // behaviour is tested in fast_engine_test.cc, and both engines through the
+  // binary, route by route, in tests/integration/http_engines_test.cc.
   void SetUpCut(json extra, std::string length = "0", std::uint32_t users = 1) {
     if (!extra.contains("warmup")) extra["warmup"] = false;
+    if (!extra.contains("engine")) extra["engine"] = "curl";
     ops_ = std::vector<Operation>(users);
     lengths_.assign(users, std::move(length));
     for (std::uint32_t u = 0; u < users; ++u) ops_[u].Prepare(&host_, u);
@@ -315,15 +319,32 @@ TEST_F(HttpCutTest, BadExtraFailsSetup) {
   EXPECT_THROW(cut_.setup(), std::invalid_argument);
 }
 
-TEST_F(HttpCutTest, TheFastEngineIsRefusedInSetupUntilBuilt) {
-  cut_.BindHost(&context_, json{{"url", server_.Url("/ok")}, {"engine", "fast"}}, loop_.get(), 1);
+TEST_F(HttpCutTest, TheFastEngineRefusesWhatOnlyLibcurlServes) {
+  cut_.BindHost(&context_, json{{"url", "https://127.0.0.1:1/"}, {"engine", "fast"}}, loop_.get(),
+                1);
   try {
     cut_.setup();
-    FAIL() << "setup accepted the fast engine";
+    FAIL() << "setup accepted the fast engine for https";
   } catch (const std::runtime_error& e) {
-    EXPECT_STREQ(e.what(), "extra.engine: \"fast\" is not built yet");
+    std::string what = e.what();
+    EXPECT_EQ(what.rfind("extra.engine: \"fast\" cannot serve this URL: ", 0), 0u) << what;
+    EXPECT_NE(what.find("https"), std::string::npos) << what;
+    EXPECT_NE(what.find("(use \"auto\" or \"curl\")"), std::string::npos) << what;
   }
-  EXPECT_EQ(server_.connections(), 0);
+}
+
+TEST_F(HttpCutTest, AutoServesPlainHttp) {
+  SetUpCut({{"url", server_.Url("/ok")}, {"engine", "auto"}});
+  EXPECT_EQ(Call().rc, 0);
+  EXPECT_EQ(server_.requests().size(), 1u);
+}
+
+TEST_F(HttpCutTest, AutoGivesHttpsToLibcurl) {
+  RefusingPort refusing;
+  SetUpCut({{"url", "https://127.0.0.1:" + std::to_string(refusing.port()) + "/"},
+            {"engine", "auto"}});
+  Request r = Call();
+  EXPECT_EQ(r.rc, 7);  // libcurl's CURLE_COULDNT_CONNECT: libcurl took it
 }
 
 TEST_F(HttpCutTest, TheCurlEngineServesAutoAndCurl) {
