@@ -121,11 +121,15 @@ TEST(HttpEngines, ConnectionClosedAfterEachAnswer) {
 
 TEST(HttpEngines, AConnectionDroppedAfterTheFirstRequestIsReopened) {
   // The warm-up's HEAD is each connection's first request: the first timed
-  // GET is dropped, sent again on a new connection, and succeeds.
-  ExpectSameRecords({"/drop-second", "", {"--process", "1", "--concurrency", "2", "--loops", "3"}}, 6);
-  ExpectSameRecords(
-      {"/drop-second", R"(,"warmup":false)", {"--process", "1", "--concurrency", "2", "--loops", "3"}},
-      6);
+  // GET is dropped, sent again on a new connection, and succeeds. One user
+  // per process: libcurl's multi handle pools its connections, so with two
+  // users a resent request may land on the other user's once-used
+  // connection and be dropped again (bytes_out then counts three heads),
+  // which the fast engine, one connection per user, never does.
+  const std::vector<std::string> two_processes = {"--process", "2", "--concurrency", "1",
+                                                  "--loops", "3"};
+  ExpectSameRecords({"/drop-second", "", two_processes}, 6);
+  ExpectSameRecords({"/drop-second", R"(,"warmup":false)", two_processes}, 6);
 }
 
 TEST(HttpEngines, ASlowAnswerHitsTheTimeout) {
