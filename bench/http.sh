@@ -784,22 +784,8 @@ log "targets: $TALLY_PASS PASS, $TALLY_FAIL FAIL, $TALLY_SKIP SKIP"
 printf '%s\n' "${VERDICTS[@]}" | sed -e 's/\*\*//g' -e 's/^- //' >&2
 
 if [[ $WRITE_README != 0 ]]; then
-  if grep -qF "$BEGIN_MARK" "$README_MD" && grep -qF "$END_MARK" "$README_MD"; then
-    printf '%s\n' "$BLOCK" >"$TMP/block.md"
-    awk -v b="$BEGIN_MARK" -v e="$END_MARK" -v f="$TMP/block.md" '
-      $0 == b { print; while ((getline l < f) > 0) print l; skip = 1; next }
-      $0 == e { skip = 0 }
-      !skip' "$README_MD" >"$TMP/readme.md"
-  else
-    # New section, before "## What each measurement is, and why" when present.
-    printf '%s\n\n```sh\nbench/http.sh   # ~5 minutes; BUILD=0 to reuse a build\n```\n\n%s\n%s\n%s\n\n' \
-      "$SECTION" "$BEGIN_MARK" "$BLOCK" "$END_MARK" >"$TMP/section.md"
-    awk -v f="$TMP/section.md" '
-      !done && /^## What each measurement is, and why/ { while ((getline l < f) > 0) print l; done = 1 }
-      { print }
-      END { if (!done) { print ""; while ((getline l < f) > 0) print l } }' "$README_MD" >"$TMP/readme.md"
-  fi
-  cat "$TMP/readme.md" >"$README_MD"
+  write_readme_block "$README_MD" "$BEGIN_MARK" "$END_MARK" "$SECTION" \
+    'bench/http.sh   # ~5 minutes; BUILD=0 to reuse a build' "$BLOCK" "$TMP"
   log "table written to $README_MD"
 else
   log "bench/README.md left as it is (a subset ran; README=1 to write it anyway)"
