@@ -26,24 +26,8 @@
 
 #include <gtest/gtest.h>
 
-// Counts allocations while `counting_allocations` is set: a turn of the loop
-// after warm-up must make none. (Replaces the global operator new of the
-// unit test binary with a plain malloc wrapper.)
-namespace {
-bool counting_allocations = false;
-std::size_t allocations = 0;
-}  // namespace
+#include "support/allocation_counter.h"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // GCC 12 sees malloc/free only
-void* operator new(std::size_t size) {
-  if (counting_allocations) ++allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
 
 namespace pylogen::loop {
 namespace {
@@ -761,15 +745,13 @@ TEST(EpollLoopTurn, NoAllocationPerTurnAfterWarmUp) {
   ASSERT_EQ(loop->Watch(p.read, EventLoop::kReadable, AddAndCancel, &churn), 0);
   loop->AddTimer(0, RearmSelf, &rearm);
   for (int i = 0; i < 100; ++i) loop->RunOnce(0);
-  allocations = 0;
-  counting_allocations = true;
+  pylogen::testing::AllocationCounter::Start();
   std::size_t ran = 0;
   for (int i = 0; i < 10000; ++i) {
     fake_now += kMs / 2;
     ran += loop->RunOnce(0);
   }
-  counting_allocations = false;
-  EXPECT_EQ(allocations, 0u);
+  EXPECT_EQ(pylogen::testing::AllocationCounter::Stop(), 0u);
   EXPECT_EQ(ran, 20000u);
   EXPECT_EQ(churn.fired, 0);
 }
