@@ -20,7 +20,11 @@ template <class T>
 void Set(CURL* handle, CURLoption option, T value) {
   CURLcode code = curl_easy_setopt(handle, option, value);
   if (code != CURLE_OK) {
-    throw std::runtime_error(std::string("libcurl refused an option: ") + curl_easy_strerror(code));
+    // Named as libcurl names it (CURLOPT_ without its prefix: "SSL_VERIFYPEER").
+    const curl_easyoption* known = curl_easy_option_by_id(option);
+    throw std::runtime_error(std::string("libcurl refused the option ") +
+                             (known != nullptr ? known->name : "?") + ": " +
+                             curl_easy_strerror(code));
   }
 }
 

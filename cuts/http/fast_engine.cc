@@ -331,7 +331,9 @@ void FastEngine::OnEvent(Connection& c, std::uint32_t events) {
   int fd = c.fd;
   if ((events & EventLoop::kWritable) && c.phase == Connection::Phase::kSending) {
     TrySend(c);
-    if (c.fd != fd || !c.active) return;  // ended, or moved to a new connection
+    // Ended, or moved to a new connection (whose fd may have the same
+    // number, and which is connecting: these events are the old socket's).
+    if (c.fd != fd || !c.active || c.phase == Connection::Phase::kConnecting) return;
   }
   if (events & (EventLoop::kReadable | EventLoop::kError)) Read(c);
 }
@@ -400,8 +402,10 @@ int FastEngine::OnHeadersComplete(http_parser* parser) {
   auto* c = static_cast<Connection*>(parser->data);
   c->headers_paused = true;
   http_parser_pause(parser, 1);
-  // 1: the answer has no body (http-parser cannot tell a HEAD's answer).
-  return c->head_only && parser->status_code / 100 != 1 ? 1 : 0;
+  // 1: the answer has no body. http-parser cannot tell a HEAD's answer, and
+  // reads the Content-Length (or chunks) of a 204 or 304, which have none.
+  unsigned status = parser->status_code;
+  return (c->head_only && status / 100 != 1) || status == 204 || status == 304 ? 1 : 0;
 }
 
 int FastEngine::OnBody(http_parser* parser, const char*, std::size_t length) {
@@ -445,6 +449,10 @@ void FastEngine::Fail(Connection& c, CURLcode code) {
 }
 
 void FastEngine::Succeed(Connection& c) {
+  // An answer before the whole body went out (a 413, a 401): the server may
+  // still be reading the rest as this request's, so the connection is not
+  // reused, as libcurl does.
+  if (c.sent < c.head->size() + c.body.size()) c.keep_alive = false;
   if (!c.keep_alive) {
     CloseFd(c);
   } else {
@@ -547,7 +555,8 @@ void FastEngine::WarmUp() {
       owners.push_back(&c);
     }
     if (polled.empty()) break;
-    int wait_ms = static_cast<int>(std::max<std::int64_t>(1, (std::min(end, deadline) - now) / kNsPerMs));
+    int wait_ms =
+        static_cast<int>(std::max<std::int64_t>(1, (std::min(end, deadline) - now) / kNsPerMs));
     if (poll(polled.data(), polled.size(), std::min(wait_ms, 100)) < 0 && errno != EINTR) break;
     for (std::size_t i = 0; i < polled.size(); ++i) {
       short r = polled[i].revents;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 #include "common/byte_count.h"
@@ -121,6 +122,17 @@ void RedisCut::Send(User& u) {
            u.watch.ac->errstr[0] != '\0' ? u.watch.ac->errstr : "command not sent");
     return;
   }
+  if (int error = u.watch.watch_error; error != 0) {
+    // The loop could not watch the connection: the command would never go
+    // out. Said now, not as a timeout later.
+    u.watch.watch_error = 0;
+    Operation* op = u.op;
+    u.op = nullptr;  // the pending callback, called by Drop(), finds nothing
+    Drop(u);
+    u.op = op;
+    Finish(u, kRcTransport, std::strerror(error));
+    return;
+  }
   u.sent_ns = loop().Now();
   u.deadline_ns = u.sent_ns + (u.connected ? options_.timeout_ns : options_.connect_timeout_ns);
   Arm(u.deadline_ns);
@@ -138,7 +150,8 @@ void RedisCut::OnConnect(const redisAsyncContext* ac, int status) {
   if (status != REDIS_OK) return;  // hiredis frees it: a pending command gets no reply (rc 2)
   u.connected = true;
   if (u.op != nullptr) {
-    u.deadline_ns = u.sent_ns + u.cut->options_.timeout_ns;
+    // `timeout` is for the reply: it counts from now, once connected.
+    u.deadline_ns = u.cut->loop().Now() + u.cut->options_.timeout_ns;
     u.cut->Arm(u.deadline_ns);
   }
 }

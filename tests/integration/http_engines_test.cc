@@ -44,17 +44,18 @@ std::string Name(const std::string& id) {
 EngineRun RunEngine(const std::string& engine, const Route& route, const std::string& url) {
   HttpServer server;
   std::string target = url.empty() ? server.Url(route.path) : url;
-  std::vector<std::string> args = {SampleCut("Http"), "--outformat", "json", "--extra",
-                                   R"({"url":")" + target + R"(","engine":")" + engine + "\"" +
-                                       route.more + "}"};
+  std::vector<std::string> args = {
+      SampleCut("Http"), "--outformat", "json", "--extra",
+      R"({"url":")" + target + R"(","engine":")" + engine + "\"" + route.more + "}"};
   args.insert(args.end(), route.args.begin(), route.args.end());
   auto r = RunPylogen(args, 120);
   EngineRun run;
   EXPECT_EQ(r.exit_code, 0) << engine << " " << route.path << ": " << r.err;
   for (const auto& line : JsonLines(r.out)) {
     if (line.value("nature", "") != "req") continue;
-    run.records.emplace_back(Name(line.at("id").get<std::string>()), line.at("rc").get<std::int64_t>(),
-                             line.value("error", ""), line.at("bytes_in").get<std::uint64_t>(),
+    run.records.emplace_back(Name(line.at("id").get<std::string>()),
+                             line.at("rc").get<std::int64_t>(), line.value("error", ""),
+                             line.at("bytes_in").get<std::uint64_t>(),
                              line.at("bytes_out").get<std::uint64_t>());
   }
   std::sort(run.records.begin(), run.records.end());
@@ -69,15 +70,12 @@ void ExpectSameRecords(const Route& route, std::size_t expected, const std::stri
   ASSERT_EQ(curl.records.size(), expected) << route.path;
   ASSERT_EQ(fast.records.size(), expected) << route.path;
   for (std::size_t i = 0; i < expected; ++i) {
-    EXPECT_EQ(fast.records[i], curl.records[i]) << route.path << " record " << i << ": fast ("
-                                                << std::get<1>(fast.records[i]) << ", "
-                                                << std::get<2>(fast.records[i]) << ", "
-                                                << std::get<3>(fast.records[i]) << ", "
-                                                << std::get<4>(fast.records[i]) << ") curl ("
-                                                << std::get<1>(curl.records[i]) << ", "
-                                                << std::get<2>(curl.records[i]) << ", "
-                                                << std::get<3>(curl.records[i]) << ", "
-                                                << std::get<4>(curl.records[i]) << ")";
+    EXPECT_EQ(fast.records[i], curl.records[i])
+        << route.path << " record " << i << ": fast (" << std::get<1>(fast.records[i]) << ", "
+        << std::get<2>(fast.records[i]) << ", " << std::get<3>(fast.records[i]) << ", "
+        << std::get<4>(fast.records[i]) << ") curl (" << std::get<1>(curl.records[i]) << ", "
+        << std::get<2>(curl.records[i]) << ", " << std::get<3>(curl.records[i]) << ", "
+        << std::get<4>(curl.records[i]) << ")";
   }
   EXPECT_EQ(fast.connections, curl.connections) << route.path;
   if (route.server_counts) EXPECT_EQ(fast.served, curl.served) << route.path;
@@ -126,16 +124,18 @@ TEST(HttpEngines, AConnectionDroppedAfterTheFirstRequestIsReopened) {
   // users a resent request may land on the other user's once-used
   // connection and be dropped again (bytes_out then counts three heads),
   // which the fast engine, one connection per user, never does.
-  const std::vector<std::string> two_processes = {"--process", "2", "--concurrency", "1",
-                                                  "--loops", "3"};
+  const std::vector<std::string> two_processes = {"--process", "2",       "--concurrency",
+                                                  "1",         "--loops", "3"};
   ExpectSameRecords({"/drop-second", "", two_processes}, 6);
   ExpectSameRecords({"/drop-second", R"(,"warmup":false)", two_processes}, 6);
 }
 
 TEST(HttpEngines, ASlowAnswerHitsTheTimeout) {
-  ExpectSameRecords(
-      {"/slow", R"(,"timeout":0.3)", {"--process", "1", "--concurrency", "2", "--loops", "2"}, false},
-      4);
+  ExpectSameRecords({"/slow",
+                     R"(,"timeout":0.3)",
+                     {"--process", "1", "--concurrency", "2", "--loops", "2"},
+                     false},
+                    4);
 }
 
 TEST(HttpEngines, ARefusedPort) {

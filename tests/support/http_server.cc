@@ -147,10 +147,25 @@ bool HttpServer::HandleOne(int fd, int connection, int index, std::string& buffe
     auto parsed = std::from_chars(text.data(), text.data() + text.size(), body);
     if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size()) return false;
   }
+  if (request.path == "/early") {
+    // Answers before reading the body, then reads it and keeps the connection.
+    if (!Send(fd, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 4\r\n\r\nbig!")) return false;
+  }
   while (buffer.size() < head_end + 4 + body) {
     if (!fill()) return false;
   }
   request.raw_head = buffer.substr(0, head_end + 4);
+  if (request.path == "/early" || request.path == "/not-modified") {
+    buffer.erase(0, head_end + 4 + body);
+    request.body_size = body;
+    bool early = request.path == "/early";
+    {
+      std::lock_guard lock(mutex_);
+      seen_.push_back(std::move(request));
+    }
+    // A 304 says the length of what it does not send.
+    return early || Send(fd, "HTTP/1.1 304 Not Modified\r\nContent-Length: 1234\r\n\r\n");
+  }
   std::string mirror;
   if (request.path == "/mirror") mirror = buffer.substr(head_end + 4, body);
   buffer.erase(0, head_end + 4 + body);

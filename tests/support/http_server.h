@@ -21,6 +21,10 @@
 //                ended by closing the connection
 //   /truncated   200 announcing a 10-byte body, 5 bytes of it ("short"),
 //                then the connection closed
+//   /early       413 "big!" as soon as the head is read, before the body;
+//                the body is then read and the connection kept
+//   /not-modified 304 with "Content-Length: 1234" and no body (as a 304
+//                says the length of what it does not send)
 // A HEAD request gets the head its GET would get, without the body. It
 // counts connections and the raw bytes read and written, and keeps every
 // request it parsed (with its raw head), for the tests to compare with what

@@ -647,5 +647,34 @@ TEST(FastTarget, HostPortAndTargetAsLibcurlWritesThem) {
   }
 }
 
+TEST_F(FastEngineTest, AnAnswerBeforeTheWholeBodyClosesTheConnection) {
+  // 32 MB cannot all go out before the 413 comes back: the connection the
+  // server still reads the body on is not reused (as libcurl does), so the
+  // next request gets its own answer, on a new connection, and no socket is
+  // left watched for writing in between.
+  HttpOptions options = Options(
+      {{"url", server_.Url("/early")}, {"method", "POST"}, {"timeout", 5}, {"warmup", false}});
+  auto engine = Make(options);
+  std::string body(32 << 20, 'x');
+  for (int i = 0; i < 2; ++i) {
+    SCOPED_TRACE(i);
+    HttpOutcome outcome = Call(*engine, body);
+    EXPECT_EQ(outcome.transport, CURLE_OK) << curl_easy_strerror(outcome.transport);
+    EXPECT_EQ(outcome.status, 413);
+    EXPECT_EQ(loop_->watched_fds(), 0u) << "the half-sent connection is closed";
+  }
+  EXPECT_EQ(server_.connections(), 2);
+}
+
+TEST_F(FastEngineTest, A304SaysALengthItDoesNotSend) {
+  // http-parser would wait for the 1234 bytes; libcurl knows a 304 has none.
+  CompareWithCurl({{"url", server_.Url("/not-modified")}, {"timeout", 2}}, 2);
+  HttpOptions options = Options({{"url", server_.Url("/not-modified")}, {"timeout", 2}});
+  auto engine = Make(options);
+  HttpOutcome outcome = Call(*engine);
+  EXPECT_EQ(outcome.transport, CURLE_OK) << curl_easy_strerror(outcome.transport);
+  EXPECT_EQ(outcome.status, 304);
+}
+
 }  // namespace
 }  // namespace pylogen::cuts

@@ -364,8 +364,8 @@ TEST_F(HttpCutTest, AutoServesPlainHttp) {
 
 TEST_F(HttpCutTest, AutoGivesHttpsToLibcurl) {
   RefusingPort refusing;
-  SetUpCut({{"url", "https://127.0.0.1:" + std::to_string(refusing.port()) + "/"},
-            {"engine", "auto"}});
+  SetUpCut(
+      {{"url", "https://127.0.0.1:" + std::to_string(refusing.port()) + "/"}, {"engine", "auto"}});
   Request r = Call();
   EXPECT_EQ(r.rc, 7);  // libcurl's CURLE_COULDNT_CONNECT: libcurl took it
 }
