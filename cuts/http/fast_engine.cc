@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -143,8 +144,10 @@ class FastEngine final : public HttpEngine {
   FastTarget target_;
   std::vector<Address> addresses_;  // empty: the host did not resolve
   std::vector<Connection> connections_;
-  std::vector<char> buffer_;            // one read at a time, shared by the connections
-  std::vector<std::string> heads_;      // per length index (index 0 without a body)
+  std::vector<char> buffer_;  // one read at a time, shared by the connections
+  // Per length index (index 0 without a body). A deque: growing it keeps the
+  // heads of requests in flight where they are (Connection::head points in).
+  std::deque<std::string> heads_;
   std::vector<std::size_t> head_body_;  // the body size each was built for
   std::string warmup_head_;
   http_parser_settings settings_;

@@ -676,5 +676,30 @@ TEST_F(FastEngineTest, A304SaysALengthItDoesNotSend) {
   EXPECT_EQ(outcome.status, 304);
 }
 
+TEST_F(FastEngineTest, ARequestHeadBuiltForANewLengthLeavesThoseInFlightIntact) {
+  // User 0 sends 4 MB at length index 0; meanwhile user 1 starts at index 9,
+  // whose head is built then. User 0's head must stay where its request
+  // points (under ASan a moved head is a use after free; without it, bytes
+  // that are no request).
+  HttpOptions options = Options({{"url", server_.Url("/mirror")}, {"method", "POST"}});
+  std::string big(4 << 20, 'x');
+  std::string small(10, 'y');
+  HttpOutcome alone = Call(*Make(options), big);
+  ASSERT_EQ(alone.status, 200);
+  recorder_.done.clear();
+  auto engine = Make(options, 2);
+  engine->Start(0, 0, big);
+  engine->Start(1, 9, small);
+  RunUntil(2);
+  for (const Done& d : recorder_.done) {
+    EXPECT_EQ(d.outcome.transport, CURLE_OK) << d.user;
+    EXPECT_EQ(d.outcome.status, 200) << d.user;
+    if (d.user == 0) {
+      EXPECT_EQ(d.outcome.bytes_out, alone.bytes_out);
+      EXPECT_EQ(d.outcome.bytes_in, alone.bytes_in);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pylogen::cuts
