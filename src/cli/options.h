@@ -26,14 +26,14 @@ namespace pylogen::cli {
 inline constexpr std::size_t kMaxExtraDepth = 100;
 
 // Most (load, length) pairs of a run: the sum over its loads of their
-// --lengths values. The reader keeps a latency histogram of 280 KiB per name
-// (three in the opened model: service, wait, response) and every (load,
-// length) pair is at least one name: measured, 288 KB of reader per pair
-// closed, 840 KB opened, so 60,000 lengths took the reader to its kMaxNames
-// cap, 1.2 GB. At this limit the reader stays under 60 MB closed and 180 MB
-// opened (one name per length). Refused up front, naming the limit. One
-// constant, to raise when histograms become compact.
-inline constexpr std::size_t kMaxLoadLengths = 200;
+// --lengths values. Every pair is at least one name of the reader, which
+// keeps one latency histogram per name (three in the opened model: service,
+// wait, response). Histograms are compact (stats/histogram.h): a few
+// hundred bytes empty, ~10 KiB for a few hundred events over many decades,
+// 8 KiB per power of two used once busy; so the bound is the reader's own
+// name cap, stats::kMaxNames (beyond which names share an overflow entry),
+// and more is refused up front, naming the limit.
+inline constexpr std::size_t kMaxLoadLengths = 4096;
 
 // One load: a CUT and how to drive it (closed model, DESIGN §3).
 struct LoadOptions {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -146,8 +148,10 @@ std::expected<std::pair<std::size_t, std::uint64_t>, std::string> ParseBucket(
   return std::pair{static_cast<std::size_t>(*index), *count};
 }
 
-std::expected<BucketSummary, std::string> ReadBuckets(
-    const Json& json, std::vector<std::uint64_t>& counts) {
+// Calls add(index, count) for each non-zero bucket, in increasing order.
+template <typename Add>
+std::expected<BucketSummary, std::string> ReadBuckets(const Json& json,
+                                                      Add&& add) {
   const auto it = json.find("buckets");
   if (it == json.end() || !it->is_array()) {
     return Error("field \"buckets\" must be an array");
@@ -163,8 +167,8 @@ std::expected<BucketSummary, std::string> ReadBuckets(
                    *previous);
     }
     previous = index;
-    counts[index] = count;
     if (count == 0) continue;
+    add(index, count);
     if (summary.total == 0) summary.first = index;
     summary.last = index;
     summary.total += count;
@@ -184,7 +188,7 @@ std::expected<void, std::string> CheckEmpty(const Fields& fields) {
 // buckets of [min, max], and the overflowed ones in the last bucket.
 std::expected<void, std::string> CheckConsistency(
     const Fields& fields, const BucketSummary& buckets,
-    const std::vector<std::uint64_t>& counts) {
+    std::uint64_t last_bucket_count) {
   if (buckets.total != fields.count) {
     return Error("bucket counts sum to {} but count is {}",
                  ToDecimal(buckets.total), fields.count);
@@ -200,9 +204,9 @@ std::expected<void, std::string> CheckConsistency(
         "bucket ({}, {})",
         min, max, buckets.first, buckets.last);
   }
-  if (fields.overflow > counts.back()) {
+  if (fields.overflow > last_bucket_count) {
     return Error("overflow {} exceeds the count {} of the last bucket",
-                 fields.overflow, counts.back());
+                 fields.overflow, last_bucket_count);
   }
   if (fields.sum < Uint128{fields.min} * fields.count ||
       fields.sum > Uint128{fields.max} * fields.count) {
@@ -212,16 +216,158 @@ std::expected<void, std::string> CheckConsistency(
   return {};
 }
 
+// Sparse slots hold a uint16 key and a uint64 count.
+constexpr std::size_t kSparseSlotBytes =
+    sizeof(std::uint16_t) + sizeof(std::uint64_t);
+constexpr std::size_t kSparseMinCapacity = 16;
+static_assert(Histogram::kCountsLength < 0xFFFF, "keys are index + 1");
+
+std::size_t SlotOfHash(std::size_t index, std::size_t capacity) {
+  // Fibonacci hashing: consecutive indexes spread over the table.
+  return static_cast<std::size_t>(
+             (static_cast<std::uint32_t>(index) * 2654435769u) >> 8) &
+         (capacity - 1);
+}
+
 }  // namespace
 
-Histogram::Histogram() : counts_(kCountsLength, 0) {}
+std::uint64_t* Histogram::SparseFind(std::size_t index) {
+  const std::size_t capacity = keys_.size();
+  const auto key = static_cast<std::uint16_t>(index + 1);
+  for (std::size_t i = SlotOfHash(index, capacity);;
+       i = (i + 1) & (capacity - 1)) {
+    if (keys_[i] == key) return &counts_[i];
+    if (keys_[i] == 0) {
+      keys_[i] = key;  // the caller adds a non-zero count
+      ++sparse_used_;
+      return &counts_[i];
+    }
+  }
+}
+
+void Histogram::SparseRehash(std::size_t capacity) {
+  std::vector<std::uint16_t> keys(capacity, 0);
+  std::vector<std::uint64_t> counts(capacity, 0);
+  keys.swap(keys_);
+  counts.swap(counts_);
+  sparse_used_ = 0;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] != 0 && counts[i] != 0) *SparseFind(keys[i] - 1u) = counts[i];
+  }
+}
+
+std::uint64_t* Histogram::BlockOf(std::size_t block) {
+  std::int32_t& shift = shift_of_block_[block];
+  if (shift == kNoBlock) {
+    // Exact growth (at most kBlockCount times): no doubling slack.
+    const std::size_t used = blocks_.size() / kBlockLength;
+    std::vector<std::uint64_t> grown;
+    grown.reserve(blocks_.size() + kBlockLength);
+    grown.assign(blocks_.begin(), blocks_.end());
+    grown.resize(blocks_.size() + kBlockLength, 0);
+    blocks_.swap(grown);
+    shift = static_cast<std::int32_t>(used << kBlockBits) -
+            static_cast<std::int32_t>(block << kBlockBits);
+  }
+  return blocks_.data() + static_cast<std::ptrdiff_t>(block << kBlockBits) + shift;
+}
+
+void Histogram::AddDense(std::size_t index, std::uint64_t n) {
+  BlockOf(index >> kBlockBits)[index & (kBlockLength - 1)] += n;
+}
+
+void Histogram::ToBlocks() {
+  const std::vector<Bucket> buckets = Buckets();
+  dense_ = true;
+  std::vector<std::uint16_t>().swap(keys_);
+  std::vector<std::uint64_t>().swap(counts_);
+  sparse_used_ = 0;
+  for (const auto& [index, count] : buckets) AddDense(index, count);
+}
+
+void Histogram::AddSlow(std::size_t index, std::uint64_t n) {
+  if (dense_ || count_ >= kDenseAfterCount) {
+    if (!dense_) ToBlocks();
+    AddDense(index, n);
+    return;
+  }
+  if (keys_.empty()) SparseRehash(kSparseMinCapacity);
+  const std::size_t capacity = keys_.size();
+  // A new key must leave the table at most 70% full; past that, the table
+  // doubles unless the blocks of its buckets would be smaller.
+  if ((sparse_used_ + 1) * 10 > capacity * 7 && CountAt(index) == 0) {
+    std::array<bool, kBlockCount> needed{};
+    needed[index >> kBlockBits] = true;
+    for (const std::uint16_t key : keys_) {
+      if (key != 0) needed[(key - 1u) >> kBlockBits] = true;
+    }
+    const auto blocks = static_cast<std::size_t>(
+        std::count(needed.begin(), needed.end(), true));
+    if (2 * capacity * kSparseSlotBytes >
+        blocks * kBlockLength * sizeof(std::uint64_t)) {
+      ToBlocks();
+      AddDense(index, n);
+      return;
+    }
+    SparseRehash(2 * capacity);
+  }
+  *SparseFind(index) += n;
+}
+
+std::uint64_t Histogram::CountAt(std::size_t index) const {
+  if (dense_) {
+    const std::uint64_t* counts = BlockData(index >> kBlockBits);
+    return counts == nullptr ? 0 : counts[index & (kBlockLength - 1)];
+  }
+  const std::size_t capacity = keys_.size();
+  if (capacity == 0) return 0;
+  const auto key = static_cast<std::uint16_t>(index + 1);
+  for (std::size_t i = SlotOfHash(index, capacity);;
+       i = (i + 1) & (capacity - 1)) {
+    if (keys_[i] == key) return counts_[i];
+    if (keys_[i] == 0) return 0;
+  }
+}
+
+std::vector<Histogram::Bucket> Histogram::Buckets() const {
+  std::vector<Bucket> buckets;
+  if (dense_) {
+    for (std::size_t block = 0; block < kBlockCount; ++block) {
+      const std::uint64_t* counts = BlockData(block);
+      if (counts == nullptr) continue;
+      for (std::size_t i = 0; i < kBlockLength; ++i) {
+        if (counts[i] != 0) {
+          buckets.emplace_back(
+              static_cast<std::uint32_t>((block << kBlockBits) | i),
+              counts[i]);
+        }
+      }
+    }
+    return buckets;
+  }
+  buckets.reserve(sparse_used_);
+  for (std::size_t i = 0; i < keys_.size(); ++i) {
+    if (keys_[i] != 0 && counts_[i] != 0) {
+      buckets.emplace_back(keys_[i] - 1u, counts_[i]);
+    }
+  }
+  std::sort(buckets.begin(), buckets.end());
+  return buckets;
+}
 
 void Histogram::RecordN(std::int64_t value_ns, std::uint64_t count) {
   if (count == 0) return;  // must not move min/max
   const std::int64_t v =
       std::clamp<std::int64_t>(value_ns, 0, kHighestTrackable);
   if (value_ns > kHighestTrackable) overflow_ += count;
-  counts_[IndexOf(v)] += count;
+  const std::size_t index = IndexOf(v);
+  const std::int32_t shift = shift_of_block_[index >> kBlockBits];
+  if (shift != kNoBlock) {
+    blocks_[static_cast<std::size_t>(static_cast<std::ptrdiff_t>(index) + shift)] +=
+        count;
+  } else {
+    AddSlow(index, count);
+  }
   count_ += count;
   sum_ += Sum{static_cast<std::uint64_t>(v)} * count;
   min_ = std::min(min_, v);
@@ -230,10 +376,26 @@ void Histogram::RecordN(std::int64_t value_ns, std::uint64_t count) {
 
 void Histogram::Merge(const Histogram& other) {
   if (other.count_ == 0) return;
-  // Only the span [min, max] of other can hold events.
-  const std::size_t last = IndexOf(other.max_);
-  for (std::size_t i = IndexOf(other.min_); i <= last; ++i) {
-    counts_[i] += other.counts_[i];
+  if (&other == this) {
+    const Histogram copy = other;
+    Merge(copy);
+    return;
+  }
+  if (other.dense_) {
+    // A histogram in blocks is large, so is the merge: add block by block.
+    if (!dense_) ToBlocks();
+    for (std::size_t block = 0; block < kBlockCount; ++block) {
+      const std::uint64_t* from = other.BlockData(block);
+      if (from == nullptr) continue;
+      std::uint64_t* to = BlockOf(block);
+      for (std::size_t i = 0; i < kBlockLength; ++i) to[i] += from[i];
+    }
+  } else {
+    for (std::size_t i = 0; i < other.keys_.size(); ++i) {
+      if (other.keys_[i] != 0 && other.counts_[i] != 0) {
+        AddSlow(other.keys_[i] - 1u, other.counts_[i]);
+      }
+    }
   }
   count_ += other.count_;
   overflow_ += other.overflow_;
@@ -243,16 +405,27 @@ void Histogram::Merge(const Histogram& other) {
 }
 
 void Histogram::Reset() {
-  // The reader resets a histogram per interval: clear only the used span.
-  if (count_ != 0) {
-    std::fill(counts_.begin() + IndexOf(min_),
-              counts_.begin() + IndexOf(max_) + 1, 0);
-  }
+  std::fill(blocks_.begin(), blocks_.end(), 0);
+  std::fill(keys_.begin(), keys_.end(), 0);
+  std::fill(counts_.begin(), counts_.end(), 0);
+  sparse_used_ = 0;
   count_ = 0;
   overflow_ = 0;
   min_ = kHighestTrackable + 1;
   max_ = 0;
   sum_ = 0;
+}
+
+std::size_t Histogram::MemoryBytes() const {
+  return sizeof(*this) + blocks_.capacity() * sizeof(std::uint64_t) +
+         keys_.capacity() * sizeof(std::uint16_t) +
+         counts_.capacity() * sizeof(std::uint64_t);
+}
+
+bool Histogram::operator==(const Histogram& other) const {
+  return count_ == other.count_ && overflow_ == other.overflow_ &&
+         min() == other.min() && max_ == other.max_ && sum_ == other.sum_ &&
+         Buckets() == other.Buckets();
 }
 
 double Histogram::mean() const {
@@ -277,10 +450,32 @@ std::uint64_t Histogram::RankOf(double p) const {
 // REQUIRES: 1 <= rank <= count_. The counts of [min_, max_] sum to count_,
 // so the scan stops within that span.
 std::int64_t Histogram::ValueAtRank(std::uint64_t rank) const {
-  std::size_t i = IndexOf(min_);
-  std::uint64_t seen = counts_[i];
-  while (seen < rank) seen += counts_[++i];
-  return std::clamp(HighestEquivalent(i), min_, max_);
+  std::uint64_t seen = 0;
+  if (!dense_) {
+    for (const auto& [index, count] : Buckets()) {
+      seen += count;
+      if (seen >= rank) return std::clamp(HighestEquivalent(index), min_, max_);
+    }
+    return max_;  // unreachable while the invariants hold
+  }
+  // Block by block over [min_, max_]; absent blocks hold zeros.
+  const std::size_t first = IndexOf(min_);
+  const std::size_t last = IndexOf(max_);
+  for (std::size_t block = first >> kBlockBits; block <= last >> kBlockBits;
+       ++block) {
+    const std::uint64_t* counts = BlockData(block);
+    if (counts == nullptr) continue;
+    const std::size_t begin = block == first >> kBlockBits ? first & (kBlockLength - 1) : 0;
+    const std::size_t end =
+        block == last >> kBlockBits ? (last & (kBlockLength - 1)) + 1 : kBlockLength;
+    for (std::size_t j = begin; j < end; ++j) {
+      seen += counts[j];
+      if (seen >= rank) {
+        return std::clamp(HighestEquivalent((block << kBlockBits) | j), min_, max_);
+      }
+    }
+  }
+  return max_;  // unreachable while the invariants hold
 }
 
 std::int64_t Histogram::LowestEquivalent(std::size_t index) {
@@ -297,8 +492,8 @@ std::int64_t Histogram::HighestEquivalent(std::size_t index) {
 
 nlohmann::json Histogram::ToJson() const {
   Json buckets = Json::array();
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
-    if (counts_[i] != 0) buckets.push_back(Json::array({i, counts_[i]}));
+  for (const auto& [index, count] : Buckets()) {
+    buckets.push_back(Json::array({index, count}));
   }
   return Json{{"version", kJsonVersion},
               {"count", count_},
@@ -322,10 +517,13 @@ std::expected<Histogram, std::string> Histogram::FromJson(
   const auto fields = ReadFields(json);
   if (!fields) return std::unexpected(fields.error());
   Histogram histogram;
-  const auto buckets = ReadBuckets(json, histogram.counts_);
+  const auto buckets =
+      ReadBuckets(json, [&histogram](std::size_t index, std::uint64_t count) {
+        histogram.AddSlow(index, count);
+      });
   if (!buckets) return std::unexpected(buckets.error());
-  const auto consistent =
-      CheckConsistency(*fields, *buckets, histogram.counts_);
+  const auto consistent = CheckConsistency(
+      *fields, *buckets, histogram.CountAt(kCountsLength - 1));
   if (!consistent) return std::unexpected(consistent.error());
   if (fields->count == 0) return histogram;  // keeps the empty sentinels
   histogram.count_ = fields->count;

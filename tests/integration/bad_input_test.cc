@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -10,6 +11,13 @@
 
 namespace pylogen::testing {
 namespace {
+
+// "0,1,...,n-1": n --lengths values.
+std::string LengthsList(int n) {
+  std::string text = "0";
+  for (int i = 1; i < n; ++i) text += "," + std::to_string(i);
+  return text;
+}
 
 struct BadInput {
   const char* name;
@@ -90,8 +98,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"RepeatedOptionCheckedEveryTime", {kDummy, "--loops", "x", "--loops", "1"}, "--loops: 'x' is not a valid count"},
         BadInput{"ScenarioFileIsADirectory", {"scenario", "--file", "/tmp"}, "--file: scenario file '/tmp' is a directory, expected a regular file"},
         BadInput{"StrayArgument", {kDummy, "stray"}, "unexpected argument 'stray': expected pylogen CUT [options]"},
-        BadInput{"TooManyLengths", {kDummy, "--lengths", "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71,72,73,74,75,76,77,78,79,80,81,82,83,84,85,86,87,88,89,90,91,92,93,94,95,96,97,98,99,100,101,102,103,104,105,106,107,108,109,110,111,112,113,114,115,116,117,118,119,120,121,122,123,124,125,126,127,128,129,130,131,132,133,134,135,136,137,138,139,140,141,142,143,144,145,146,147,148,149,150,151,152,153,154,155,156,157,158,159,160,161,162,163,164,165,166,167,168,169,170,171,172,173,174,175,176,177,178,179,180,181,182,183,184,185,186,187,188,189,190,191,192,193,194,195,196,197,198,199,200"},
-                 "--lengths: 201 values over the run's loads, above the limit of 200"}),
+        BadInput{"TooManyLengths", {kDummy, "--lengths", LengthsList(4097)},
+                 "--lengths: 4097 values over the run's loads, above the limit of 4096"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return info.param.name; });
 
 // stderr that cannot be written (/dev/full): the error is lost, never an abort.

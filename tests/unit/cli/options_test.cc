@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/fields.h"
+#include "stats/aggregator.h"
 
 namespace pylogen::cli {
 namespace {
@@ -414,6 +415,9 @@ TEST(ParseCommandLineTest, LoadLengthPairsAreBounded) {
     for (std::size_t i = 1; i < n; ++i) text += "," + std::to_string(i);
     return text;
   };
+  // Compact histograms: the 1,000 names fit, up to the reader's own name cap.
+  EXPECT_GE(kMaxLoadLengths, 1000u);
+  EXPECT_LE(kMaxLoadLengths, stats::kMaxNames);
   EXPECT_EQ(ParseOk({"cuts/Dummy", "--lengths", lengths(kMaxLoadLengths)}).load.lengths.size(),
             kMaxLoadLengths);
   for (std::size_t n : {kMaxLoadLengths + 1, std::size_t{60000}}) {

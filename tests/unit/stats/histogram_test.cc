@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/allocation_counter.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -324,6 +326,272 @@ TEST(HistogramTest, FromJsonRejectsInvalidInput) {
     ASSERT_FALSE(result.has_value()) << c.name;
     EXPECT_NE(result.error().find(c.error), std::string::npos)
         << c.name << ": " << result.error();
+  }
+}
+
+// ---- The compact storage against the dense layout it replaced ----
+
+// The old dense histogram, reduced to what the comparison needs: one counter
+// per index of the same layout, the same rank rule and clamping.
+class DenseReference {
+ public:
+  void Record(std::int64_t value_ns) {
+    const std::int64_t v = std::clamp<std::int64_t>(value_ns, 0, kHighest);
+    overflow_ += value_ns > kHighest;
+    ++counts_[Histogram::IndexOf(v)];
+    ++count_;
+    sum_ += static_cast<std::uint64_t>(v);
+    min_ = std::min(min_, v);
+    max_ = std::max(max_, v);
+  }
+  void Merge(const DenseReference& other) {
+    for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+    count_ += other.count_;
+    overflow_ += other.overflow_;
+    sum_ += other.sum_;
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
+  }
+  std::int64_t ValueAtPercentile(double p) const {
+    if (count_ == 0) return 0;
+    const double fraction = std::clamp(p, 0.0, 100.0) / 100;
+    const double rank = std::ceil(fraction * double(count_) * (1.0 - 1e-12));
+    const std::uint64_t r =
+        rank >= double(count_)
+            ? count_
+            : std::max<std::uint64_t>(1, static_cast<std::uint64_t>(rank));
+    std::size_t i = 0;
+    std::uint64_t seen = counts_[0];
+    while (seen < r) seen += counts_[++i];
+    return std::clamp(Histogram::HighestEquivalent(i), min_, max_);
+  }
+  Json Buckets() const {
+    Json buckets = Json::array();
+    for (std::size_t i = 0; i < counts_.size(); ++i) {
+      if (counts_[i] != 0) buckets.push_back(Json::array({i, counts_[i]}));
+    }
+    return buckets;
+  }
+  std::uint64_t count() const { return count_; }
+  std::uint64_t overflow() const { return overflow_; }
+  std::int64_t min() const { return count_ == 0 ? 0 : min_; }
+  std::int64_t max() const { return max_; }
+  double mean() const {
+    return count_ == 0 ? 0.0
+                       : double(static_cast<long double>(sum_) / count_);
+  }
+
+ private:
+  std::vector<std::uint64_t> counts_ =
+      std::vector<std::uint64_t>(Histogram::kCountsLength, 0);
+  std::uint64_t count_ = 0, overflow_ = 0;
+  std::int64_t min_ = kHighest + 1, max_ = 0;
+  __extension__ unsigned __int128 sum_ = 0;
+};
+
+const double kPercentilesToCompare[] = {0,    0.001, 0.1,   1,     10,   25,
+                                        33.3, 50,    66.67, 75,    90,   95,
+                                        99,   99.5,  99.9,  99.99, 99.999, 100};
+
+void ExpectSameAsReference(const Histogram& h, const DenseReference& ref,
+                           const std::string& what) {
+  EXPECT_EQ(h.count(), ref.count()) << what;
+  EXPECT_EQ(h.overflow(), ref.overflow()) << what;
+  EXPECT_EQ(h.min(), ref.min()) << what;
+  EXPECT_EQ(h.max(), ref.max()) << what;
+  EXPECT_EQ(h.mean(), ref.mean()) << what;
+  for (const double p : kPercentilesToCompare) {
+    EXPECT_EQ(h.ValueAtPercentile(p), ref.ValueAtPercentile(p))
+        << what << " p" << p;
+  }
+  EXPECT_EQ(h.ToJson()["buckets"], ref.Buckets()) << what;
+}
+
+struct ValueSet {
+  std::string name;
+  std::vector<std::int64_t> values;
+  bool blocks;  // the storage form expected after recording them
+};
+
+std::vector<ValueSet> ValueSets() {
+  std::mt19937_64 rng(12);
+  std::vector<ValueSet> sets;
+  sets.push_back({"600 log-uniform over 1 ns..1 h", LogUniformValues(600, 1),
+                  false});
+  sets.push_back({"200k log-uniform over 1 ns..1 h",
+                  LogUniformValues(200'000, 2), true});
+  std::normal_distribution<double> service(5e6, 2e4);  // 5 ms +- 20 us
+  std::vector<std::int64_t> narrow(100'000);
+  for (auto& v : narrow) v = std::llround(service(rng));
+  sets.push_back({"100k around 5 ms", narrow, true});
+  std::vector<std::int64_t> exact(5000);
+  for (auto& v : exact) v = std::int64_t(rng() % 2048);
+  sets.push_back({"5000 below 2048 (exact buckets)", exact, true});
+  std::vector<std::int64_t> few = {7, 7, 7, 3000, 5'000'000, 5'000'001,
+                                   -4, kHighest + 10, 123'456'789};
+  sets.push_back({"a few, clamped included", few, false});
+  return sets;
+}
+
+TEST(HistogramCompactTest, SameFiguresAsTheDenseLayout) {
+  for (const ValueSet& set : ValueSets()) {
+    Histogram h;
+    DenseReference ref;
+    for (const std::int64_t v : set.values) {
+      h.Record(v);
+      ref.Record(v);
+    }
+    EXPECT_EQ(h.uses_blocks(), set.blocks) << set.name;
+    ExpectSameAsReference(h, ref, set.name);
+  }
+}
+
+TEST(HistogramCompactTest, MergeOfEveryFormPairMatchesTheReference) {
+  const std::vector<ValueSet> sets = ValueSets();
+  for (const ValueSet& a : sets) {
+    for (const ValueSet& b : sets) {
+      Histogram ha = HistogramOf(a.values);
+      const Histogram hb = HistogramOf(b.values);
+      DenseReference ra, rb;
+      for (const std::int64_t v : a.values) ra.Record(v);
+      for (const std::int64_t v : b.values) rb.Record(v);
+      ha.Merge(hb);
+      ra.Merge(rb);
+      ExpectSameAsReference(ha, ra, a.name + " + " + b.name);
+    }
+  }
+}
+
+TEST(HistogramCompactTest, MergeIntoItselfDoubles) {
+  for (const ValueSet& set : ValueSets()) {
+    Histogram h = HistogramOf(set.values);
+    DenseReference ref;
+    for (const std::int64_t v : set.values) ref.Record(v);
+    ref.Merge(ref);
+    h.Merge(h);
+    ExpectSameAsReference(h, ref, set.name);
+  }
+}
+
+TEST(HistogramCompactTest, EqualityIgnoresTheStorageForm) {
+  const std::vector<std::int64_t> values = LogUniformValues(300, 5);
+  const Histogram sparse = HistogramOf(values);
+  ASSERT_FALSE(sparse.uses_blocks());
+  // Blocks with the same events: fill past kDenseAfterCount, reset (the
+  // form stays), record the same values.
+  Histogram blocks;
+  blocks.RecordN(1000, Histogram::kDenseAfterCount);
+  blocks.Record(1000);
+  ASSERT_TRUE(blocks.uses_blocks());
+  blocks.Reset();
+  for (const std::int64_t v : values) blocks.Record(v);
+  ASSERT_TRUE(blocks.uses_blocks());
+  EXPECT_EQ(sparse, blocks);
+  EXPECT_EQ(sparse.ToJson(), blocks.ToJson());
+  blocks.Record(values[0]);
+  EXPECT_FALSE(sparse == blocks);
+}
+
+TEST(HistogramCompactTest, JsonRoundTripAndMergeOfDecodedInBothForms) {
+  const std::vector<ValueSet> sets = ValueSets();
+  for (const ValueSet& a : sets) {
+    const Histogram ha = HistogramOf(a.values);
+    const auto decoded = Histogram::FromJson(Json::parse(ha.ToJson().dump()));
+    ASSERT_TRUE(decoded.has_value()) << a.name << ": " << decoded.error();
+    EXPECT_EQ(*decoded, ha) << a.name;
+    EXPECT_EQ(decoded->ToJson(), ha.ToJson()) << a.name;
+    for (const ValueSet& b : sets) {
+      const Histogram hb = HistogramOf(b.values);
+      Histogram merged = ha;
+      merged.Merge(hb);
+      Histogram merged_decoded = *decoded;
+      merged_decoded.Merge(*Histogram::FromJson(hb.ToJson()));
+      const auto decoded_merge = Histogram::FromJson(merged.ToJson());
+      ASSERT_TRUE(decoded_merge.has_value()) << decoded_merge.error();
+      EXPECT_EQ(merged_decoded, *decoded_merge) << a.name << " + " << b.name;
+    }
+  }
+}
+
+TEST(HistogramCompactTest, EmptyHistogramsHoldNoHeapMemory) {
+  EXPECT_LE(sizeof(Histogram), 512u);
+  std::vector<Histogram> many(1000);
+  std::size_t total = 0;
+  for (const Histogram& h : many) total += h.MemoryBytes();
+  EXPECT_EQ(total, 1000 * sizeof(Histogram));
+  EXPECT_LT(total, 512u * 1000);  // the dense layout: 280 KiB each
+  // Reset of a sparse histogram keeps it small.
+  Histogram h = HistogramOf({5, 6});
+  h.Reset();
+  EXPECT_LT(h.MemoryBytes(), sizeof(Histogram) + 1024);
+}
+
+TEST(HistogramCompactTest, ValuesOfOnePowerOfTwoUseOneBlock) {
+  // 1M values in [2^22, 2^23): one power-of-two bucket, one block.
+  std::mt19937_64 rng(3);
+  Histogram h;
+  for (int i = 0; i < 1'000'000; ++i) {
+    h.Record((std::int64_t{1} << 22) + std::int64_t(rng() % (1u << 22)));
+  }
+  ASSERT_TRUE(h.uses_blocks());
+  EXPECT_EQ(h.MemoryBytes(), sizeof(Histogram) + Histogram::kBlockLength *
+                                                     sizeof(std::uint64_t));
+  // A second power of two adds exactly one more block.
+  h.Record(std::int64_t{1} << 30);
+  EXPECT_EQ(h.MemoryBytes(), sizeof(Histogram) + 2 * Histogram::kBlockLength *
+                                                     sizeof(std::uint64_t));
+}
+
+TEST(HistogramCompactTest, FewEventsOverManyDecadesStaySmall) {
+  // The case: ~600 events per name over 1 us..4 ms (wait times).
+  std::mt19937_64 rng(4);
+  std::uniform_real_distribution<double> exponent(std::log(1e3), std::log(4e6));
+  Histogram h;
+  for (int i = 0; i < 600; ++i) h.Record(std::llround(std::exp(exponent(rng))));
+  EXPECT_FALSE(h.uses_blocks());
+  // 12 powers of two: 96 KiB in blocks, 280 KiB dense; sparse ~ 10 KiB.
+  EXPECT_LE(h.MemoryBytes(), 16u * 1024);
+}
+
+TEST(HistogramCompactTest, SparseNeverOutgrowsItsBlocks) {
+  // Distinct buckets in one block: the table switches to the block before
+  // it gets larger than it.
+  Histogram h;
+  for (std::int64_t v = 1 << 20; v < (1 << 21); v += 1 << 10) h.Record(v);
+  EXPECT_TRUE(h.uses_blocks());
+  EXPECT_LE(h.MemoryBytes(), sizeof(Histogram) + Histogram::kBlockLength *
+                                                     sizeof(std::uint64_t));
+}
+
+TEST(HistogramCompactTest, NoAllocationPerRecordAfterWarmUp) {
+  for (const ValueSet& set : ValueSets()) {
+    Histogram h = HistogramOf(set.values);  // warm-up: buckets and blocks
+    testing::AllocationCounter::Start();
+    for (int round = 0; round < 3; ++round) {
+      for (const std::int64_t v : set.values) h.Record(v);
+    }
+    h.RecordN(set.values[0], 5);
+    EXPECT_EQ(testing::AllocationCounter::Stop(), 0u) << set.name;
+  }
+  // In blocks, a new bucket of an existing block allocates nothing either.
+  Histogram blocks;
+  blocks.RecordN(1 << 20, Histogram::kDenseAfterCount);
+  blocks.Record(1 << 20);
+  ASSERT_TRUE(blocks.uses_blocks());
+  testing::AllocationCounter::Start();
+  for (std::int64_t v = 1 << 20; v < (1 << 21); v += 997) blocks.Record(v);
+  EXPECT_EQ(testing::AllocationCounter::Stop(), 0u);
+}
+
+TEST(HistogramCompactTest, ResetKeepsTheWarmUp) {
+  for (const ValueSet& set : ValueSets()) {
+    Histogram h = HistogramOf(set.values);
+    h.Reset();
+    EXPECT_EQ(h, Histogram()) << set.name;
+    testing::AllocationCounter::Start();
+    for (const std::int64_t v : set.values) h.Record(v);
+    EXPECT_EQ(testing::AllocationCounter::Stop(), 0u) << set.name;
+    EXPECT_EQ(h, HistogramOf(set.values)) << set.name;
   }
 }
 
