@@ -31,6 +31,7 @@ constexpr int kExitFailure = 1;        // the run itself failed (the reader died
 constexpr int kExitUsage = 2;          // bad input, nothing was started
 constexpr int kExitWorkerFault = 3;    // the run finished, but a worker crashed, failed or was killed
 constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM
+constexpr int kExitThresholds = 99;    // the run completed, but a --threshold was broken (as k6)
 
 int ExitCode(pylogen::supervisor::Outcome outcome) {
   using pylogen::supervisor::Outcome;
@@ -39,6 +40,7 @@ int ExitCode(pylogen::supervisor::Outcome outcome) {
     case Outcome::kFailure: return kExitFailure;
     case Outcome::kWorkerFault: return kExitWorkerFault;
     case Outcome::kInterrupted: return kExitInterrupted;
+    case Outcome::kThresholdsBroken: return kExitThresholds;
   }
   return kExitFailure;
 }

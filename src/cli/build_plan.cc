@@ -114,6 +114,7 @@ std::expected<RunPlan, std::string> BuildPlan(const RunOptions& options,
   plan.output_path = options.output;
   plan.report_path = options.report;
   plan.grace_s = options.grace_s;
+  plan.thresholds = options.thresholds;
   plan.verbosity = options.verbosity;
   return plan;
 }

@@ -118,6 +118,17 @@ Status Seed(Label l, const std::string& s, FieldTarget& t) {
   return Store(ParseCount(l, s, 0, kMax64), t.run.load.seed);
 }
 
+// Repeatable: each occurrence adds one.
+Status ThresholdField(Label l, const std::string& s, FieldTarget& t) {
+  if (t.run.thresholds.size() >= thresholds::kMaxThresholds) {
+    return std::unexpected(fmt::format("{}: more than {} given", l, thresholds::kMaxThresholds));
+  }
+  auto threshold = thresholds::ParseThreshold(s);
+  if (!threshold) return std::unexpected(fmt::format("{}: {}", l, threshold.error()));
+  t.run.thresholds.push_back(std::move(*threshold));
+  return {};
+}
+
 // Accepted for Pylogen compatibility, checked, without effect.
 Status IgnoredDuration(Label l, const std::string& s, FieldTarget&) {
   double ignored = 0;
@@ -214,6 +225,7 @@ constexpr Field kFields[] = {
      [](Label l, const std::string& s, FieldTarget& t) {
        return Store(ParseDuration(l, s), t.run.grace_s);
      }},
+    {"--threshold", "an expression such as p99<50ms", ThresholdField},
     {"--defaults", "a defaults file",  // read by the caller
      [](Label, const std::string&, FieldTarget&) { return Status(); }},
     {"--file", "a scenario file",

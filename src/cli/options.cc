@@ -41,6 +41,11 @@ constexpr const char* kDescription =
     "Durations take seconds (10, 0.5) or units (500ms, 2m, 1h). Long options may be\n"
     "abbreviated to any unique prefix (--proc, --dur).";
 
+constexpr const char* kThresholdHelp =
+    "A pass/fail objective of the run, repeatable: [service:|wait:]METRIC[(NAME)] OP VALUE, "
+    "METRIC pN, mean, min, max (VALUE with ns, us, ms, s or m), count, errors (N or N%), rate, "
+    "dropped; e.g. p99<50ms, errors<1%. Any broken: exit code 99";
+
 constexpr const char* kOpenedGroup = "Opened model";
 
 void AddOpenedOptions(CLI::App& app, bool& opened) {
@@ -129,6 +134,7 @@ void AddOptions(CLI::App& app, bool& opened, int& verbosity) {
       "After a stop request or the end of --duration, how long calls in flight "
       "may take before their runner is killed (duration)",
       Text(plan::kDefaultGraceS));
+  AddValueOption(app, "--threshold", kThresholdHelp);
   AddValueOption(app, "--defaults",
       "JSON object of option values overriding the built-in defaults; the command "
       "line overrides it [defaults.json in the current directory, when present]");
@@ -173,7 +179,7 @@ std::vector<std::string> IgnoredOptionWarnings(const CLI::App& app, bool opened)
 }
 
 // Options a defaults file may not set.
-const std::vector<std::string> kNotInDefaults = {"defaults", "version", "help"};
+const std::vector<std::string> kNotInDefaults = {"defaults", "version", "help", "threshold"};
 
 // Stores the values of defaults file `path` (the flag --openedmodel into
 // `opened`).

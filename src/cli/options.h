@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "plan/defaults.h"
+#include "thresholds/threshold.h"
 
 namespace pylogen::cli {
 
@@ -86,6 +87,7 @@ struct RunOptions {
   int verbosity = 0;
   std::uint64_t queue = 0;    // records per worker ring; 0: automatic
   double grace_s = plan::kDefaultGraceS;
+  std::vector<thresholds::Threshold> thresholds;  // --threshold, in the order given
   // Options given but without effect (an opened-model option in a closed
   // run), one line each without the "pylogen: warning: " prefix; main prints
   // them and the summary lists them.

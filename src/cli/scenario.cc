@@ -40,6 +40,7 @@ void AddRunOptions(CLI::App& app, int& verbosity) {
   AddValueOption(app, "--queue", "Records per worker in the shared-memory queue (0: auto)", "0");
   AddValueOption(app, "--grace", "Grace period of calls in flight at a stop (duration)",
                  Text(plan::kDefaultGraceS));
+  AddValueOption(app, "--threshold", "A pass/fail objective of the run, repeatable (see pylogen --help)");
   AddValueOption(app, "--defaults",
                  "Defaults file for every line that names none [defaults.json when present]");
 }

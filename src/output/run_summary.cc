@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "output/threshold_summary.h"
+
 namespace pylogen::output {
 namespace {
 
@@ -380,6 +382,7 @@ std::string SummaryText(const RunSummary& s) {
       WallText(s.end_wall_ns), s.interrupted ? " (interrupted)" : "");
   add("requests: {} ({} errors), {:.1f}/s; transactions: {}; operations: {}\n", agg.requests(),
       agg.request_errors(), Rate(agg.requests(), s.duration_s), agg.transactions(), s.operations);
+  add("{}", ThresholdsText(s.thresholds));
   add("\nper name (all processes of a load merged):\n");
   AppendHeader(out, "name");
   for (const stats::NameStats& n : agg.names()) {
@@ -511,6 +514,7 @@ nlohmann::json SummaryJson(const RunSummary& s) {
           {"fork_failures", {{"count", s.fork_failures}, {"first_error", s.fork_error}}},
           {"opened", OpenedList(s)},
           {"throughput", std::move(intervals)},
+          {"thresholds", ThresholdsJson(s.thresholds)},
           {"warnings", s.warnings}};
 }
 

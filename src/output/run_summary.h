@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stats/aggregator.h"
+#include "thresholds/evaluate.h"
 
 namespace pylogen::output {
 
@@ -127,6 +128,7 @@ struct RunSummary {
   std::uint32_t fork_failures = 0;        // processes that could not be forked
   std::string fork_error;                 // the first one's text
   std::vector<OpenedSummary> opened;
+  std::vector<thresholds::Observed> thresholds;  // in the order given (output/threshold_summary.h)
   std::vector<std::string> warnings;
 };
 

@@ -15,6 +15,7 @@
 #include "pylogen/cut.h"
 #include "schedule/arrivals.h"
 #include "schedule/schedule.h"
+#include "thresholds/threshold.h"
 
 namespace pylogen::plan {
 
@@ -85,6 +86,7 @@ struct RunPlan {
   std::string output_path;          // empty: stdout
   std::string report_path;          // empty: none
   double grace_s = kDefaultGraceS;
+  std::vector<thresholds::Threshold> thresholds;  // evaluated by the reader at the end
   int verbosity = 0;
   // Said at the start on stderr and again in the summary (the machine's
   // limits below what the plan may use, ...).

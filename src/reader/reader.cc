@@ -13,6 +13,7 @@
 #include "output/line_format.h"
 #include "output/run_summary.h"
 #include "output/sink.h"
+#include "output/threshold_summary.h"
 #include "reader/process_list.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -212,6 +213,7 @@ class Reader {
     for (const plan::LoadPlan& load : plan_.loads) {
       if (load.opened) s.opened.push_back(Opened(load));
     }
+    s.thresholds = output::EvaluateThresholds(plan_.thresholds, s);
     s.warnings = plan_.warnings;
     if (plan_.format_fell_back) {
       s.warnings.push_back("unknown --outformat: event lines written in the long format");
@@ -229,6 +231,7 @@ class Reader {
     output::FdSink out(fds_.summary);
     out.Write(output::SummaryText(summary));
     int code = out.error().empty() ? 0 : 1;
+    if (code == 0 && !thresholds::AllHeld(summary.thresholds)) code = kExitThresholdsBroken;
     if (fds_.report >= 0) {
       output::FdSink report(fds_.report);
       // Names a CUT made may hold any byte: replaced, the report stays valid JSON.

@@ -222,13 +222,16 @@ class Supervisor {
       WaitSignal(std::min(Nanos(0.5), deadline - now));
     }
     if (killed_at_once_) return Outcome::kInterrupted;
-    if (!WIFEXITED(reader_status_) || WEXITSTATUS(reader_status_) != 0) {
+    bool broken = WIFEXITED(reader_status_) &&
+                  WEXITSTATUS(reader_status_) == reader::kExitThresholdsBroken;
+    if (!broken && (!WIFEXITED(reader_status_) || WEXITSTATUS(reader_status_) != 0)) {
       log::Error("the reader failed ({})", DescribeStatus(reader_status_));
       return Outcome::kFailure;
     }
     if (stopping_) return Outcome::kInterrupted;
     bool faulted = std::any_of(drivers_.begin(), drivers_.end(), [](const auto& d) { return d->Faulted(); });
-    return faulted ? Outcome::kWorkerFault : Outcome::kOk;
+    if (faulted) return Outcome::kWorkerFault;
+    return broken ? Outcome::kThresholdsBroken : Outcome::kOk;
   }
 
   Outcome KillStuckReader() {

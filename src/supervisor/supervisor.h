@@ -25,6 +25,7 @@ enum class Outcome {
   kFailure,      // the run itself failed (the reader died, ...)
   kWorkerFault,  // the run finished, but a worker crashed, failed or was killed
   kInterrupted,  // SIGINT/SIGTERM
+  kThresholdsBroken,  // the run completed, but a --threshold was broken
 };
 
 // Where the reader writes: fds opened by main before anything is forked.
