@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -165,6 +166,7 @@ int main(int argc, char** argv) {
     return kExitInterrupted;
   }
   pylogen::supervisor::OutputFds fds;
+  pylogen::util::UniqueFd report_in_place_fd;
   if ((*outputs)[0]) {
     fds.lines = (*outputs)[0].get();
     fds.lines_name = plan.output_path;
@@ -174,8 +176,18 @@ int main(int argc, char** argv) {
     fds.report = (*outputs)[1].get();
   } else if (!plan.report_path.empty()) {
     auto target = pylogen::output::CheckReplaceable("--report", plan.report_path);
-    if (!target) return UsageError(target.error().text);
-    fds.report_path = *target;
+    if (target) {
+      fds.report_path = *target;
+    } else if (std::filesystem::is_regular_file(plan.report_path)) {
+      // A writable file in a directory that takes no new file (another
+      // user's): written in place, as no rename can replace it.
+      auto fd = pylogen::output::OpenOutputFile("--report", plan.report_path);
+      if (!fd) return UsageError(fd.error().text);
+      report_in_place_fd = std::move(*fd);
+      fds.report = report_in_place_fd.get();
+    } else {
+      return UsageError(target.error().text);
+    }
   }
 
   auto segment = pylogen::shm::Segment::Create(shape);
