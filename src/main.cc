@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -25,13 +26,15 @@
 
 namespace {
 
-// Exit codes of a run (README: "Exit codes").
+// Exit codes of a run (README: "Exit codes"). When several apply:
+// 2 > 1 > 130 > 141 > 3 > 0 (supervisor::Outcome).
 constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;        // the run itself failed (the reader died, ...)
+constexpr int kExitFailure = 1;        // the run itself failed (the reader died, an output write error)
 constexpr int kExitUsage = 2;          // bad input, nothing was started
 constexpr int kExitWorkerFault = 3;    // the run finished, but a worker crashed, failed or was killed
 constexpr int kExitInterrupted = 130;  // SIGINT/SIGTERM
 constexpr int kExitThresholds = 99;    // the run completed, but a --threshold was broken (as k6)
+constexpr int kExitOutputClosed = 141;  // an output pipe was closed (128 + SIGPIPE): the run was stopped
 
 int ExitCode(pylogen::supervisor::Outcome outcome) {
   using pylogen::supervisor::Outcome;
@@ -41,6 +44,7 @@ int ExitCode(pylogen::supervisor::Outcome outcome) {
     case Outcome::kWorkerFault: return kExitWorkerFault;
     case Outcome::kInterrupted: return kExitInterrupted;
     case Outcome::kThresholdsBroken: return kExitThresholds;
+    case Outcome::kOutputClosed: return kExitOutputClosed;
   }
   return kExitFailure;
 }
@@ -153,16 +157,40 @@ int main(int argc, char** argv) {
 
   // Outputs are opened before anything is forked; a FIFO waits for its
   // reader, and a signal ends that wait (exit 130, nothing else created).
+  // A report that is a regular file is only checked now: the reader
+  // replaces it at the end (output_file.h).
+  bool report_in_place = pylogen::output::WrittenInPlace(plan.report_path);
   auto outputs = pylogen::output::OpenOutputFiles(
-      {{"--output", plan.output_path}, {"--report", plan.report_path}});
+      {{"--output", plan.output_path}, {"--report", report_in_place ? plan.report_path : ""}});
   if (!outputs) {
     if (!outputs.error().interrupted) return UsageError(outputs.error().text);
     PrintLine(stderr, "pylogen: error: " + outputs.error().text);
     return kExitInterrupted;
   }
   pylogen::supervisor::OutputFds fds;
-  if ((*outputs)[0]) fds.lines = (*outputs)[0].get();
-  if ((*outputs)[1]) fds.report = (*outputs)[1].get();
+  pylogen::util::UniqueFd report_in_place_fd;
+  if ((*outputs)[0]) {
+    fds.lines = (*outputs)[0].get();
+    fds.lines_name = plan.output_path;
+  }
+  fds.report_path = plan.report_path;
+  if ((*outputs)[1]) {
+    fds.report = (*outputs)[1].get();
+  } else if (!plan.report_path.empty()) {
+    auto target = pylogen::output::CheckReplaceable("--report", plan.report_path);
+    if (target) {
+      fds.report_path = *target;
+    } else if (std::filesystem::is_regular_file(plan.report_path)) {
+      // A writable file in a directory that takes no new file (another
+      // user's): written in place, as no rename can replace it.
+      auto fd = pylogen::output::OpenOutputFile("--report", plan.report_path);
+      if (!fd) return UsageError(fd.error().text);
+      report_in_place_fd = std::move(*fd);
+      fds.report = report_in_place_fd.get();
+    } else {
+      return UsageError(target.error().text);
+    }
+  }
 
   auto segment = pylogen::shm::Segment::Create(shape);
   if (!segment) {

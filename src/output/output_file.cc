@@ -5,8 +5,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -76,6 +79,91 @@ std::expected<std::vector<util::UniqueFd>, OpenError> OpenOutputFiles(
     }
   }
   return fds;
+}
+
+namespace {
+
+// Creates a new temporary file for `path` (O_EXCL, a few names tried); the
+// caller closes the fd (its close() result matters) and removes the file.
+std::expected<std::pair<int, std::string>, int> CreateTemporary(const std::string& path) {
+  constexpr int kAttempts = 16;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    std::string temp = TemporaryPathFor(path, static_cast<long>(::getpid()), attempt);
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0) return std::pair{fd, temp};
+    if (errno != EEXIST) return std::unexpected(errno);
+  }
+  return std::unexpected(EEXIST);
+}
+
+}  // namespace
+
+bool WrittenInPlace(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+std::string TemporaryPathFor(const std::string& path, long pid, int attempt) {
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  // A name of its own, short whatever the report's: NAME_MAX cannot refuse it.
+  std::string name = fmt::format(".pylogen-report-{}-{}.tmp", pid, attempt);
+  return dir.empty() ? name : (dir / name).string();
+}
+
+std::expected<std::string, OpenError> CheckReplaceable(const std::string& option, const std::string& path) {
+  auto refuse = [&](int error) {
+    return std::unexpected(OpenError{
+        fmt::format("{}: cannot open '{}' for writing: {}", option, util::Excerpt(path), std::strerror(error))});
+  };
+  std::string target = path;
+  struct stat st;
+  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    std::error_code ec;
+    auto resolved = std::filesystem::weakly_canonical(path, ec);
+    if (ec) return refuse(ec.value());
+    target = resolved.string();
+  }
+  if (::stat(target.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return refuse(EISDIR);
+  } else if (errno != ENOENT) {
+    return refuse(errno);
+  }
+  auto probe = CreateTemporary(target);
+  if (!probe) return refuse(probe.error());
+  ::close(probe->first);
+  ::unlink(probe->second.c_str());
+  return target;
+}
+
+std::expected<void, std::string> WriteFileAtomically(const std::string& option, const std::string& path,
+                                                     std::string_view text) {
+  auto fail = [&](int error) {
+    return std::unexpected(
+        fmt::format("{}: cannot write '{}': {}", option, util::Excerpt(path), std::strerror(error)));
+  };
+  auto temp = CreateTemporary(path);
+  if (!temp) return fail(temp.error());
+  auto& [fd, temp_path] = *temp;
+  int error = 0;
+  const char* data = text.data();
+  std::size_t size = text.size();
+  while (size > 0 && error == 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      error = n < 0 ? errno : EIO;
+      break;
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0 && error == 0) error = errno;  // NFS reports late errors here
+  if (error == 0 && ::rename(temp_path.c_str(), path.c_str()) != 0) error = errno;
+  if (error != 0) {
+    ::unlink(temp_path.c_str());
+    return fail(error);
+  }
+  return {};
 }
 
 }  // namespace pylogen::output

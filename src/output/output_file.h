@@ -12,6 +12,14 @@
 // The caller owns the descriptors (util::UniqueFd); the reader process
 // inherits them through fork.
 //
+// The JSON report is never written in place when it is a regular file (or
+// none yet): main checks now that its directory takes a new file
+// (CheckReplaceable), and the reader writes it at the end to a temporary
+// file of that directory renamed over the path (WriteFileAtomically), so
+// that no crash leaves half a JSON and a failed write leaves no file. Only
+// a FIFO or a device (/dev/stdout, /dev/full) is opened now, as --output is
+// (WrittenInPlace).
+//
 // REQUIRES: SIGINT and SIGTERM blocked in the calling thread.
 #ifndef PYLOGEN_OUTPUT_OUTPUT_FILE_H_
 #define PYLOGEN_OUTPUT_OUTPUT_FILE_H_
@@ -19,6 +27,7 @@
 #include <cstdint>
 #include <expected>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/unique_fd.h"
@@ -47,6 +56,27 @@ struct OutputRequest {
 // back in the order of `requests`.
 std::expected<std::vector<util::UniqueFd>, OpenError> OpenOutputFiles(
     const std::vector<OutputRequest>& requests);
+
+// True when `path` names something that is written through, not replaced:
+// a FIFO or a device. False for a regular file, a directory or nothing.
+bool WrittenInPlace(const std::string& path);
+
+// Checks that a file can be put at `path` by WriteFileAtomically (its
+// directory takes a new file: one is created and removed at once); returns
+// the path to rename onto (a symbolic link resolved: its target is replaced).
+// `option` names the culprit in the error ("--report").
+std::expected<std::string, OpenError> CheckReplaceable(const std::string& option,
+                                                       const std::string& path);
+
+// The temporary file of `path` for process `pid`'s attempt `attempt`: a
+// hidden file of the same directory.
+std::string TemporaryPathFor(const std::string& path, long pid, int attempt);
+
+// Writes `text` to a new temporary file next to `path` (0644 less the
+// umask), then renames it over `path`. On any error the temporary file is
+// removed and the text says "OPTION: cannot write 'PATH': STRERROR".
+std::expected<void, std::string> WriteFileAtomically(const std::string& option, const std::string& path,
+                                                     std::string_view text);
 
 }  // namespace pylogen::output
 

@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 namespace pylogen::output {
@@ -17,17 +17,23 @@ void FdSink::Write(std::string_view text) {
   WriteAll(text.data(), text.size());
 }
 
+void FdSink::Lose(const char* data, std::size_t size) {
+  lost_bytes_ += size;
+  lost_lines_ += static_cast<std::uint64_t>(std::count(data, data + size, '\n'));
+}
+
 void FdSink::WriteAll(const char* data, std::size_t size) {
-  if (!error_.empty()) {
-    lost_bytes_ += size;
+  if (failed()) {
+    Lose(data, size);
     return;
   }
   while (size > 0) {
     ssize_t n = ::write(fd_, data, size);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
+      error_number_ = n < 0 ? errno : EIO;
       error_ = n < 0 ? std::strerror(errno) : "write returned 0";
-      lost_bytes_ += size;
+      Lose(data, size);
       return;
     }
     data += n;

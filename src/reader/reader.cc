@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "output/line_format.h"
+#include "output/output_file.h"
 #include "output/run_summary.h"
 #include "output/sink.h"
 #include "output/threshold_summary.h"
@@ -71,6 +72,7 @@ class Reader {
       }
       if (over) break;  // phase kOver was set before this empty pass: all drained
       lines_.Flush();
+      StopIfLinesClosed();
       util::SleepNanos(idle_ns);
       idle_ns = std::min(idle_ns * 2, kMaxIdleNs);
     }
@@ -92,6 +94,7 @@ class Reader {
       total += segment_.Consumer(i).Drain(kBatch, [this, i](const stats::Record& r) { Consume(i, r); });
       lines_.FlushIfFull();
     }
+    StopIfLinesClosed();
     return total;
   }
 
@@ -103,6 +106,10 @@ class Reader {
     // flight. Branch-free, as this runs for every record.
     waited_longer_[record.load] += (record.wait_ns > record.service_ns) & !record.in_transaction();
     if (plan_.format == output::LineFormat::kNone) return;
+    if (lines_.failed()) {  // nothing more is written: counted, not formatted
+      lines_.Discard(1);
+      return;
+    }
     const plan::LoadPlan& load = plan_.loads[record.load];
     context_.global_count = count;
     context_.global_throughput = stats_.global_throughput();
@@ -112,6 +119,14 @@ class Reader {
                           ? std::string_view(load.lengths[record.length_index])
                           : std::string_view("?");
     writer_.Line(record, context_, lines_.buffer());
+  }
+
+  // The event-line pipe was closed: the supervisor stops the run, once.
+  void StopIfLinesClosed() {
+    if (!lines_.closed() || stop_asked_) return;
+    stop_asked_ = true;
+    log::Info("{}: {}: asking the supervisor to stop the run", fds_.lines_name, lines_.error());
+    kill(getppid(), kOutputClosedSignal);  // the parent: the supervisor (PR_SET_PDEATHSIG)
   }
 
   // Queue length, running and busy workers, once per pass over the rings.
@@ -218,30 +233,62 @@ class Reader {
     if (plan_.format_fell_back) {
       s.warnings.push_back("unknown --outformat: event lines written in the long format");
     }
-    if (!lines_.error().empty()) {
-      s.warnings.push_back(fmt::format("event lines lost: {} bytes could not be written: {}",
-                                       lines_.lost_bytes(), lines_.error()));
+    if (lines_.closed()) {
+      s.warnings.push_back(fmt::format("the event-line output ({}) was closed by its reader: the run was "
+                                       "stopped; {} event lines were not written",
+                                       fds_.lines_name, lines_.lost_lines()));
+    } else if (lines_.failed()) {
+      s.warnings.push_back(LostLines());
     }
     output::AddDerivedWarnings(s);
     return s;
   }
 
+  std::string LostLines() const {
+    return fmt::format("{} event lines could not be written to {}: {}", lines_.lost_lines(), fds_.lines_name,
+                       lines_.error());
+  }
+
+  // The summary (on stderr when stdout is a closed pipe), then the report.
   int Finish() {
     output::RunSummary summary = Summarize();
-    output::FdSink out(fds_.summary);
-    out.Write(output::SummaryText(summary));
-    int code = out.error().empty() ? 0 : 1;
-    if (code == 0 && !thresholds::AllHeld(summary.thresholds)) code = kExitThresholdsBroken;
-    if (fds_.report >= 0) {
-      output::FdSink report(fds_.report);
+    bool closed = lines_.closed();
+    bool failed = lines_.failed() && !closed;
+    if (failed) log::Error("{}", LostLines());
+    std::string text = output::SummaryText(summary);
+    int summary_fd = closed && fds_.summary == fds_.lines ? STDERR_FILENO : fds_.summary;
+    output::FdSink out(summary_fd);
+    out.Write(text);
+    if (out.closed() && summary_fd != STDERR_FILENO) {
+      closed = true;
+      output::FdSink(STDERR_FILENO).Write(text);
+    } else if (out.failed()) {
+      log::Error("the summary could not be written: {}", out.error());
+      failed = true;
+    }
+    if (!fds_.report_path.empty()) {
+      nlohmann::json json = output::SummaryJson(summary);
+      json["event_lines"] = {{"output", fds_.lines_name},
+                             {"lost", lines_.lost_lines()},
+                             {"error", lines_.error()},
+                             {"closed", lines_.closed()}};
       // Names a CUT made may hold any byte: replaced, the report stays valid JSON.
-      report.Write(output::SummaryJson(summary).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-      if (!report.error().empty()) {
-        log::Error("cannot write the report: {}", report.error());
-        code = 1;
+      std::string report = json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+      if (fds_.report >= 0) {
+        output::FdSink sink(fds_.report);
+        sink.Write(report);
+        if (sink.failed()) {
+          log::Error("--report: cannot write '{}': {}", fds_.report_path, sink.error());
+          failed = true;
+        }
+      } else if (auto written = output::WriteFileAtomically("--report", fds_.report_path, report); !written) {
+        log::Error("{}", written.error());
+        failed = true;
       }
     }
-    return code;
+    if (failed) return kExitOutputFailed;
+    if (closed) return kExitOutputClosed;
+    return thresholds::AllHeld(summary.thresholds) ? 0 : kExitThresholdsBroken;
   }
 
   const plan::RunPlan& plan_;
@@ -255,6 +302,7 @@ class Reader {
   std::int64_t wall_offset_ns_;
   std::uint64_t last_queued_ = 0;
   std::uint32_t last_busy_ = 0;
+  bool stop_asked_ = false;  // kOutputClosedSignal sent
 };
 
 }  // namespace

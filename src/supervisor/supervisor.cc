@@ -47,6 +47,11 @@ class Supervisor {
   }
 
   Outcome Run() {
+    // Blocked before the fork: the reader may send it at once.
+    sigset_t output_closed;
+    sigemptyset(&output_closed);
+    sigaddset(&output_closed, reader::kOutputClosedSignal);
+    sigprocmask(SIG_BLOCK, &output_closed, nullptr);
     reader_pid_ = process::ForkChild("reader", [&] { return reader::RunReader(plan_, segment_, fds_); });
     if (reader_pid_ < 0) {
       log::Error("cannot fork the reader: {}", std::strerror(errno));
@@ -148,23 +153,43 @@ class Supervisor {
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGCHLD);
+    sigaddset(&set, reader::kOutputClosedSignal);
     timeout_ns = std::max<std::int64_t>(timeout_ns, 0);
     timespec timeout{static_cast<time_t>(timeout_ns / 1'000'000'000),
                      static_cast<long>(timeout_ns % 1'000'000'000)};
     siginfo_t info;
     int signo = sigtimedwait(&set, &info, &timeout);
     if (signo == SIGINT || signo == SIGTERM) OnStopSignal(signo);
+    if (signo == reader::kOutputClosedSignal && info.si_pid == reader_pid_ && reader_pid_ > 0) OnOutputClosed();
     Reap();  // SIGCHLD or not: several children may end per signal
   }
 
   void OnStopSignal(int signo) {
-    if (stopping_) {
+    if (interrupted_) {
       log::Error("second {}: stopping at once, without a summary", strsignal(signo));
       KillAll();
       killed_at_once_ = true;
       return;
     }
+    interrupted_ = true;
+    if (stopping_) {
+      log::Warn("{}: already stopping (the event-line output was closed)", strsignal(signo));
+      return;
+    }
     log::Warn("{}: stopping; calls in flight have {} s to finish", strsignal(signo), plan_.grace_s);
+    BeginStop();
+  }
+
+  // The reader's event-line pipe was closed: stopped as by a first SIGINT.
+  void OnOutputClosed() {
+    output_closed_ = true;
+    if (stopping_) return;
+    log::Warn("the event-line output was closed: stopping; calls in flight have {} s to finish",
+              plan_.grace_s);
+    BeginStop();
+  }
+
+  void BeginStop() {
     stopping_ = true;
     segment_.header().stop_wall_ns.store(util::RealtimeNanos(), std::memory_order_relaxed);
     if (segment_.phase() == shm::Phase::kRunning) segment_.set_phase(shm::Phase::kStopping);
@@ -222,13 +247,16 @@ class Supervisor {
       WaitSignal(std::min(Nanos(0.5), deadline - now));
     }
     if (killed_at_once_) return Outcome::kInterrupted;
-    bool broken = WIFEXITED(reader_status_) &&
-                  WEXITSTATUS(reader_status_) == reader::kExitThresholdsBroken;
-    if (!broken && (!WIFEXITED(reader_status_) || WEXITSTATUS(reader_status_) != 0)) {
+    int code = WIFEXITED(reader_status_) ? WEXITSTATUS(reader_status_) : -1;
+    if (code == reader::kExitOutputFailed) return Outcome::kFailure;  // the reader said why
+    if (code == reader::kExitOutputClosed) output_closed_ = true;
+    bool broken = code == reader::kExitThresholdsBroken;
+    if (code != 0 && code != reader::kExitOutputClosed && !broken) {
       log::Error("the reader failed ({})", DescribeStatus(reader_status_));
       return Outcome::kFailure;
     }
-    if (stopping_) return Outcome::kInterrupted;
+    if (interrupted_) return Outcome::kInterrupted;
+    if (output_closed_) return Outcome::kOutputClosed;
     bool faulted = std::any_of(drivers_.begin(), drivers_.end(), [](const auto& d) { return d->Faulted(); });
     if (faulted) return Outcome::kWorkerFault;
     return broken ? Outcome::kThresholdsBroken : Outcome::kOk;
@@ -241,7 +269,8 @@ class Supervisor {
     while (waitpid(reader_pid_, nullptr, 0) < 0 && errno == EINTR) {
     }
     reader_pid_ = 0;
-    return Outcome::kInterrupted;
+    // Only a signal's stop may end without the summary; else the run failed.
+    return interrupted_ ? Outcome::kInterrupted : Outcome::kFailure;
   }
 
   const plan::RunPlan& plan_;
@@ -254,7 +283,9 @@ class Supervisor {
   int reader_status_ = 0;
   bool reader_failed_ = false;
   bool run_over_ = false;
-  bool stopping_ = false;
+  bool stopping_ = false;     // a graceful stop began (a signal, or the output closed)
+  bool interrupted_ = false;  // by SIGINT/SIGTERM
+  bool output_closed_ = false;
   bool killed_at_once_ = false;
 };
 

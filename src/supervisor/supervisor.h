@@ -4,7 +4,9 @@
 // and records how each ended in its slot; says on stderr how they ended, once
 // for many processes alike (supervisor/repeated_lines.h); turns SIGINT/SIGTERM into a
 // graceful stop (phase kStopping, grace period, then SIGKILL), and a second
-// signal into an immediate one; kills runners that overrun --duration by
+// signal into an immediate one; stops the run the same graceful way when
+// the reader says the event-line pipe was closed (reader::kOutputClosedSignal);
+// kills runners that overrun --duration by
 // more than the grace period. When no runner is left it sets phase kOver and
 // waits for the reader to drain the queue and write the summary.
 //
@@ -26,7 +28,9 @@ enum class Outcome {
   kWorkerFault,  // the run finished, but a worker crashed, failed or was killed
   kInterrupted,  // SIGINT/SIGTERM
   kThresholdsBroken,  // the run completed, but a --threshold was broken
+  kOutputClosed,  // an output pipe was closed (`| head`): the run was stopped
 };
+// When several apply: kFailure > kInterrupted > kOutputClosed > kWorkerFault > kOk.
 
 // Where the reader writes: fds opened by main before anything is forked.
 using OutputFds = reader::ReaderFds;

@@ -1,4 +1,14 @@
 // Event line formats, --output, the text summary and the JSON report, end to end.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "harness.h"
@@ -157,6 +167,156 @@ TEST(Output, ReportHoldsTheDocumentedSchema) {
     EXPECT_TRUE(j["high_water_marks"].contains(key)) << key;
   }
   EXPECT_EQ(j["high_water_marks"]["running_workers"]["value"], 2);
+}
+
+// What `pylogen ARGS | head -N` leaves: the exit code, stderr, and the
+// lines head read.
+struct HeadResult {
+  int exit_code = -1;
+  bool timed_out = false;
+  std::vector<std::string> head;
+  std::string err;
+};
+
+// Runs pylogen with stdout into a pipe whose read end is closed once `lines`
+// lines were read, as `| head -N` does; stderr goes to a file.
+HeadResult RunIntoHead(const std::vector<std::string>& args, std::size_t lines, double timeout_s = 20) {
+  HeadResult result;
+  std::string err_path = TempPath("head.err");
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return result;
+  pid_t pid = fork();
+  if (pid == 0) {
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(pipe_fds[1], 1);
+    dup2(err, 2);
+    close(pipe_fds[0]);
+    signal(SIGPIPE, SIG_DFL);  // as a shell leaves it
+    std::vector<std::string> argv_text = args;
+    std::string binary = PYLOGEN_BINARY;
+    std::vector<char*> argv{binary.data()};
+    for (auto& a : argv_text) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  std::string text;
+  char c;
+  while (result.head.size() < lines && read(pipe_fds[0], &c, 1) == 1) {
+    if (c != '\n') {
+      text += c;
+      continue;
+    }
+    result.head.push_back(text);
+    text.clear();
+  }
+  close(pipe_fds[0]);
+  int status = 0;
+  for (double waited = 0; waitpid(pid, &status, WNOHANG) == 0; waited += 0.05) {
+    if (waited > timeout_s) {
+      result.timed_out = true;
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      break;
+    }
+    usleep(50'000);
+  }
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  result.err = ReadFile(err_path);
+  return result;
+}
+
+// `| head -2`: the run stops as on SIGINT, exit 141, the summary on stderr,
+// the report whole, and no "reader failed".
+TEST(Output, ClosedStdoutPipeStopsTheRunWith141) {
+  std::string report = TempPath("head.json");
+  auto r = RunIntoHead({SampleCut("Dummy"), "--process", "2", "--duration", "60", "--extra",
+                        R"({"sleep":0.001})", "--report", report},
+                       2);
+  ASSERT_FALSE(r.timed_out) << "the run went on after its stdout was closed\n" << r.err;
+  EXPECT_EQ(r.head.size(), 2u);
+  EXPECT_EQ(r.exit_code, 141) << r.err;
+  EXPECT_EQ(r.err.find("reader failed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("== pylogen summary =="), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the event-line output (stdout) was closed by its reader"), std::string::npos) << r.err;
+  auto j = ReadJson(report);
+  EXPECT_TRUE(j["interrupted"].get<bool>());
+  EXPECT_TRUE(j["event_lines"]["closed"].get<bool>());
+  EXPECT_EQ(j["event_lines"]["output"], "stdout");
+  EXPECT_GT(j["requests"]["count"].get<int>(), 2);
+}
+
+// Nothing can be written to --output: the run completes, exit 1, and the
+// summary, the report and stderr say how many lines were lost.
+TEST(Output, OutputOnAFullDeviceFailsTheRunAndCountsTheLostLines) {
+  std::string report = TempPath("full.json");
+  auto r = RunFormat({"--output", "/dev/full", "--report", report});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string lost = "6 event lines could not be written to /dev/full: No space left on device";
+  EXPECT_NE(r.out.find(lost), std::string::npos) << r.out;
+  EXPECT_EQ(CountContaining(Lines(r.err), lost), 1u) << r.err;
+  EXPECT_EQ(r.err.find("reader failed"), std::string::npos) << r.err;
+  auto j = ReadJson(report);
+  EXPECT_EQ(j["requests"]["count"], 6);
+  EXPECT_EQ(j["event_lines"]["lost"], 6);
+  EXPECT_EQ(j["event_lines"]["error"], "No space left on device");
+  EXPECT_FALSE(j["event_lines"]["closed"].get<bool>());
+}
+
+// A report that cannot be written: exit 1, one line naming the file and the error.
+TEST(Output, ReportOnAFullDeviceFailsTheRunWithOneLine) {
+  auto r = RunFormat({"--outformat", "none", "--report", "/dev/full"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err, "reader: error: --report: cannot write '/dev/full': No space left on device\n");
+  EXPECT_NE(r.out.find("== pylogen summary =="), std::string::npos) << r.out;
+}
+
+// The report's directory goes away during the run: exit 1, the line, no file.
+TEST(Output, ReportWhoseDirectoryWentAwayFailsTheRun) {
+  std::string dir = TempPath("gone");
+  std::filesystem::create_directory(dir);
+  std::string report = dir + "/r.json";
+  std::thread remover([&] {
+    usleep(1'000'000);  // well after main checked the directory
+    std::filesystem::remove_all(dir);
+  });
+  auto r = RunPylogen({SampleCut("Dummy"), "--duration", "3", "--extra", R"({"sleep":0.01})", "--outformat",
+                       "none", "--report", report});
+  remover.join();
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err, "reader: error: --report: cannot write '" + report + "': No such file or directory\n");
+  EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
+// The report replaces an existing file whole, by a rename: a second link to
+// the old file keeps the old text, the file is untouched during the run,
+// and no temporary file is left next to it.
+TEST(Output, ReportReplacesAnExistingFileWhole) {
+  std::string dir = TempPath("atomic");
+  std::filesystem::create_directory(dir);
+  std::string report = dir + "/r.json";
+  std::string old_text(100'000, 'x');
+  {
+    std::ofstream(report) << old_text;
+  }
+  std::filesystem::create_hard_link(report, dir + "/old.json");
+  std::string during;
+  std::thread peek([&] {
+    usleep(700'000);
+    during = ReadFile(report);
+  });
+  auto r = RunPylogen({SampleCut("Dummy"), "--duration", "1.5", "--extra", R"({"sleep":0.01})", "--outformat",
+                       "none", "--report", report});
+  peek.join();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(during, old_text) << "the report was written in place during the run";
+  EXPECT_EQ(ReadFile(dir + "/old.json"), old_text) << "the old file was overwritten, not replaced";
+  auto j = ReadJson(report);
+  EXPECT_TRUE(j.contains("requests") && j.contains("workers"));
+  std::set<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) names.insert(e.path().filename());
+  EXPECT_EQ(names, (std::set<std::string>{"old.json", "r.json"}));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -199,19 +200,56 @@ TEST_F(Signals, FifoWithAReaderIsWrittenLikeAFile) {
   ExpectNothingLeft(r, "read FIFO");
 }
 
-TEST_F(Signals, FifoWhoseReaderGoesAwayStillStops) {
+// The FIFO's reader goes away: the run stops by itself as on SIGINT (issue
+// 12, item 5), exit 141, the summary on stdout (only --output broke).
+TEST_F(Signals, FifoWhoseReaderGoesAwayStopsTheRunWith141) {
   std::string fifo = TempPath("gone.fifo");
+  std::string report = TempPath("gone.json");
   FifoReader reader(fifo, 0, true, 4096);  // reads 4 KiB, then closes
   RunSpec spec;
-  spec.args = {SampleCut("Dummy"), "--process", "2", "--duration", "30", "--extra", R"({"sleep":0.001})",
-               "--output", fifo};
-  spec.signals = {{2.0, SIGTERM, ""}};
+  spec.args = {SampleCut("Dummy"), "--process", "2", "--duration", "60", "--extra", R"({"sleep":0.001})",
+               "--output", fifo, "--report", report};
+  spec.timeout_s = 30;
+  auto r = RunPylogen(spec);
+  reader.Stop();
+  EXPECT_FALSE(r.timed_out) << "the run went on after the FIFO's reader went away";
+  EXPECT_EQ(r.exit_code, 141) << r.err;
+  EXPECT_NE(r.out.find("== pylogen summary =="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the event-line output (" + fifo + ") was closed by its reader"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.err.find("reader failed"), std::string::npos) << r.err;
+  ExpectReportWholeOrEmpty(report, "reader gone");
+  EXPECT_TRUE(ReadJson(report)["event_lines"]["closed"].get<bool>());
+  ExpectNothingLeft(r, "reader gone");
+}
+
+// A SIGINT while the run stops because the FIFO closed: the run was
+// interrupted as well, 130 wins over 141, and a second SIGINT would be
+// needed to stop at once. A fast load fills and closes the FIFO; a slow one
+// holds the stop open (5 s calls, --grace 10) when SIGINT comes.
+TEST_F(Signals, SigintDuringAnOutputClosedStopExitsWith130) {
+  std::string dir = TempPath("both");
+  std::filesystem::create_directories(dir);
+  std::string fifo = dir + "/lines.fifo";
+  FifoReader reader(fifo, 0, true, 4096);
+  {
+    std::ofstream file(dir + "/s.txt");
+    file << SampleCut("Dummy") << " --id FAST --proc 1 --duration 60 --extra {\"sleep\":0.001}\n"
+         << SampleCut("Dummy") << " --id SLOW --proc 1 --duration 60 --extra {\"sleep\":5}\n";
+  }
+  RunSpec spec;
+  spec.args = {"scenario", "--file", dir + "/s.txt", "--grace", "10", "--output", fifo, "-v"};
+  spec.timeout_s = 30;
+  spec.signals = {{2.5, SIGINT, ""}};
   auto r = RunPylogen(spec);
   reader.Stop();
   EXPECT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 130) << r.err;
+  auto err = Lines(r.err);
+  EXPECT_EQ(CountContaining(err, "the event-line output was closed: stopping"), 1u) << r.err;
+  EXPECT_EQ(CountContaining(err, "already stopping (the event-line output was closed)"), 1u) << r.err;
   EXPECT_NE(r.out.find("== pylogen summary =="), std::string::npos) << r.out;
-  ExpectNothingLeft(r, "reader gone");
+  ExpectNothingLeft(r, "SIGINT after the close");
 }
 
 TEST_F(Signals, FifoThatIsNeverReadStillStops) {
