@@ -260,7 +260,8 @@ std::vector<LoadOptions> LoadsOf(const RunOptions& options) {
 }
 
 std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::string>& args,
-                                                         const std::string& inherited_defaults) {
+                                                         const std::string& inherited_defaults,
+                                                         LineOrigin origin) {
   RunOptions options;
   bool opened_flag = false;
   CLI::App app(kDescription, "pylogen");
@@ -270,6 +271,13 @@ std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::
 
   auto expanded = ExpandPrefixes(args, LongOptionNames(app), kPylogenOptions);
   if (!expanded) return std::unexpected(ParseStop{2, expanded.error()});
+  if (origin == LineOrigin::kScenarioLine) {
+    // Before CLI11 sees the words: a run option is said as such, even one
+    // this version does not have yet, and even with a bad value.
+    if (auto refused = RefuseRunOptions(*expanded); !refused) {
+      return std::unexpected(ParseStop{2, refused.error()});
+    }
+  }
   try {
     app.parse(std::vector<std::string>(expanded->rbegin(), expanded->rend()));
   } catch (const CLI::CallForHelp&) {

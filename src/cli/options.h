@@ -105,11 +105,17 @@ struct ParseStop {
 // a scenario (scenario --file F [run options]).
 std::expected<RunOptions, ParseStop> ParseCommandLine(const std::vector<std::string>& args);
 
+// Where a CUT command line comes from: the command line itself, or a line
+// of a scenario file, which may not hold the options of the whole run
+// (RefuseRunOptions, cli/scenario.h).
+enum class LineOrigin { kCommandLine, kScenarioLine };
+
 // One CUT command line. `inherited_defaults`: the defaults file to read when
 // the line names none with --defaults (a scenario passes its own); else
 // defaults.json in the current directory when it exists.
 std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::string>& args,
-                                                         const std::string& inherited_defaults = "");
+                                                         const std::string& inherited_defaults = "",
+                                                         LineOrigin origin = LineOrigin::kCommandLine);
 
 // The loads of a run: the scenario's lines, or the single CUT command line.
 std::vector<LoadOptions> LoadsOf(const RunOptions& options);

@@ -41,9 +41,17 @@ void AddRunOptions(CLI::App& app, int& verbosity) {
   AddValueOption(app, "--grace", "Grace period of calls in flight at a stop (duration)",
                  Text(plan::kDefaultGraceS));
   AddValueOption(app, "--threshold", "A pass/fail objective of the run, repeatable (see pylogen --help)");
-  AddValueOption(app, "--defaults",
-                 "Defaults file for every line that names none [defaults.json when present]");
+  AddValueOption(app, "--jobs",
+                 "Capacity of the opened model's jobs queue (events, a power of two) "
+                 "[the largest a line's defaults give]");
+  AddValueOption(app, "--defaults", "Defaults file of every line [defaults.json when present]");
 }
+
+// Every run option, without its dashes: the scenario command line's, and
+// the names kept for run options to come.
+constexpr std::string_view kRunOptions[] = {
+    "output", "report", "outformat", "summary", "grace",      "queue", "jobs",
+    "defaults", "threshold", "html", "prometheus", "shard", "start-at"};
 
 // One load line; "" error text for a comment or a blank line.
 std::expected<std::optional<RunOptions>, std::string> ParseLine(const std::string& line,
@@ -58,7 +66,7 @@ std::expected<std::optional<RunOptions>, std::string> ParseLine(const std::strin
   if (!words) return std::unexpected(words.error());
   if (words->empty()) return std::nullopt;
   if ((*words)[0] == "scenario") return std::unexpected("a scenario line cannot be a scenario");
-  auto parsed = ParseCutCommandLine(*words, defaults);
+  auto parsed = ParseCutCommandLine(*words, defaults, LineOrigin::kScenarioLine);
   if (!parsed) {
     if (parsed.error().exit_code == 0) return std::unexpected("--help/--version is not a load");
     return std::unexpected(parsed.error().text);
@@ -67,6 +75,31 @@ std::expected<std::optional<RunOptions>, std::string> ParseLine(const std::strin
 }
 
 }  // namespace
+
+bool IsRunOption(std::string_view long_name) {
+  if (!long_name.starts_with("--")) return false;
+  long_name.remove_prefix(2);
+  return std::find(std::begin(kRunOptions), std::end(kRunOptions), long_name) != std::end(kRunOptions);
+}
+
+std::expected<void, std::string> RefuseRunOptions(const std::vector<std::string>& words) {
+  for (const std::string& word : words) {
+    if (word == "--") return {};
+    std::string name = word.substr(0, word.find('='));
+    if (!IsRunOption(name)) continue;
+    CLI::App app;
+    int verbosity = 0;
+    AddRunOptions(app, verbosity);
+    const auto names = LongOptionNames(app);
+    if (std::find(names.begin(), names.end(), name.substr(2)) == names.end()) {
+      return std::unexpected(fmt::format(
+          "{} is reserved for a run option (not in this version): a scenario line cannot give it", name));
+    }
+    return std::unexpected(
+        fmt::format("{} is a run option: give it on the pylogen scenario command line", name));
+  }
+  return {};
+}
 
 std::expected<std::vector<ScenarioLine>, std::string> ParseScenarioText(
     const std::string& file, const std::string& text, const std::string& defaults,
@@ -118,6 +151,10 @@ std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<
   auto lines = ParseScenarioText(options.scenario_file, *text, defaults.empty() ? "" : defaults.back(),
                                  &options.verbosity, &options.warnings);
   if (!lines) return std::unexpected(ParseStop{2, lines.error()});
+  // --jobs sizes the run's one jobs queue: given here, it is every line's.
+  if (app.get_option("--jobs")->count() != 0) {
+    for (ScenarioLine& line : *lines) line.load.jobs = options.load.jobs;
+  }
   options.scenario = std::move(*lines);
   options.load = options.scenario.front().load;
   return options;

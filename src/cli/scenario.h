@@ -2,14 +2,18 @@
 // command lines, one per line without the program name; `#` comments and
 // blank lines skipped; every line a load of the run. Options on the scenario
 // command line itself (--outformat, --output, --report, --summary, -v,
-// --queue, --grace, --defaults) apply to the whole run. A line that does not
-// parse aborts with the file, the line number and the reason.
+// --queue, --grace, --jobs, --defaults) apply to the whole run. A line that
+// does not parse aborts with the file, the line number and the reason; so
+// does a line that gives a run option (issue 12: they used to be dropped
+// without a word), `-v` aside (the most verbose line wins).
+// Supervisor process, before anything is loaded or forked.
 #ifndef PYLOGEN_CLI_SCENARIO_H_
 #define PYLOGEN_CLI_SCENARIO_H_
 
 #include <cstddef>
 #include <expected>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/options.h"
@@ -21,6 +25,17 @@ std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<
 
 // A load line longer than this is refused (echoed as an excerpt).
 inline constexpr std::size_t kMaxScenarioLineBytes = 64 << 10;
+
+// The long options that shape the whole run, not one load: refused on a
+// scenario line. Also names kept for run options to come (--threshold,
+// --html, --prometheus, --shard, --start-at), so that a scenario line never
+// means one thing today and another once they exist.
+bool IsRunOption(std::string_view long_name);  // "--output"
+
+// The first word of `words` (a scenario line, prefixes expanded, before a
+// `--` that ends the options) that gives a run option, as an error:
+// "--output is a run option: give it on the pylogen scenario command line".
+std::expected<void, std::string> RefuseRunOptions(const std::vector<std::string>& words);
 
 // Parses the text of a scenario file named `file` (for messages). Each
 // line's warnings go to `warnings` (when given) with their FILE:LINE.

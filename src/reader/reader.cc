@@ -16,6 +16,7 @@
 #include "output/sink.h"
 #include "output/threshold_summary.h"
 #include "reader/process_list.h"
+#include "stats/busy_sampler.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -51,6 +52,7 @@ class Reader {
         writer_(plan.format),
         stats_(LoadIds(plan), CutNames(plan)),
         waited_longer_(plan.loads.size(), 0),
+        busy_sampler_(segment.slot_count()),
         wall_offset_ns_(util::WallOffsetNanos()) {}
 
   int Run() {
@@ -136,9 +138,9 @@ class Reader {
     for (std::uint32_t i = 0; i < segment_.slot_count(); ++i) {
       queued += segment_.Consumer(i).Available();
       const shm::Slot& slot = segment_.slot(i);
-      if (slot.state.load(std::memory_order_relaxed) == shm::SlotState::kRunning) {
-        busy += slot.busy.load(std::memory_order_relaxed);
-      }
+      std::uint32_t slot_busy = busy_sampler_.Sample(i, slot.busy.load(std::memory_order_relaxed),
+                                                     slot.ops.load(std::memory_order_relaxed));
+      if (slot.state.load(std::memory_order_relaxed) == shm::SlotState::kRunning) busy += slot_busy;
     }
     std::int64_t now = MonotonicNanos() + wall_offset_ns_;
     stats_.OfferQueueLength(queued, now);
@@ -298,6 +300,7 @@ class Reader {
   output::LineWriter writer_;
   stats::Aggregator stats_;
   std::vector<std::uint64_t> waited_longer_;  // by Record::load
+  stats::BusySampler busy_sampler_;
   output::LineContext context_;
   std::int64_t wall_offset_ns_;
   std::uint64_t last_queued_ = 0;

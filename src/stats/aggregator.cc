@@ -1,5 +1,6 @@
 #include "stats/aggregator.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 
@@ -79,6 +80,11 @@ std::uint64_t Aggregator::Add(std::uint32_t slot, const Record& record) {
   stats.errors += record.rc != 0;
   stats.bytes_in += record.bytes_in;
   stats.bytes_out += record.bytes_out;
+  std::int64_t end = record.begin_ns + record.service_ns;
+  if (stats.first_begin_ns == 0 || record.begin_ns < stats.first_begin_ns) {
+    stats.first_begin_ns = record.begin_ns;
+  }
+  stats.last_end_ns = std::max(stats.last_end_ns, end);
   stats.service.Record(record.service_ns);
   if (record.opened_model()) {
     if (!stats.wait) {
@@ -94,7 +100,6 @@ std::uint64_t Aggregator::Add(std::uint32_t slot, const Record& record) {
     ++requests_;
     ++interval_requests_;
     request_errors_ += record.rc != 0;
-    std::int64_t end = record.begin_ns + record.service_ns;
     if (first_begin_ns_ == 0 || record.begin_ns < first_begin_ns_) first_begin_ns_ = record.begin_ns;
     if (end > last_end_ns_) last_end_ns_ = end;
   }

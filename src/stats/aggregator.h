@@ -33,6 +33,11 @@ struct NameStats {
   std::uint64_t errors = 0;
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;
+  // Wall clock of its first record's begin and its last record's end: the
+  // span over which its load was active (a load's rate is over its own
+  // span, not the whole run's).
+  std::int64_t first_begin_ns = 0;
+  std::int64_t last_end_ns = 0;
   Histogram service;
   // Opened model only (allocated on the first record that has a wait).
   std::unique_ptr<Histogram> wait;

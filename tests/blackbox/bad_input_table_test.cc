@@ -608,7 +608,7 @@ void AddDefaultsCases(std::vector<Case>& cases) {
 }
 
 void AddScenarioCases(std::vector<Case>& cases) {
-  const std::string head = "# a scenario\ncuts/Dummy --loops 1 --extra {\"sleep\":0} --outformat none\n";
+  const std::string head = "# a scenario\ncuts/Dummy --loops 1 --extra {\"sleep\":0}\n";
   const std::vector<std::string> run = {"scenario", "--file", "s.txt", "--outformat", "none"};
   // Line 3: a load line with one bad option value.
   const std::vector<ValueClass> classes = {{"negative", "-1"}, {"non_numeric", "abc"},
@@ -616,7 +616,10 @@ void AddScenarioCases(std::vector<Case>& cases) {
                                            {"bad_utf8", "\xff"}};
   for (const OptionSpec& option : Options()) {
     std::string name = option.name;
-    if (name == "outformat" || name == "output" || name == "report") continue;  // run options
+    // Run options are refused on a line whatever their value: cases below.
+    const std::vector<std::string> run_options = {"outformat", "output", "report", "summary",
+                                                  "grace", "queue", "jobs", "defaults"};
+    if (std::find(run_options.begin(), run_options.end(), name) != run_options.end()) continue;
     for (const ValueClass& bad : classes) {
       // Any text is a fine id or length; only bytes that are not UTF-8 are not.
       if ((name == "id" || name == "lengths") && std::string(bad.name) != "bad_utf8") continue;
@@ -657,8 +660,17 @@ void AddScenarioCases(std::vector<Case>& cases) {
       {"bom_bad_line", "\xef\xbb\xbf" "cuts/Dummy --process -1\n", {"s.txt:1", "--process"}},
       {"only_comments", "# nothing\n\n   \n# more\n", {"s.txt"}},
       {"empty", "", {"s.txt"}},
-      {"line_defaults_missing", head + "cuts/Dummy --defaults nosuch.json\n", {"s.txt:3", "nosuch.json"}},
-      {"line_defaults_bad", head + "cuts/Dummy --defaults d.json\n", {"s.txt:3", "d.json"}},
+      {"run_defaults_missing", head + "cuts/Dummy --defaults nosuch.json\n", {"s.txt:3", "--defaults"}},
+      {"run_defaults_bad", head + "cuts/Dummy --defaults d.json\n", {"s.txt:3", "--defaults"}},
+      {"run_output", head + "cuts/Dummy --output o.txt\n", {"s.txt:3", "--output"}},
+      {"run_report", head + "cuts/Dummy --report r.json\n", {"s.txt:3", "--report"}},
+      {"run_outformat_prefix", head + "cuts/Dummy --out csv\n", {"s.txt:3", "--outformat"}},
+      {"run_summary", head + "cuts/Dummy --summary 1\n", {"s.txt:3", "--summary"}},
+      {"run_grace", head + "cuts/Dummy --grace=1\n", {"s.txt:3", "--grace"}},
+      {"run_queue", head + "cuts/Dummy --queue 1024\n", {"s.txt:3", "--queue"}},
+      {"run_jobs", head + "cuts/Dummy --openedmodel --jobs 1024\n", {"s.txt:3", "--jobs"}},
+      {"run_threshold", head + "cuts/Dummy --threshold p99<5ms\n", {"s.txt:3", "--threshold"}},
+      {"run_start_at", head + "cuts/Dummy --start-at 10:00\n", {"s.txt:3", "--start-at"}},
   };
   for (const Bad& bad : texts) {
     Case c;

@@ -82,6 +82,60 @@ TEST(ScenarioText, BadLineNamesFileLineAndReason) {
   }
 }
 
+// A run option on a load line used to be dropped without a word (issue 12):
+// now the line is refused, naming it, whatever its value, however written.
+TEST(ScenarioText, ARunOptionOnALineIsRefusedWithItsLine) {
+  const std::string head = "# a comment\ncuts.Dummy --id A --proc 2 -v\n";
+  struct Case {
+    std::string words;
+    std::string option;
+  };
+  for (const Case& c : std::vector<Case>{{"--output o.txt", "--output"},
+                                         {"--report r.json", "--report"},
+                                         {"--outformat csv", "--outformat"},
+                                         {"--out x", "--outformat"},  // Pylogen's prefix of it
+                                         {"--summary 2", "--summary"},
+                                         {"--su=2", "--summary"},
+                                         {"--grace 1", "--grace"},
+                                         {"--queue 1024", "--queue"},
+                                         {"--jobs 1024", "--jobs"},
+                                         {"--jobs 1000", "--jobs"},  // bad value: the option first
+                                         {"--defaults d.json", "--defaults"},
+                                         {"--def=d.json", "--defaults"}}) {
+    auto lines = Parse(head + "cuts.Dummy --id B " + c.words + " --proc 1\n");
+    ASSERT_FALSE(lines.has_value()) << c.words;
+    EXPECT_EQ(lines.error(),
+              "s.txt:3: " + c.option + " is a run option: give it on the pylogen scenario command line")
+        << c.words;
+  }
+  for (const std::string reserved : {"--threshold", "--html", "--prometheus", "--shard", "--start-at"}) {
+    auto lines = Parse(head + "cuts.Dummy " + reserved + " x\n");
+    ASSERT_FALSE(lines.has_value()) << reserved;
+    EXPECT_EQ(lines.error(), "s.txt:3: " + reserved +
+                                 " is reserved for a run option (not in this version): a scenario "
+                                 "line cannot give it");
+    auto with_value = Parse(head + "cuts.Dummy " + reserved + "=x\n");
+    ASSERT_FALSE(with_value.has_value()) << reserved;
+    EXPECT_EQ(with_value.error().rfind("s.txt:3: " + reserved + " is reserved", 0), 0u) << with_value.error();
+  }
+  // Words that only look like one are a load's: a value, an --extra text.
+  auto fine = Parse("cuts.Dummy --id output --extra '{\"k\": \"--output\"}' -vv\n");
+  ASSERT_TRUE(fine.has_value()) << fine.error();
+  EXPECT_EQ((*fine)[0].load.id, "output");
+}
+
+TEST(ScenarioText, IsRunOptionKnowsTheRunOptionsOnly) {
+  for (const char* name : {"--output", "--report", "--outformat", "--summary", "--grace", "--queue",
+                           "--jobs", "--defaults", "--threshold", "--html", "--prometheus",
+                           "--shard", "--start-at"}) {
+    EXPECT_TRUE(IsRunOption(name)) << name;
+  }
+  for (const char* name : {"-v", "--id", "--process", "--extra", "--schedule", "--maxworkers",
+                           "output", "--out", "--file"}) {
+    EXPECT_FALSE(IsRunOption(name)) << name;
+  }
+}
+
 // The sample files shipped in scenarios/ stay valid.
 TEST(ScenarioText, EverySampleFileParses) {
   int files = 0;
@@ -187,6 +241,22 @@ TEST_F(ScenarioFile, RunOptionsAreCheckedEveryTime) {
   auto last = ParseCommandLine({"scenario", "--file", file, "--grace", "1", "--grace", "2"});
   ASSERT_TRUE(last.has_value()) << last.error().text;
   EXPECT_EQ(last->grace_s, 2);
+}
+
+// --jobs is the run's (one jobs queue): it may no longer be given on a
+// line, so the scenario command line takes it, for every line.
+TEST_F(ScenarioFile, JobsOnTheScenarioCommandLineIsEveryLines) {
+  std::string file = Write("j.txt", "cuts.Dummy --open --sche 1@1\ncuts.Dummy --id B\n");
+  auto o = ParseCommandLine({"scenario", "--file", file, "--jobs", "4096"});
+  ASSERT_TRUE(o.has_value()) << o.error().text;
+  for (const LoadOptions& load : LoadsOf(*o)) EXPECT_EQ(load.jobs, 4096u);
+  auto unset = ParseCommandLine({"scenario", "--file", file});
+  ASSERT_TRUE(unset.has_value()) << unset.error().text;
+  for (const LoadOptions& load : LoadsOf(*unset)) EXPECT_EQ(load.jobs, plan::kDefaultJobs);
+  auto bad = ParseCommandLine({"scenario", "--file", file, "--jobs", "1000"});
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().exit_code, 2);
+  EXPECT_EQ(bad.error().text, "--jobs: 1000 is not a power of two");
 }
 
 TEST_F(ScenarioFile, ALineWarningKeepsItsFileAndLine) {
