@@ -101,14 +101,15 @@ TEST(ScenarioText, ARunOptionOnALineIsRefusedWithItsLine) {
                                          {"--jobs 1024", "--jobs"},
                                          {"--jobs 1000", "--jobs"},  // bad value: the option first
                                          {"--defaults d.json", "--defaults"},
-                                         {"--def=d.json", "--defaults"}}) {
+                                         {"--def=d.json", "--defaults"},
+                                         {"--threshold p99<5ms", "--threshold"}}) {
     auto lines = Parse(head + "cuts.Dummy --id B " + c.words + " --proc 1\n");
     ASSERT_FALSE(lines.has_value()) << c.words;
     EXPECT_EQ(lines.error(),
               "s.txt:3: " + c.option + " is a run option: give it on the pylogen scenario command line")
         << c.words;
   }
-  for (const std::string reserved : {"--threshold", "--html", "--prometheus", "--shard", "--start-at"}) {
+  for (const std::string reserved : {"--html", "--prometheus", "--shard", "--start-at"}) {
     auto lines = Parse(head + "cuts.Dummy " + reserved + " x\n");
     ASSERT_FALSE(lines.has_value()) << reserved;
     EXPECT_EQ(lines.error(), "s.txt:3: " + reserved +
