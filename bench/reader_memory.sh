@@ -27,7 +27,7 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-command -v python3 >/dev/null || { echo "reader_memory.sh: needs python3 to read the JSON report" >&2; exit 1; }
+command -v jq >/dev/null || { echo "reader_memory.sh: needs jq to read the JSON report (apt-get install jq)" >&2; exit 1; }
 
 if [[ ${BUILD:-1} != 0 ]]; then
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPYLOGEN_BUILD_TESTS=OFF >/dev/null
@@ -77,6 +77,6 @@ status=0
 wait "$RUN_PID" || status=$?
 RUN_PID=""
 ((status == 0)) || { echo "reader_memory.sh: pylogen exited $status:" >&2; tail -5 "$TMP/stderr" >&2; exit 1; }
-requests=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["requests"]["count"])' "$TMP/r.json")
+requests=$(jq .requests.count "$TMP/r.json")
 verdict=$( ((peak <= TARGET_KB)) && echo "ok" || echo "above target")
 echo "| reader RssAnon, opened, AsyncDummy sleep 0.005, poisson, $NAMES names, ${DURATION}@${RATE} | <= 64 MB | $((peak / 1024)) MB peak ($peak kB; $last kB last sample) | $requests requests | $verdict |"
