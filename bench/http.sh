@@ -201,14 +201,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- build
-if [[ $BUILD != 0 ]]; then
-  log "build (Release) in $BUILD_DIR"
-  command -v cmake >/dev/null || die "cmake missing: run scripts/install-deps.sh (or BUILD=0 with a built BUILD_DIR)"
-  GENERATOR=()
-  if [[ ! -f $BUILD_DIR/CMakeCache.txt ]] && command -v ninja >/dev/null; then GENERATOR=(-G Ninja); fi
-  cmake -S "$ROOT" -B "$BUILD_DIR" "${GENERATOR[@]}" -DCMAKE_BUILD_TYPE=Release -DPYLOGEN_BUILD_TESTS=OFF >/dev/null
-  cmake --build "$BUILD_DIR" --target pylogen Http curl_multi_client
-fi
+if [[ $BUILD != 0 ]]; then build_release "$BUILD_DIR" pylogen Http curl_multi_client; fi
 PYLOGEN=$BUILD_DIR/src/pylogen
 [[ -x $PYLOGEN && -f $BUILD_DIR/src/cuts/Http.so ]] || die "missing $PYLOGEN or $BUILD_DIR/src/cuts/Http.so: build first"
 export PYLOGEN_CUT_PATH=$BUILD_DIR/src/cuts

@@ -36,3 +36,16 @@ write_readme_block() {
   fi
   cat "$tmp/readme.md" >"$readme"
 }
+
+# build_release BUILD_DIR TARGET...: configures BUILD_DIR (Release, no tests;
+# Ninja for a new tree when present) and builds the targets. Needs ROOT and
+# die() from the calling script.
+build_release() {
+  local dir=$1; shift
+  log "build (Release) in $dir"
+  command -v cmake >/dev/null || die "cmake missing: run scripts/install-deps.sh (or BUILD=0 with a built BUILD_DIR)"
+  local generator=()
+  if [[ ! -f $dir/CMakeCache.txt ]] && command -v ninja >/dev/null; then generator=(-G Ninja); fi
+  cmake -S "$ROOT" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DPYLOGEN_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$dir" --target "$@"
+}

@@ -7,7 +7,7 @@
 // point into belong to the CommandTemplate and stay valid until the next
 // Build(). A literal word points at its own text, a word that is exactly
 // "{payload}" at a prefix of one filler string; only a word mixing
-// placeholders and text is copied, into a buffer of its own kept across
+// {n}/{payload} fields and text is copied, into a buffer of its own kept across
 // calls. After the first calls at the largest length, nothing is allocated.
 //
 // One instance per CUT instance, in one worker process, one thread.

@@ -1,4 +1,4 @@
-// The Redis CUT's command building: placeholders, argv pointing into the
+// The Redis CUT's command building: {n} and {payload} replaced, argv pointing into the
 // template's own buffers, and RESP sizes checked against hiredis' formatter;
 // and the sizes of parsed replies checked against the bytes they came from.
 #include "redis/redis_command.h"
@@ -29,7 +29,7 @@ std::vector<std::string> Words(const CommandTemplate& c) {
   return words;
 }
 
-TEST(RedisCommand, PlaceholdersAreReplacedInEveryWord) {
+TEST(RedisCommand, CountAndPayloadAreReplacedInEveryWord) {
   CommandTemplate c({"SET", "k:{n}", "{payload}", "{n}-{n}", "a{payload}b", "", "{x}"});
   EXPECT_TRUE(c.uses_payload());
   std::uint64_t bytes = c.Build(42, 3);
