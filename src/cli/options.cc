@@ -304,7 +304,8 @@ std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::
   FieldTarget target{options};
   bool defaults_opened = false;
   // The defaults file first: the command line's values override it.
-  if (auto applied = ApplyDefaults(app, inherited_defaults, target, defaults_opened, origin); !applied) {
+  if (auto applied = ApplyDefaults(app, inherited_defaults, target, defaults_opened, origin);
+      !applied) {
     return std::unexpected(ParseStop{2, applied.error()});
   }
   if (auto set = SetGivenFields(app, target); !set) return std::unexpected(ParseStop{2, set.error()});

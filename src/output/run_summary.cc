@@ -144,7 +144,8 @@ nlohmann::json HighWaterJson(const stats::HighWater& hw) {
 void AppendJobsQueueMark(fmt::memory_buffer& out, const RunSummary& s) {
   if (s.opened.empty()) return;
   const stats::HighWater& hw = s.stats->jobs_queue_length();
-  fmt::format_to(std::back_inserter(out), "  jobs queued        {:>12.0f} events   at {}   (jobs queue, to the workers)\n",
+  fmt::format_to(std::back_inserter(out),
+                 "  jobs queued        {:>12.0f} events   at {}   (jobs queue, to the workers)\n",
                  hw.value, WallText(hw.at_ns));
 }
 

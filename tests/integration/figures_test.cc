@@ -3,6 +3,8 @@
 // "scheduled" as the schedule's plan when the generator is killed early.
 #include <signal.h>
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "harness.h"
@@ -52,6 +54,26 @@ TEST(Figures, AKilledGeneratorLeavesThePlannedCountScheduled) {
   EXPECT_EQ(j["opened"][0]["generator"]["state"], "crashed");  // killed from outside
   EXPECT_EQ(j["opened"][0]["generator"]["signal"], SIGKILL);
   EXPECT_NE(r.out.find("events: 25 scheduled, "), std::string::npos) << r.out;
+}
+
+// A run-level key in the defaults file of a scenario's lines: one line
+// naming the scenario's file:line, the defaults file and the key, exit 2,
+// before anything starts (it used to be dropped without a word).
+TEST(Figures, ARunKeyInAScenariosDefaultsFileIsRefused) {
+  std::string scenario = TempPath("s.txt");
+  std::string defaults = TempPath("d.json");
+  std::string report = TempPath("never.json");
+  std::ofstream(scenario) << "# load\n" << SampleCut("Dummy") << " --id A --loops 1\n";
+  std::ofstream(defaults) << R"({"process": 2, "report": ")" << report << R"("})";
+  auto r = RunPylogen({"scenario", "--file", scenario, "--defaults", defaults}, 30);
+  EXPECT_EQ(r.exit_code, 2);
+  auto lines = Lines(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_EQ(lines[0], "pylogen: error: " + scenario + ":2: " + defaults +
+                          ": \"report\" is a run option: a defaults file of scenario lines cannot "
+                          "set it (give --report on the pylogen scenario command line) (see pylogen --help)");
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_TRUE(ReadFile(report).empty());
 }
 
 }  // namespace
