@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/options.h"
+#include "cli/scenario.h"
 #include "util/excerpt.h"
 #include "util/input_file.h"
 
@@ -87,6 +88,18 @@ std::expected<nlohmann::json, std::string> ParseDefaultsText(const std::string& 
     return std::unexpected(fmt::format("{}: expected a JSON object of option values", file));
   }
   return j;
+}
+
+std::expected<void, std::string> RefuseRunKeys(const nlohmann::json& defaults,
+                                               const std::string& path) {
+  for (const auto& [key, value] : defaults.items()) {
+    if (!IsRunOption("--" + key)) continue;
+    return std::unexpected(fmt::format(
+        "{}: \"{}\" is a run option: a defaults file of scenario lines cannot set it (give "
+        "--{} on the pylogen scenario command line)",
+        util::Excerpt(path), key, key));
+  }
+  return {};
 }
 
 std::expected<std::vector<DefaultValue>, std::string> DefaultsToValues(

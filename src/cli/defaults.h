@@ -50,6 +50,17 @@ std::expected<std::vector<DefaultValue>, std::string> DefaultsToValues(
     const CLI::App& app, const nlohmann::json& defaults, const std::string& file,
     const std::vector<std::string>& excluded);
 
+// A defaults file read for a scenario line (the scenario's --defaults, or
+// ./defaults.json) may not set the run: a run-level key (output, report,
+// outformat, summary, grace, queue, jobs, threshold ...: cli::IsRunOption's
+// list) is an error naming the file and the key (they used to be dropped
+// without a word), e.g.
+//   d.json: "output" is a run option: a defaults file of scenario lines cannot
+//   set it (give --output on the pylogen scenario command line)
+// The scenario prefixes it with FILE:LINE of the line that read the file.
+std::expected<void, std::string> RefuseRunKeys(const nlohmann::json& defaults,
+                                               const std::string& file);
+
 }  // namespace pylogen::cli
 
 #endif  // PYLOGEN_CLI_DEFAULTS_H_

@@ -182,12 +182,15 @@ std::vector<std::string> IgnoredOptionWarnings(const CLI::App& app, bool opened)
 const std::vector<std::string> kNotInDefaults = {"defaults", "version", "help", "threshold"};
 
 // Stores the values of defaults file `path` (the flag --openedmodel into
-// `opened`).
+// `opened`). For a scenario line, a run-level key is refused (RefuseRunKeys).
 std::expected<void, std::string> ApplyDefaultsFile(const CLI::App& app, const std::string& path,
                                                    bool implicit, FieldTarget& target,
-                                                   bool& opened) {
+                                                   bool& opened, LineOrigin origin) {
   auto defaults = ReadDefaults(path, implicit);
   if (!defaults) return std::unexpected(defaults.error());
+  if (origin == LineOrigin::kScenarioLine) {
+    if (auto refused = RefuseRunKeys(*defaults, path); !refused) return refused;
+  }
   auto values = DefaultsToValues(app, *defaults, path, kNotInDefaults);
   if (!values) return std::unexpected(values.error());
   target.run.load.defaults_file = path;
@@ -207,26 +210,27 @@ std::expected<void, std::string> ApplyDefaultsFile(const CLI::App& app, const st
 // something has that name. Every --defaults given is read and checked; only
 // the last one's values are kept.
 std::expected<void, std::string> ApplyDefaults(const CLI::App& app, const std::string& inherited,
-                                               FieldTarget& target, bool& opened) {
+                                               FieldTarget& target, bool& opened,
+                                               LineOrigin origin) {
   const std::vector<std::string>& given = app.get_option("--defaults")->results();
   for (std::size_t i = 0; i + 1 < given.size(); ++i) {
     RunOptions scratch;
     FieldTarget check{scratch};
     bool ignored = false;
     if (auto set = SetField("--defaults", "--defaults", given[i], check); !set) return set;
-    if (auto ok = ApplyDefaultsFile(app, given[i], false, check, ignored); !ok) return ok;
+    if (auto ok = ApplyDefaultsFile(app, given[i], false, check, ignored, origin); !ok) return ok;
   }
   if (!given.empty()) {
     if (auto set = SetField("--defaults", "--defaults", given.back(), target); !set) return set;
-    return ApplyDefaultsFile(app, given.back(), false, target, opened);
+    return ApplyDefaultsFile(app, given.back(), false, target, opened, origin);
   }
-  if (!inherited.empty()) return ApplyDefaultsFile(app, inherited, false, target, opened);
+  if (!inherited.empty()) return ApplyDefaultsFile(app, inherited, false, target, opened, origin);
   std::error_code ec;
   if (std::filesystem::symlink_status(kImplicitDefaults, ec).type() ==
       std::filesystem::file_type::not_found) {
     return {};
   }
-  return ApplyDefaultsFile(app, kImplicitDefaults, true, target, opened);
+  return ApplyDefaultsFile(app, kImplicitDefaults, true, target, opened, origin);
 }
 
 // The total of (load, length) pairs, refused above kMaxLoadLengths.
@@ -300,7 +304,8 @@ std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::
   FieldTarget target{options};
   bool defaults_opened = false;
   // The defaults file first: the command line's values override it.
-  if (auto applied = ApplyDefaults(app, inherited_defaults, target, defaults_opened); !applied) {
+  if (auto applied = ApplyDefaults(app, inherited_defaults, target, defaults_opened, origin);
+      !applied) {
     return std::unexpected(ParseStop{2, applied.error()});
   }
   if (auto set = SetGivenFields(app, target); !set) return std::unexpected(ParseStop{2, set.error()});

@@ -42,8 +42,8 @@ void AddRunOptions(CLI::App& app, int& verbosity) {
                  Text(plan::kDefaultGraceS));
   AddValueOption(app, "--threshold", "A pass/fail objective of the run, repeatable (see pylogen --help)");
   AddValueOption(app, "--jobs",
-                 "Capacity of the opened model's jobs queue (events, a power of two) "
-                 "[the largest a line's defaults give]");
+                 fmt::format("Capacity of the opened model's jobs queue (events, a power of "
+                             "two) [{}]", plan::kDefaultJobs));
   AddValueOption(app, "--defaults", "Defaults file of every line [defaults.json when present]");
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -48,11 +49,14 @@ std::string TimeOfDayText(std::int64_t ns) {
 
 double Rate(std::uint64_t count, double seconds) { return seconds > 0 ? count / seconds : 0; }
 
-// The request histograms of each load, merged: the per-id latency.
+// The request histograms of each load, merged: the per-id latency, in
+// response time (wait + service) where the opened model measured a wait,
+// service time otherwise (the closed model's response time).
 std::map<std::uint16_t, stats::Histogram> MergedByLoad(const stats::Aggregator& agg) {
   std::map<std::uint16_t, stats::Histogram> merged;
   for (const stats::NameStats& name : agg.names()) {
-    if (name.kind == stats::RecordKind::kRequest) merged[name.load].Merge(name.service);
+    if (name.kind != stats::RecordKind::kRequest) continue;
+    merged[name.load].Merge(name.response ? *name.response : name.service);
   }
   return merged;
 }
@@ -97,10 +101,14 @@ std::map<std::uint16_t, IdTotals> TotalsByLoad(const stats::Aggregator& agg) {
   return totals;
 }
 
+// A row of a latency table; the errors and rate cells stay blank where
+// they mean nothing (a name's wait and response rows, the lateness row).
 void AppendLatencyRow(fmt::memory_buffer& out, const std::string& label, std::uint64_t count,
-                      std::uint64_t errors, double rate, const stats::Histogram& h) {
-  fmt::format_to(std::back_inserter(out), "  {:<44} {:>10} {:>7} {:>11.1f}", label, count,
-                 errors, rate);
+                      std::optional<std::uint64_t> errors, std::optional<double> rate,
+                      const stats::Histogram& h) {
+  fmt::format_to(std::back_inserter(out), "  {:<44} {:>10} {:>7} {:>11}", label, count,
+                 errors ? fmt::format("{}", *errors) : "",
+                 rate ? fmt::format("{:.1f}", *rate) : "");
   fmt::format_to(std::back_inserter(out), " {:>9}", HumanDuration(h.min()));
   fmt::format_to(std::back_inserter(out), " {:>9}", HumanDuration(std::llround(h.mean())));
   for (double p : kPercentiles) {
@@ -129,6 +137,16 @@ nlohmann::json LatencyJson(const stats::Histogram& h) {
 
 nlohmann::json HighWaterJson(const stats::HighWater& hw) {
   return {{"value", hw.value}, {"at", IsoText(hw.at_ns)}};
+}
+
+// The opened model's jobs-queue backlog mark (events the generators queued
+// that no worker had taken yet), in the opened model only.
+void AppendJobsQueueMark(fmt::memory_buffer& out, const RunSummary& s) {
+  if (s.opened.empty()) return;
+  const stats::HighWater& hw = s.stats->jobs_queue_length();
+  fmt::format_to(std::back_inserter(out),
+                 "  jobs queued        {:>12.0f} events   at {}   (jobs queue, to the workers)\n",
+                 hw.value, WallText(hw.at_ns));
 }
 
 // Median over the steady intervals of global / (sum of locals x requests per op).
@@ -262,12 +280,20 @@ void AddLoopWarnings(const RunSummary& s, std::vector<std::string>& warnings) {
   AddCutMisuseWarnings(s, warnings);
 }
 
+// "events: 25 scheduled, 7 due, 7 emitted, 0 dropped, 7 served": scheduled
+// is the plan's, due how far the generator got.
+void AppendOpenedEvents(fmt::memory_buffer& out, const OpenedSummary& o) {
+  fmt::format_to(std::back_inserter(out),
+                 "    events: {} scheduled{}, {} due, {} emitted, {} dropped, {} served\n",
+                 o.scheduled, o.arrivals == "poisson" ? " (expected)" : "", o.due, o.emitted,
+                 o.dropped, o.served);
+}
+
 void AppendOpenedText(fmt::memory_buffer& out, const OpenedSummary& o) {
   auto it = std::back_inserter(out);
   fmt::format_to(it, "  {}: schedule {} ({} arrivals, burst {}, seed {})\n", o.load_id, o.schedule,
                  o.arrivals, o.burst, o.seed);
-  fmt::format_to(it, "    events: {} scheduled, {} emitted, {} dropped, {} served\n", o.scheduled,
-                 o.emitted, o.dropped, o.served);
+  AppendOpenedEvents(out, o);
   double cpu = o.generator_run_s > 0 ? 100 * o.generator_cpu_s / o.generator_run_s : 0;
   fmt::format_to(it, "    generator: {}, cpu {:.3f} s ({:.1f} % of a core)\n", o.generator_state,
                  o.generator_cpu_s, cpu);
@@ -283,7 +309,21 @@ void AppendOpenedText(fmt::memory_buffer& out, const OpenedSummary& o) {
                  o.waited_longer_than_service);
   if (o.lateness_known) {
     AppendHeader(out, "generator lateness");
-    AppendLatencyRow(out, "lateness", o.lateness.count(), 0, 0, o.lateness);
+    AppendLatencyRow(out, "lateness", o.lateness.count(), std::nullopt, std::nullopt, o.lateness);
+  }
+}
+
+// Bytes in and out per name, a block of its own (the latency table is wide
+// enough); only when some name counted bytes.
+void AppendBytesText(fmt::memory_buffer& out, const stats::Aggregator& agg) {
+  bool any = std::ranges::any_of(
+      agg.names(), [](const stats::NameStats& n) { return n.bytes_in != 0 || n.bytes_out != 0; });
+  if (!any) return;
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "\nbytes per name:\n  {:<44} {:>12} {:>12}\n", "name", "in", "out");
+  for (const stats::NameStats& n : agg.names()) {
+    fmt::format_to(it, "  {:<44} {:>12} {:>12}\n", n.name, HumanBytes(n.bytes_in),
+                   HumanBytes(n.bytes_out));
   }
 }
 
@@ -293,7 +333,7 @@ nlohmann::json OpenedJson(const OpenedSummary& o) {
                       {"arrivals", o.arrivals},
                       {"burst", o.burst},
                       {"seed", o.seed},
-                      {"events", {{"scheduled", o.scheduled}, {"emitted", o.emitted},
+                      {"events", {{"scheduled", o.scheduled}, {"due", o.due}, {"emitted", o.emitted},
                                   {"dropped", o.dropped}, {"served", o.served}}},
                       {"emitted_per_second", o.emitted_per_second},
                       {"generator", {{"state", o.generator_state}, {"signal", o.generator_signal},
@@ -341,12 +381,24 @@ std::string HumanDuration(std::int64_t ns) {
   return fmt::format("{:.3f}s", v / 1e9);
 }
 
+std::string HumanBytes(std::uint64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v = static_cast<double>(bytes) / 1024;
+  std::size_t unit = 0;
+  while (v >= 1024 && unit + 1 < std::size(kUnits)) {
+    v /= 1024;
+    ++unit;
+  }
+  return fmt::format("{:.2f} {}", v, kUnits[unit]);
+}
+
 void AddDerivedWarnings(RunSummary& s) {
   const stats::Aggregator& agg = *s.stats;
   double queue_hwm = agg.queue_length().value;
   if (queue_hwm > 4.0 * s.cores) {
     s.warnings.push_back(fmt::format(
-        "queue high-water mark {:.0f} records > 4 x {} cores: the reader fell behind, global "
+        "stats queue high-water mark {:.0f} records > 4 x {} cores: the reader fell behind, global "
         "throughput biased (local throughputs are not)",
         queue_hwm, s.cores));
   }
@@ -417,11 +469,13 @@ std::string SummaryText(const RunSummary& s) {
   for (const stats::NameStats& n : agg.names()) {
     AppendLatencyRow(out, n.name, n.count, n.errors, Rate(n.count, spans[n.load].seconds()), n.service);
     if (n.wait) {
-      AppendLatencyRow(out, "  wait", n.count, 0, 0, *n.wait);
-      AppendLatencyRow(out, "  response", n.count, 0, 0, *n.response);
+      AppendLatencyRow(out, "  wait", n.count, std::nullopt, std::nullopt, *n.wait);
+      AppendLatencyRow(out, "  response", n.count, std::nullopt, std::nullopt, *n.response);
     }
   }
-  add("\nper id (requests; rates over each id's own active span):\n");
+  AppendBytesText(out, agg);
+  add("\nper id (requests; response time: wait + service in the opened model; rates over each "
+      "id's own active span):\n");
   AppendHeader(out, "id");
   auto totals = TotalsByLoad(agg);
   for (const auto& [load, h] : MergedByLoad(agg)) {
@@ -434,7 +488,9 @@ std::string SummaryText(const RunSummary& s) {
     for (const OpenedSummary& o : s.opened) AppendOpenedText(out, o);
   }
   add("\nhigh-water marks:\n");
-  add("  queue length       {:>12.0f} records  at {}\n", agg.queue_length().value, WallText(agg.queue_length().at_ns));
+  add("  records queued     {:>12.0f} records  at {}   (stats rings, to the reader)\n",
+      agg.queue_length().value, WallText(agg.queue_length().at_ns));
+  AppendJobsQueueMark(out, s);
   add("  global throughput  {:>12.1f} req/s    at {}\n", agg.throughput().value, WallText(agg.throughput().at_ns));
   add("  running workers    {:>12.0f}          at {}\n", agg.running().value, WallText(agg.running().at_ns));
   add("  busy workers       {:>12.0f}          at {}\n", agg.busy().value, WallText(agg.busy().at_ns));
@@ -538,6 +594,7 @@ nlohmann::json SummaryJson(const RunSummary& s) {
           {"ids", std::move(ids)},
           {"high_water_marks",
            {{"queue_length", HighWaterJson(agg.queue_length())},
+            {"jobs_queue_length", HighWaterJson(agg.jobs_queue_length())},
             {"throughput", HighWaterJson(agg.throughput())},
             {"running_workers", HighWaterJson(agg.running())},
             {"busy_workers", HighWaterJson(agg.busy())}}},

@@ -76,7 +76,11 @@ struct OpenedSummary {
   std::string arrivals;
   std::string burst;
   std::uint64_t seed = 0;
-  std::uint64_t scheduled = 0;  // events the schedule made due
+  // Events the whole schedule plans (its integral; with Poisson arrivals,
+  // the expected count), from the plan: a generator stopped or killed early
+  // does not lower it.
+  std::uint64_t scheduled = 0;
+  std::uint64_t due = 0;        // events the generator reached (made due) before it stopped
   std::uint64_t emitted = 0;    // pushed into the jobs queue
   std::uint64_t dropped = 0;    // found the queue full
   std::uint64_t served = 0;     // operations run by its workers
@@ -140,6 +144,8 @@ nlohmann::json SummaryJson(const RunSummary& summary);
 
 // "1.23ms", "45ns", "2.000s": a latency in the unit that reads best.
 std::string HumanDuration(std::int64_t ns);
+// "512 B", "1.50 KiB", "3.00 MiB": a byte count in binary units.
+std::string HumanBytes(std::uint64_t bytes);
 
 }  // namespace pylogen::output
 

@@ -145,8 +145,19 @@ class Reader {
     std::int64_t now = MonotonicNanos() + wall_offset_ns_;
     stats_.OfferQueueLength(queued, now);
     stats_.OfferWorkers(context_.active, busy, now);
+    stats_.OfferJobsQueueLength(JobsBacklog(), now);
     last_queued_ = queued;
     last_busy_ = busy;
+  }
+
+  // Events queued in the opened loads' jobs queues and not yet claimed by a
+  // worker, over all opened loads (0 in the closed model).
+  std::uint64_t JobsBacklog() const {
+    std::uint64_t backlog = 0;
+    for (const plan::LoadPlan& load : plan_.loads) {
+      if (load.opened) backlog += segment_.Jobs(load.opened->area).Backlog();
+    }
+    return backlog;
   }
 
   // Closes a --summary interval; with -vv, a periodic summary on stderr.
@@ -166,7 +177,8 @@ class Reader {
     o.arrivals = opened.arrivals == schedule::ArrivalMode::kPoisson ? "poisson" : "uniform";
     o.burst = opened.burst;
     o.seed = opened.seed;
-    o.scheduled = area.scheduled.load(std::memory_order_acquire);
+    o.scheduled = schedule::PlannedEvents(opened.schedule, opened.arrivals);
+    o.due = area.scheduled.load(std::memory_order_acquire);
     o.emitted = area.emitted.load(std::memory_order_acquire);
     o.dropped = area.dropped.load(std::memory_order_acquire);
     o.served = OperationsOfLoad(load, segment_);

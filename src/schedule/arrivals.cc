@@ -13,6 +13,17 @@
 
 namespace pylogen::schedule {
 
+std::uint64_t PlannedEvents(const Schedule& schedule, ArrivalMode mode) {
+  // Total() <= 2^32 events per segment over a bounded number of segments:
+  // well within a double's exact integers.
+  double total = schedule.Total();
+  if (!(total > 0)) return 0;
+  if (mode == ArrivalMode::kUniform) {
+    return static_cast<std::uint64_t>(std::floor(total + kEventTolerance));
+  }
+  return static_cast<std::uint64_t>(std::llround(total));
+}
+
 Arrivals::Arrivals(const Schedule& schedule, ArrivalMode mode, std::uint64_t seed)
     : schedule_(schedule),
       mode_(mode),

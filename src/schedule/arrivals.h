@@ -37,6 +37,13 @@ namespace pylogen::schedule {
 
 enum class ArrivalMode { kUniform, kPoisson };
 
+// The events the whole schedule plans, from the plan alone (not from how far
+// a generator got): uniform arrivals, the floor(Total() + kEventTolerance)
+// events Arrivals returns; Poisson ones, the expected count Total() rounded
+// to the nearest whole event. Bursts do not change it (a burst takes its
+// events from the schedule).
+std::uint64_t PlannedEvents(const Schedule& schedule, ArrivalMode mode);
+
 class Arrivals {
  public:
   // Keeps its own (cheap) copy of the schedule.

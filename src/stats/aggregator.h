@@ -75,8 +75,13 @@ class Aggregator {
   // Closes a --summary interval at wall time `now_ns`: global throughput.
   void Tick(std::int64_t now_ns, double interval_s);
   // High-water marks sampled by the reader on each pass over the rings.
+  // The stats rings: records published and not yet read.
   void OfferQueueLength(std::uint64_t length, std::int64_t now_ns) {
     queue_length_.Offer(static_cast<double>(length), now_ns);
+  }
+  // The opened model's jobs queues: events queued, not yet taken by a worker.
+  void OfferJobsQueueLength(std::uint64_t length, std::int64_t now_ns) {
+    jobs_queue_length_.Offer(static_cast<double>(length), now_ns);
   }
   void OfferWorkers(std::uint32_t running, std::uint32_t busy, std::int64_t now_ns) {
     running_.Offer(running, now_ns);
@@ -91,6 +96,7 @@ class Aggregator {
   std::int64_t last_end_ns() const { return last_end_ns_; }
   const std::deque<NameStats>& names() const { return names_; }
   const HighWater& queue_length() const { return queue_length_; }
+  const HighWater& jobs_queue_length() const { return jobs_queue_length_; }
   const HighWater& throughput() const { return throughput_hwm_; }
   const HighWater& running() const { return running_; }
   const HighWater& busy() const { return busy_; }
@@ -135,6 +141,7 @@ class Aggregator {
   std::int64_t last_end_ns_ = 0;
   std::vector<float> local_by_slot_;
   HighWater queue_length_, throughput_hwm_, running_, busy_;
+  HighWater jobs_queue_length_;
   std::vector<Interval> intervals_;
 };
 

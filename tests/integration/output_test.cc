@@ -126,7 +126,7 @@ TEST(Output, SummaryShowsNamesPercentilesAndHighWaterMarks) {
   auto r = RunFormat({"--outformat", "none", "--lengths", "1,2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* expected : {"FMT.Dummy.0.Dummy.R_1", "FMT.Dummy.1.Dummy.R_2", "p99.9", "p50",
-                               "high-water marks:", "queue length", "global throughput",
+                               "high-water marks:", "records queued", "global throughput",
                                "running workers", "busy workers", "runner-1", "per id"}) {
     EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
   }

@@ -297,3 +297,44 @@ TEST(ScenarioText, ALongBadLineIsEchoedCut) {
 
 }  // namespace
 }  // namespace pylogen::cli
+
+namespace pylogen::cli {
+namespace {
+
+// A run-level key in a defaults file that scenario lines read (the
+// scenario's --defaults, or ./defaults.json) used to be dropped without a
+// word: it is refused naming the scenario's file:line, the defaults file and
+// the key, for each of the run options' names.
+TEST_F(ScenarioFile, ARunKeyInTheLinesDefaultsFileIsRefused) {
+  std::string file = Write("d.txt", "# first\ncuts.Dummy --id A\n");
+  for (const char* key : {"output", "report", "outformat", "summary", "grace", "queue", "jobs",
+                          "threshold", "defaults", "html"}) {
+    std::string defaults = Write("d.json", fmt::format(R"({{"process": 2, "{}": "1"}})", key));
+    auto o = ParseCommandLine({"scenario", "--file", file, "--defaults", defaults});
+    ASSERT_FALSE(o.has_value()) << key;
+    EXPECT_EQ(o.error().exit_code, 2);
+    EXPECT_EQ(o.error().text,
+              fmt::format("{}:2: {}: \"{}\" is a run option: a defaults file of scenario lines "
+                          "cannot set it (give --{} on the pylogen scenario command line)",
+                          file, defaults, key, key))
+        << key;
+  }
+  // The loads' own keys are still taken from it.
+  std::string defaults = Write("ok.json", R"({"process": 3})");
+  auto o = ParseCommandLine({"scenario", "--file", file, "--defaults", defaults});
+  ASSERT_TRUE(o.has_value()) << o.error().text;
+  EXPECT_EQ(o->scenario[0].load.processes, 3u);
+}
+
+// The same file given to a single CUT command line still sets the run.
+TEST_F(ScenarioFile, ARunKeyInADefaultsFileOfACutCommandLineIsKept) {
+  std::string out = (dir_ / "events.txt").string();
+  std::string defaults = Write("run.json", fmt::format(R"({{"output": "{}", "grace": 3}})", out));
+  auto o = ParseCommandLine({"cuts.Dummy", "--defaults", defaults});
+  ASSERT_TRUE(o.has_value()) << o.error().text;
+  EXPECT_EQ(o->output, out);
+  EXPECT_EQ(o->grace_s, 3);
+}
+
+}  // namespace
+}  // namespace pylogen::cli

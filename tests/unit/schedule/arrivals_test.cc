@@ -483,5 +483,26 @@ TEST(EmissionsTest, BoundedTakesSplitABurst) {
   EXPECT_DOUBLE_EQ(emitted[3].due, 0.8);
 }
 
+// ---- The events a schedule plans: what the summary calls scheduled.
+
+TEST(PlannedEventsTest, UniformIsTheCountOfArrivals) {
+  for (const char* text : {"2@10", "5@5", "0.5@40,0.5@0,0.5@6", "1@2.5", "0.7@3.3",
+                           "3@40,1@0,2@100-10,1@sawtooth(0.5,30)", "2@sine(10,8,1)", "1@0"}) {
+    Schedule schedule = MustParse(text);
+    std::uint64_t events = AllDueTimes(schedule, ArrivalMode::kUniform, 3).size();
+    EXPECT_EQ(PlannedEvents(schedule, ArrivalMode::kUniform), events) << text;
+  }
+  EXPECT_EQ(PlannedEvents(MustParse("5@5"), ArrivalMode::kUniform), 25u);
+  EXPECT_EQ(PlannedEvents(MustParse("0.5@40,0.5@0,0.5@6"), ArrivalMode::kUniform), 23u);
+  EXPECT_EQ(PlannedEvents(Schedule(), ArrivalMode::kUniform), 0u);
+}
+
+TEST(PlannedEventsTest, PoissonIsTheExpectedCount) {
+  EXPECT_EQ(PlannedEvents(MustParse("1@200"), ArrivalMode::kPoisson), 200u);
+  EXPECT_EQ(PlannedEvents(MustParse("1@2.6"), ArrivalMode::kPoisson), 3u);
+  EXPECT_EQ(PlannedEvents(MustParse("1@2.4"), ArrivalMode::kPoisson), 2u);
+  EXPECT_EQ(PlannedEvents(MustParse("1@0"), ArrivalMode::kPoisson), 0u);
+}
+
 }  // namespace
 }  // namespace pylogen::schedule
