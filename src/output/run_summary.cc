@@ -461,6 +461,7 @@ std::string SummaryText(const RunSummary& s) {
       add(", loop {:.0f}% busy, timers late up to {} (p99)", 100 * w.loop.busy(),
           HumanDuration(w.loop.lag_p99_bound()));
     }
+    if (!w.origin.empty()) add(", from {}", w.origin);
     add("\n");
   }
   if (s.workers.size() > kListed) add("  ... {} more in the JSON report\n", s.workers.size() - kListed);

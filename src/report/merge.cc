@@ -199,6 +199,8 @@ std::expected<Report, std::string> MergeReports(const std::vector<Report>& input
   }
   for (stats::NameStats& n : names) agg.RestoreName(std::move(n));
   agg.RestoreMarks(queue, throughput, running, busy);
+  // One report alone is rendered again: its own throughput intervals hold.
+  if (inputs.size() == 1) agg.RestoreIntervals(inputs.front().stats->intervals());
   for (const std::string& host : host_order) s.host += (s.host.empty() ? "" : ",") + host;
   s.start_wall_ns = agg.first_begin_ns();
   s.end_wall_ns = agg.last_end_ns();

@@ -10,7 +10,7 @@
 //   different machines are reached at different instants: a sum would be
 //   a peak nobody saw);
 // - the throughput intervals of the inputs are not kept (each machine
-//   ticks at its own instants); the `intervals` (schema 2, aligned on
+//   ticks at its own instants; one report alone keeps its own); the `intervals` (schema 2, aligned on
 //   multiples of --summary since the epoch) are merged by MergeIntervals;
 // - opened loads matched by id: events summed, emitted_per_second summed
 //   index by index, lateness merged, the generators' CPU summed;

@@ -326,9 +326,8 @@ void Fill(Report& r, const json& j) {
 std::pair<std::size_t, std::size_t> LineColumn(const std::string& text, std::size_t offset) {
   offset = std::min(offset, text.size());
   std::size_t line = 1 + std::count(text.begin(), text.begin() + offset, '\n');
-  std::size_t last = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  std::size_t column = last == std::string::npos || offset == 0 ? offset : offset - last - 1;
-  return {line, column == 0 ? 1 : column};
+  std::size_t last = offset == 0 ? std::string::npos : text.rfind('\n', offset - 1);
+  return {line, last == std::string::npos ? offset + 1 : offset - last};
 }
 
 }  // namespace
