@@ -1,6 +1,5 @@
 #include "report/command.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
