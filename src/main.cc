@@ -14,11 +14,13 @@
 #include "cut/loader.h"
 #include "cli/build_plan.h"
 #include "cli/file_roles.h"
+#include "cli/report_options.h"
 #include "output/output_file.h"
 #include "plan/capacity.h"
 #include "plan/run_plan.h"
 #include "process/child.h"
 #include "process/machine_limits.h"
+#include "report/command.h"
 #include "supervisor/supervisor.h"
 #include "shm/segment.h"
 #include "util/excerpt.h"
@@ -94,6 +96,19 @@ int main(int argc, char** argv) {
   // An inherited "ignore" of SIGCHLD would make the kernel reap the children
   // before the supervisor could see how they ended.
   for (int signo : {SIGCHLD, SIGINT, SIGTERM}) signal(signo, SIG_DFL);
+  // `pylogen report show|merge`: reports of runs already made; nothing is
+  // forked, and SIGINT stops it at once (until it writes --report).
+  if (argc > 1 && std::string(argv[1]) == "report") {
+    auto report = pylogen::cli::ParseReportCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+    if (!report) {
+      if (report.error().exit_code == 0) {
+        std::fputs(report.error().text.c_str(), stdout);
+        return 0;
+      }
+      return UsageError(report.error().text + " (see pylogen report --help)");
+    }
+    return pylogen::report::RunReportCommand(*report);
+  }
   pylogen::process::BlockRunSignals();
 
   auto options = pylogen::cli::ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc));

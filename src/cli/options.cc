@@ -39,7 +39,8 @@ constexpr const char* kDescription =
     "Closed model: --process runners each loop over the CUT for --duration seconds\n"
     "(or --loops loops), one operation per value of --lengths.\n"
     "Durations take seconds (10, 0.5) or units (500ms, 2m, 1h). Long options may be\n"
-    "abbreviated to any unique prefix (--proc, --dur).";
+    "abbreviated to any unique prefix (--proc, --dur).\n"
+    "Reports of runs made: pylogen report show|merge (see pylogen report --help).";
 
 constexpr const char* kThresholdHelp =
     "A pass/fail objective of the run, repeatable: [service:|wait:]METRIC[(NAME)] OP VALUE, "

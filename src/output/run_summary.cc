@@ -1,6 +1,7 @@
 #include "output/run_summary.h"
 
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -372,6 +373,12 @@ bool TooLate(const LoopSummary& loop) {
   return loop.run_ns >= kJudgedRunNs && loop.lag_p99_ns / 2 >= kLagP99LimitNs;
 }
 
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
+}
+
 std::string HumanDuration(std::int64_t ns) {
   double v = static_cast<double>(ns);
   double a = std::fabs(v);
@@ -510,6 +517,7 @@ std::string SummaryText(const RunSummary& s) {
       add(", loop {:.0f}% busy, timers late up to {} (p99)", 100 * w.loop.busy(),
           HumanDuration(w.loop.lag_p99_bound()));
     }
+    if (!w.origin.empty()) add(", from {}", w.origin);
     add("\n");
   }
   if (s.workers.size() > kListed) add("  ... {} more in the JSON report\n", s.workers.size() - kListed);
@@ -524,6 +532,19 @@ std::string SummaryText(const RunSummary& s) {
 }
 
 namespace {
+// A name's own span, exact (ns since the epoch), so that a parsed report
+// (src/report/) rebuilds its rates and merges its spans exactly.
+void AddSpanJson(nlohmann::json& j, const stats::NameStats& n) {
+  j["first_begin_ns"] = n.first_begin_ns;
+  j["last_end_ns"] = n.last_end_ns;
+}
+
+// A merged report's worker: the report and the host it came from.
+void AddOriginJson(nlohmann::json& j, const WorkerSummary& w) {
+  if (!w.origin.empty()) j["origin"] = w.origin;
+  if (!w.host.empty()) j["host"] = w.host;
+}
+
 nlohmann::json OpenedList(const RunSummary& s) {
   nlohmann::json list = nlohmann::json::array();
   for (const OpenedSummary& o : s.opened) list.push_back(OpenedJson(o));
@@ -549,6 +570,7 @@ nlohmann::json SummaryJson(const RunSummary& s) {
       j["wait"] = LatencyJson(*n.wait);
       j["response"] = LatencyJson(*n.response);
     }
+    AddSpanJson(j, n);
     names.push_back(std::move(j));
   }
   nlohmann::json ids = nlohmann::json::array();
@@ -574,6 +596,7 @@ nlohmann::json SummaryJson(const RunSummary& s) {
                         {"wait_ns", w.wait_ns}, {"waits", w.waits},
                         {"ring_capacity", w.ring_capacity}};
     if (w.event_driven) j["loop"] = LoopJson(w.loop);
+    AddOriginJson(j, w);
     workers.push_back(std::move(j));
   }
   nlohmann::json intervals = nlohmann::json::array();
@@ -582,7 +605,8 @@ nlohmann::json SummaryJson(const RunSummary& s) {
                          {"requests_per_s", iv.requests_per_s},
                          {"sum_local_ops_per_s", iv.sum_local_ops_per_s}});
   }
-  return {{"schema", 1},
+  return {{"schema", kReportSchema},
+          {"host", s.host},
           {"start", IsoText(s.start_wall_ns)},
           {"end", IsoText(s.end_wall_ns)},
           {"duration_s", s.duration_s},

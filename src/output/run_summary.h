@@ -16,6 +16,10 @@
 
 namespace pylogen::output {
 
+// The JSON report's "schema": a reader of reports (src/report/) refuses
+// another version.
+inline constexpr int kReportSchema = 1;
+
 // An event-driven process' own figures, measured by its loop as it left.
 struct LoopSummary {
   std::int64_t cpu_ns = 0;      // user + system CPU of the process
@@ -67,6 +71,10 @@ struct WorkerSummary {
   std::uint64_t ring_capacity = 0;  // records of its ring
   bool event_driven = false;        // it ran an event loop: `loop` holds its figures
   LoopSummary loop;
+  // A merged report's: the report it came from and that run's host (empty
+  // in a run's own report).
+  std::string origin;
+  std::string host;
 };
 
 // One opened-model load: its generator's figures.
@@ -111,6 +119,7 @@ struct OpenedSummary {
 
 struct RunSummary {
   const stats::Aggregator* stats = nullptr;
+  std::string host;                // gethostname() of the run (a merge: its inputs' hosts)
   std::int64_t start_wall_ns = 0;  // first request's begin
   std::int64_t end_wall_ns = 0;    // last request's end
   double duration_s = 0;           // end - start (0 when no request)
@@ -141,6 +150,9 @@ void AddDerivedWarnings(RunSummary& summary);
 
 std::string SummaryText(const RunSummary& summary);
 nlohmann::json SummaryJson(const RunSummary& summary);
+
+// This machine's name (gethostname), "" when unknown: the report's "host".
+std::string HostName();
 
 // "1.23ms", "45ns", "2.000s": a latency in the unit that reads best.
 std::string HumanDuration(std::int64_t ns);

@@ -217,6 +217,7 @@ class Reader {
     s.duration_s = s.end_wall_ns > s.start_wall_ns ? (s.end_wall_ns - s.start_wall_ns) / 1e9 : 0;
     s.interrupted = segment_.header().stop_wall_ns.load(std::memory_order_relaxed) != 0;
     s.cores = std::max(1u, std::thread::hardware_concurrency());
+    s.host = output::HostName();
     for (std::uint32_t i = 0; i < segment_.slot_count(); ++i) {
       s.ring_capacity = std::max(s.ring_capacity, segment_.ring_capacity(i));
     }

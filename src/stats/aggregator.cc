@@ -108,6 +108,38 @@ std::uint64_t Aggregator::Add(std::uint32_t slot, const Record& record) {
   return requests_;
 }
 
+std::uint16_t Aggregator::RestoreLoad(const std::string& load_id) {
+  auto it = std::find(load_ids_.begin(), load_ids_.end(), load_id);
+  if (it != load_ids_.end()) return static_cast<std::uint16_t>(it - load_ids_.begin());
+  load_ids_.push_back(load_id);
+  cut_names_.emplace_back();
+  return static_cast<std::uint16_t>(load_ids_.size() - 1);
+}
+
+NameStats& Aggregator::RestoreName(NameStats stats) {
+  if (stats.kind == RecordKind::kTransaction) {
+    transactions_ += stats.count;
+  } else {
+    requests_ += stats.count;
+    request_errors_ += stats.errors;
+    if (stats.count != 0) {
+      if (first_begin_ns_ == 0 || stats.first_begin_ns < first_begin_ns_) {
+        first_begin_ns_ = stats.first_begin_ns;
+      }
+      last_end_ns_ = std::max(last_end_ns_, stats.last_end_ns);
+    }
+  }
+  return names_.emplace_back(std::move(stats));
+}
+
+void Aggregator::RestoreMarks(const HighWater& queue_length, const HighWater& throughput,
+                              const HighWater& running, const HighWater& busy) {
+  queue_length_ = queue_length;
+  throughput_hwm_ = throughput;
+  running_ = running;
+  busy_ = busy;
+}
+
 void Aggregator::Tick(std::int64_t now_ns, double interval_s) {
   global_throughput_ = static_cast<double>(interval_requests_) / interval_s;
   interval_requests_ = 0;

@@ -105,6 +105,20 @@ class Aggregator {
   std::uint64_t overflowed() const { return overflowed_; }
   const std::string& load_id(std::uint16_t load) const { return load_ids_[load]; }
 
+  // Restoring a parsed or merged report (src/report/), never during a run:
+  // an aggregator built from names and marks instead of records. Add() must
+  // not be called on a restored aggregator (its names are not indexed).
+  // The index of load `load_id`, appended (with an empty CUT name) when new.
+  std::uint16_t RestoreLoad(const std::string& load_id);
+  // Appends a name (its `load` an index of RestoreLoad) and counts it in the
+  // totals, as Add() would have its records: requests, errors, transactions
+  // and the first begin / last end of the requests.
+  NameStats& RestoreName(NameStats stats);
+  void RestoreMarks(const HighWater& queue_length, const HighWater& throughput,
+                    const HighWater& running, const HighWater& busy);
+  void RestoreIntervals(std::vector<Interval> intervals) { intervals_ = std::move(intervals); }
+  std::size_t load_count() const { return load_ids_.size(); }
+
  private:
   struct Key {
     std::uint16_t load;

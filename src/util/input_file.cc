@@ -24,30 +24,31 @@ const char* KindOf(mode_t mode) {
 namespace {
 
 std::expected<void, std::string> CheckRegular(std::string_view role, const std::string& path,
-                                              const struct stat& st) {
+                                              const struct stat& st, std::size_t max_bytes) {
   if (!S_ISREG(st.st_mode)) {
     return std::unexpected(fmt::format("{} '{}' is {}, expected a regular file", role, Excerpt(path), KindOf(st.st_mode)));
   }
-  if (static_cast<std::size_t>(st.st_size) > kMaxInputFileBytes) {
+  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
     return std::unexpected(fmt::format("{} '{}' is {} bytes, more than the {} MiB an input file may hold",
-                                       role, Excerpt(path), st.st_size, kMaxInputFileBytes >> 20));
+                                       role, Excerpt(path), st.st_size, max_bytes >> 20));
   }
   return {};
 }
 
 }  // namespace
 
-std::expected<std::string, std::string> ReadInputFile(std::string_view role, const std::string& path) {
+std::expected<std::string, std::string> ReadInputFile(std::string_view role, const std::string& path,
+                                                      std::size_t max_bytes) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     return std::unexpected(fmt::format("cannot read {} '{}': {}", role, Excerpt(path), std::strerror(errno)));
   }
-  if (auto ok = CheckRegular(role, path, st); !ok) return std::unexpected(ok.error());
+  if (auto ok = CheckRegular(role, path, st, max_bytes); !ok) return std::unexpected(ok.error());
   // O_NONBLOCK: had the path become a FIFO since stat(), open() would not wait.
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (!fd) return std::unexpected(fmt::format("cannot read {} '{}': {}", role, Excerpt(path), std::strerror(errno)));
   if (::fstat(fd.get(), &st) != 0) return std::unexpected(fmt::format("cannot read {} '{}': {}", role, Excerpt(path), std::strerror(errno)));
-  if (auto ok = CheckRegular(role, path, st); !ok) return std::unexpected(ok.error());
+  if (auto ok = CheckRegular(role, path, st, max_bytes); !ok) return std::unexpected(ok.error());
   std::string text;
   char buffer[65536];
   while (true) {
@@ -59,9 +60,9 @@ std::expected<std::string, std::string> ReadInputFile(std::string_view role, con
       return text;
     }
     text.append(buffer, static_cast<std::size_t>(n));
-    if (text.size() > kMaxInputFileBytes) {
+    if (text.size() > max_bytes) {
       return std::unexpected(fmt::format("{} '{}' holds more than the {} MiB an input file may hold", role, Excerpt(path),
-                                         kMaxInputFileBytes >> 20));
+                                         max_bytes >> 20));
     }
   }
 }

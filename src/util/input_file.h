@@ -24,7 +24,9 @@ inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 // The file's text (without a leading BOM), or an error naming `role` ("scenario file") and the path:
 // "cannot read scenario file 'F': No such file or directory", "scenario file
 // 'F' is a FIFO, expected a regular file".
-std::expected<std::string, std::string> ReadInputFile(std::string_view role, const std::string& path);
+// `max_bytes`: the bound (a JSON report has its own, larger one).
+std::expected<std::string, std::string> ReadInputFile(std::string_view role, const std::string& path,
+                                                      std::size_t max_bytes = kMaxInputFileBytes);
 
 // What a file of `mode` (stat's st_mode) that is not a regular file is, for
 // messages: "a directory", "a FIFO", "a socket", "a device", else "not a
