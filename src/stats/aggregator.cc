@@ -85,14 +85,18 @@ std::uint64_t Aggregator::Add(std::uint32_t slot, const Record& record) {
     stats.first_begin_ns = record.begin_ns;
   }
   stats.last_end_ns = std::max(stats.last_end_ns, end);
-  stats.service.Record(record.service_ns);
-  if (record.opened_model()) {
-    if (!stats.wait) {
-      stats.wait = std::make_unique<Histogram>();
-      stats.response = std::make_unique<Histogram>();
+  if (record.opened_model() && !stats.wait) {
+    stats.wait = std::make_unique<Histogram>();
+    stats.response = std::make_unique<Histogram>();
+  }
+  if (record.rc == 0) [[likely]] {
+    stats.service.Record(record.service_ns);
+    if (record.opened_model()) {
+      stats.wait->Record(record.wait_ns);
+      stats.response->Record(record.response_ns());
     }
-    stats.wait->Record(record.wait_ns);
-    stats.response->Record(record.response_ns());
+  } else {
+    AddFailed(stats, record);
   }
   if (record.kind == RecordKind::kTransaction) {
     ++transactions_;
@@ -106,6 +110,12 @@ std::uint64_t Aggregator::Add(std::uint32_t slot, const Record& record) {
   if (slot >= local_by_slot_.size()) local_by_slot_.resize(slot + 1, -1.0f);
   local_by_slot_[slot] = record.local_throughput;
   return requests_;
+}
+
+void Aggregator::AddFailed(NameStats& stats, const Record& record) {
+  stats.failed.Record(record.response_ns());  // wait_ns is 0 in the closed model
+  stats.errors_by.Add(record.rc,
+                      std::string_view(record.error, strnlen(record.error, sizeof record.error)));
 }
 
 void Aggregator::Tick(std::int64_t now_ns, double interval_s) {
