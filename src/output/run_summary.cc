@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "output/error_summary.h"
 #include "output/threshold_summary.h"
 
 namespace pylogen::output {
@@ -110,6 +111,11 @@ void AppendLatencyRow(fmt::memory_buffer& out, const std::string& label, std::ui
   fmt::format_to(std::back_inserter(out), "  {:<44} {:>10} {:>7} {:>11}", label, count,
                  errors ? fmt::format("{}", *errors) : "",
                  rate ? fmt::format("{:.1f}", *rate) : "");
+  if (h.count() == 0) {  // nothing timed (every request failed): no figure rather than 0ns
+    for (int i = 0; i < 7; ++i) fmt::format_to(std::back_inserter(out), " {:>9}", "-");
+    fmt::format_to(std::back_inserter(out), "\n");
+    return;
+  }
   fmt::format_to(std::back_inserter(out), " {:>9}", HumanDuration(h.min()));
   fmt::format_to(std::back_inserter(out), " {:>9}", HumanDuration(std::llround(h.mean())));
   for (double p : kPercentiles) {
@@ -134,6 +140,13 @@ nlohmann::json LatencyJson(const stats::Histogram& h) {
   }
   j["histogram"] = h.ToJson();
   return j;
+}
+
+// A name's failed records: `failed` (their latency, as the others'),
+// `errors_by` and `errors_other` (stats/error_breakdown.h).
+void AddNameErrorsJson(nlohmann::json& j, const stats::NameStats& n) {
+  j["failed"] = LatencyJson(n.failed);
+  j.update(n.errors_by.ToJson());
 }
 
 nlohmann::json HighWaterJson(const stats::HighWater& hw) {
@@ -187,10 +200,7 @@ std::string LimitWarning(const OpenedSummary& o) {
 }
 
 void AddOpenedWarnings(const OpenedSummary& o, std::vector<std::string>& warnings) {
-  if (o.dropped != 0) {
-    warnings.push_back(fmt::format("{}: {} events dropped: the jobs queue was full (--jobs)",
-                                   o.load_id, o.dropped));
-  }
+  // Dropped events are said by the headline (output/error_summary.h).
   if (o.generator_state != "ended") {
     warnings.push_back(fmt::format("{}: the generator {}{}", o.load_id, o.generator_state,
                                    o.generator_signal ? fmt::format(" ({})", strsignal(o.generator_signal)) : ""));
@@ -456,6 +466,8 @@ void AddDerivedWarnings(RunSummary& s) {
   for (const OpenedSummary& o : s.opened) AddOpenedWarnings(o, s.warnings);
   AddLoopWarnings(s, s.warnings);
   if (s.interrupted) s.warnings.push_back("the run was interrupted: partial results");
+  std::vector<std::string> headline = Headline(s);
+  s.warnings.insert(s.warnings.begin(), headline.begin(), headline.end());
 }
 
 std::string SummaryText(const RunSummary& s) {
@@ -465,6 +477,7 @@ std::string SummaryText(const RunSummary& s) {
     fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
   };
   add("\n== pylogen summary ==\n");
+  for (const std::string& line : Headline(s)) add("!! {}\n", line);
   add("run: {:.3f} s from {} to {}{}\n", s.duration_s, WallText(s.start_wall_ns),
       WallText(s.end_wall_ns), s.interrupted ? " (interrupted)" : "");
   add("requests: {} ({} errors), {:.1f}/s; transactions: {}; operations: {}\n", agg.requests(),
@@ -480,6 +493,7 @@ std::string SummaryText(const RunSummary& s) {
       AppendLatencyRow(out, "  response", n.count, std::nullopt, std::nullopt, *n.response);
     }
   }
+  add("{}", ErrorsText(agg));
   AppendBytesText(out, agg);
   add("\nper id (requests; response time: wait + service in the opened model; rates over each "
       "id's own active span):\n");
@@ -571,6 +585,7 @@ nlohmann::json SummaryJson(const RunSummary& s) {
       j["response"] = LatencyJson(*n.response);
     }
     AddSpanJson(j, n);
+    AddNameErrorsJson(j, n);
     names.push_back(std::move(j));
   }
   nlohmann::json ids = nlohmann::json::array();

@@ -85,14 +85,18 @@ std::uint64_t Aggregator::Add(std::uint32_t slot, const Record& record) {
     stats.first_begin_ns = record.begin_ns;
   }
   stats.last_end_ns = std::max(stats.last_end_ns, end);
-  stats.service.Record(record.service_ns);
-  if (record.opened_model()) {
-    if (!stats.wait) {
-      stats.wait = std::make_unique<Histogram>();
-      stats.response = std::make_unique<Histogram>();
+  if (record.opened_model() && !stats.wait) {
+    stats.wait = std::make_unique<Histogram>();
+    stats.response = std::make_unique<Histogram>();
+  }
+  if (record.rc == 0) [[likely]] {
+    stats.service.Record(record.service_ns);
+    if (record.opened_model()) {
+      stats.wait->Record(record.wait_ns);
+      stats.response->Record(record.response_ns());
     }
-    stats.wait->Record(record.wait_ns);
-    stats.response->Record(record.response_ns());
+  } else {
+    AddFailed(stats, record);
   }
   if (record.kind == RecordKind::kTransaction) {
     ++transactions_;
@@ -138,6 +142,12 @@ void Aggregator::RestoreMarks(const HighWater& queue_length, const HighWater& th
   throughput_hwm_ = throughput;
   running_ = running;
   busy_ = busy;
+}
+
+void Aggregator::AddFailed(NameStats& stats, const Record& record) {
+  stats.failed.Record(record.response_ns());  // wait_ns is 0 in the closed model
+  stats.errors_by.Add(record.rc,
+                      std::string_view(record.error, strnlen(record.error, sizeof record.error)));
 }
 
 void Aggregator::Tick(std::int64_t now_ns, double interval_s) {

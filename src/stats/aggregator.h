@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "stats/error_breakdown.h"
 #include "stats/histogram.h"
 #include "stats/record.h"
 
@@ -38,10 +39,18 @@ struct NameStats {
   // span, not the whole run's).
   std::int64_t first_begin_ns = 0;
   std::int64_t last_end_ns = 0;
+  // The latencies of the successful records only (rc == 0): a failed
+  // request (a refused connection in 22 us) is not latency. A transaction
+  // record with rc != 0 is a failed transaction, the same rule.
   Histogram service;
   // Opened model only (allocated on the first record that has a wait).
   std::unique_ptr<Histogram> wait;
   std::unique_ptr<Histogram> response;
+  // The failed records (rc != 0), timed apart: their response time (the
+  // service time in the closed model). failed.count() == errors.
+  Histogram failed;
+  // The failed records by (rc, message), bounded (stats/error_breakdown.h).
+  ErrorBreakdown errors_by;
 };
 
 // A high-water mark and the wall time it was reached.
@@ -69,7 +78,9 @@ class Aggregator {
   Aggregator(std::vector<std::string> load_ids, std::vector<std::string> cut_names);
 
   // Counts one record read from ring `slot`. Returns the global request
-  // count after it (requests only, as Pylogen counts).
+  // count after it (requests only, as Pylogen counts). A failed record
+  // (rc != 0) goes to its name's `failed` and `errors_by`, never to its
+  // latency histograms.
   std::uint64_t Add(std::uint32_t slot, const Record& record);
 
   // Closes a --summary interval at wall time `now_ns`: global throughput.
@@ -134,6 +145,8 @@ class Aggregator {
   static Key KeyOf(const Record& record);
   NameStats& Lookup(std::uint32_t slot, const Record& record);
   NameStats& Insert(const Key& key);
+  // The cold path of Add(): a record with rc != 0.
+  static void AddFailed(NameStats& stats, const Record& record);
 
   std::vector<std::string> load_ids_;
   std::vector<std::string> cut_names_;

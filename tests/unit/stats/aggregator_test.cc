@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "support/allocation_counter.h"
+
 namespace pylogen::stats {
 namespace {
 
@@ -135,6 +137,90 @@ TEST(Aggregator, MemoryIsBoundedByTheNameCap) {
   EXPECT_EQ(a.overflowed(), 10u);
   EXPECT_EQ(a.names().back().count, 10u);
   EXPECT_EQ(a.requests(), kMaxNames + 10);
+}
+
+// ---- Failed records: counted and timed apart, never in the percentiles.
+
+Record Failed(RecordKind kind, const char* request, int rc, const char* message,
+              std::int64_t service) {
+  Record r = Make(kind, request, 0, rc, service);
+  std::strcpy(r.error, message);
+  return r;
+}
+
+TEST(AggregatorFailed, FailedRequestsAreNotInTheLatencyButInFailed) {
+  Aggregator a = Make2();
+  for (int i = 1; i <= 10; ++i) a.Add(0, Make(RecordKind::kRequest, "A", 0, 0, i * 1'000'000));
+  a.Add(0, Failed(RecordKind::kRequest, "A", 7, "Couldn't connect to server", 22'000));
+  a.Add(0, Failed(RecordKind::kRequest, "A", 7, "Couldn't connect to server", 30'000));
+  a.Add(0, Failed(RecordKind::kRequest, "A", 28, "Timeout was reached", 5'000'000'000));
+  const NameStats& n = a.names()[0];
+  EXPECT_EQ(n.count, 13u);
+  EXPECT_EQ(n.errors, 3u);
+  EXPECT_EQ(n.service.count(), 10u);  // successes only
+  EXPECT_EQ(n.service.min(), 1'000'000);
+  EXPECT_EQ(n.service.max(), 10'000'000);
+  EXPECT_EQ(n.failed.count(), 3u);
+  EXPECT_EQ(n.failed.min(), 22'000);
+  EXPECT_EQ(n.failed.max(), 5'000'000'000);
+  auto pairs = n.errors_by.Sorted();
+  ASSERT_EQ(pairs.size(), 2u);
+  EXPECT_EQ(pairs[0].rc, 7);
+  EXPECT_EQ(pairs[0].text(), "Couldn't connect to server");
+  EXPECT_EQ(pairs[0].count, 2u);
+  EXPECT_EQ(pairs[1].rc, 28);
+  EXPECT_EQ(a.request_errors(), 3u);
+}
+
+TEST(AggregatorFailed, OpenedFailuresAreTimedByTheirResponseTime) {
+  Aggregator a = Make2();
+  Record ok = Make(RecordKind::kRequest, "B", 0, 0, 2000);
+  ok.flags = kOpenedModel;
+  ok.wait_ns = 500;
+  Record bad = Failed(RecordKind::kRequest, "B", 1, "boom", 1000);
+  bad.flags = kOpenedModel;
+  bad.wait_ns = 9000;
+  a.Add(0, bad);  // the first record of the name failed: wait and response exist, empty
+  const NameStats& n = a.names()[0];
+  ASSERT_TRUE(n.wait);
+  EXPECT_EQ(n.wait->count(), 0u);
+  EXPECT_EQ(n.response->count(), 0u);
+  a.Add(0, ok);
+  EXPECT_EQ(n.wait->count(), 1u);
+  EXPECT_EQ(n.wait->max(), 500);
+  EXPECT_EQ(n.response->max(), 2500);
+  EXPECT_EQ(n.service.max(), 2000);
+  EXPECT_EQ(n.failed.count(), 1u);
+  EXPECT_EQ(n.failed.max(), 10'000);  // wait + service
+}
+
+TEST(AggregatorFailed, AFailedTransactionFollowsTheSameRule) {
+  Aggregator a = Make2();
+  a.Add(0, Make(RecordKind::kTransaction, "", 0, 0, 4000));
+  a.Add(0, Failed(RecordKind::kTransaction, "", 16, "exception: bad", 100));
+  const NameStats& t = a.names()[0];
+  EXPECT_EQ(t.kind, RecordKind::kTransaction);
+  EXPECT_EQ(t.errors, 1u);
+  EXPECT_EQ(t.service.count(), 1u);
+  EXPECT_EQ(t.service.min(), 4000);
+  EXPECT_EQ(t.failed.count(), 1u);
+  EXPECT_EQ(t.errors_by.Sorted().at(0).rc, 16);
+  EXPECT_EQ(a.request_errors(), 0u);  // transactions are not requests
+}
+
+TEST(AggregatorFailed, SuccessesAfterWarmUpAllocateNothingAndNorDoErrors) {
+  Aggregator a = Make2();
+  Record ok = Make(RecordKind::kRequest, "A", 0, 0, 1000);
+  Record bad = Failed(RecordKind::kRequest, "A", 1, "boom", 1000);
+  a.Add(0, ok);
+  a.Add(0, bad);
+  testing::AllocationCounter::Start();
+  for (int i = 0; i < 1000; ++i) {
+    a.Add(0, ok);
+    a.Add(0, bad);
+  }
+  EXPECT_EQ(testing::AllocationCounter::Stop(), 0u);
+  EXPECT_EQ(a.names()[0].errors, 1001u);
 }
 
 }  // namespace

@@ -159,5 +159,22 @@ TEST_F(EvaluateTest, AllHeld) {
   EXPECT_EQ(mixed[1].threshold.expression, "max<1us");
 }
 
+// Latencies are of the successful requests: failed ones do not count, and
+// a selection whose requests all failed has no latency (broken); the
+// errors counts still see every request.
+TEST_F(EvaluateTest, LatenciesAreOfSuccessfulRequestsOnly) {
+  for (int i = 0; i < 9; ++i) stats_.Add(0, Request("R_0", 1'000'000));
+  stats_.Add(0, Request("R_0", 5'000'000'000, 7));  // a failed one, slow
+  stats_.Add(1, Request("R_1", 20'000, 7, 1));      // db: every request failed
+  EXPECT_DOUBLE_EQ(One("max(web)<2ms", run_).value, 1'000'000);
+  EXPECT_TRUE(One("p99(web)<2ms", run_).ok);
+  Observed all_failed = One("p99(db)<1s", run_);
+  EXPECT_FALSE(all_failed.has_data);
+  EXPECT_FALSE(all_failed.ok);
+  EXPECT_DOUBLE_EQ(One("errors(web)<1%", run_).value, 10);
+  EXPECT_DOUBLE_EQ(One("errors(db)==0", run_).value, 1);
+  EXPECT_DOUBLE_EQ(One("count==11", run_).value, 11);
+}
+
 }  // namespace
 }  // namespace pylogen::thresholds
