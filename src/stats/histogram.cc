@@ -540,8 +540,11 @@ std::int64_t Histogram::HighestEquivalent(std::size_t index) {
 }
 
 nlohmann::json Histogram::ToJson() const {
+  const std::vector<Bucket> pairs = Buckets();
   Json buckets = Json::array();
-  for (const auto& [index, count] : Buckets()) {
+  // Exact: the report holds every bucket of every histogram at once.
+  buckets.get_ref<Json::array_t&>().reserve(pairs.size());
+  for (const auto& [index, count] : pairs) {
     buckets.push_back(Json::array({index, count}));
   }
   return Json{{"version", kJsonVersion},
