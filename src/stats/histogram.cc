@@ -424,16 +424,32 @@ void Histogram::Merge(const Histogram& other) {
   if (other.dense_) {
     // A histogram in blocks is large, so is the merge: add sub-block by
     // sub-block, carries included.
+    // The low counters first (every sub-block of other then exists here),
+    // then other's carries.
     if (!dense_) ToBlocks();
     for (std::size_t sub_block = 0; sub_block < kSubBlockCount; ++sub_block) {
-      const Counter* from = other.SubBlockData(sub_block);
+      const Counter* __restrict from = other.SubBlockData(sub_block);
       if (from == nullptr) continue;
+      const std::size_t first = sub_block << kSubBlockBits;
+      // Carry() leaves counters_ alone; other is not this (see above).
+      Counter* __restrict to = &CounterOf(first);
+      // A vectorizable add; a counter wrapped iff its new low bits are
+      // below what was added, looked for only when one did.
+      Counter wrapped = 0;
       for (std::size_t i = 0; i < kSubBlockLength; ++i) {
-        const std::size_t index = (sub_block << kSubBlockBits) | i;
-        const std::uint64_t n = other.sparse_used_ == 0
-                                    ? from[i]
-                                    : from[i] + other.TableAt(index);
-        if (n != 0) AddDense(index, n);
+        const auto sum = static_cast<Counter>(to[i] + from[i]);
+        wrapped |= static_cast<Counter>(sum < from[i]);
+        to[i] = sum;
+      }
+      if (wrapped) [[unlikely]] {
+        for (std::size_t i = 0; i < kSubBlockLength; ++i) {
+          if (to[i] < from[i]) Carry(first | i, kCarry);
+        }
+      }
+    }
+    for (std::size_t i = 0; i < other.keys_.size(); ++i) {
+      if (other.keys_[i] != 0 && other.counts_[i] != 0) {
+        Carry(other.keys_[i] - 1u, other.counts_[i]);
       }
     }
   } else {
@@ -514,6 +530,14 @@ std::int64_t Histogram::ValueAtRank(std::uint64_t rank) const {
     const std::size_t end =
         std::min(last + 1, (index | kInSubBlock) + 1);  // this sub-block's
     if (counters == nullptr) {
+      index = end;
+      continue;
+    }
+    // A sub-block short of the rank is skipped on its sum (vectorized).
+    std::uint64_t sum = 0;
+    for (std::size_t j = index; j < end; ++j) sum += counters[j & kInSubBlock];
+    if (seen + sum < rank) {
+      seen += sum;
       index = end;
       continue;
     }
