@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,13 @@ std::string TemporaryPathFor(const std::string& path, long pid, int attempt);
 // removed and the text says "OPTION: cannot write 'PATH': STRERROR".
 std::expected<void, std::string> WriteFileAtomically(const std::string& option, const std::string& path,
                                                      std::string_view text);
+
+// The same with the text made in chunks: `produce` calls its argument with
+// each chunk in order (output::DumpJsonInChunks), so that a large report is
+// never one string. After a write error the later chunks are dropped.
+std::expected<void, std::string> WriteFileAtomically(
+    const std::string& option, const std::string& path,
+    const std::function<void(const std::function<void(std::string_view)>&)>& produce);
 
 }  // namespace pylogen::output
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "output/json_stream.h"
 #include "output/line_format.h"
 #include "output/output_file.h"
 #include "output/run_summary.h"
@@ -287,11 +288,15 @@ class Reader {
                              {"lost", lines_.lost_lines()},
                              {"error", lines_.error()},
                              {"closed", lines_.closed()}};
-      // Names a CUT made may hold any byte: replaced, the report stays valid JSON.
-      std::string report = json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+      // In chunks, never one string (output/json_stream.h: the end-of-run
+      // peak of the reader's memory); names a CUT made may hold any byte:
+      // replaced, the report stays valid JSON.
+      auto report = [&json](const std::function<void(std::string_view)>& write) {
+        output::DumpJsonInChunks(json, 2, write);
+      };
       if (fds_.report >= 0) {
         output::FdSink sink(fds_.report);
-        sink.Write(report);
+        report([&sink](std::string_view chunk) { sink.Write(chunk); });
         if (sink.failed()) {
           log::Error("--report: cannot write '{}': {}", fds_.report_path, sink.error());
           failed = true;

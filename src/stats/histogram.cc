@@ -256,24 +256,51 @@ void Histogram::SparseRehash(std::size_t capacity) {
   }
 }
 
-std::uint64_t* Histogram::BlockOf(std::size_t block) {
-  std::int32_t& shift = shift_of_block_[block];
-  if (shift == kNoBlock) {
-    // Exact growth (at most kBlockCount times): no doubling slack.
-    const std::size_t used = blocks_.size() / kBlockLength;
-    std::vector<std::uint64_t> grown;
-    grown.reserve(blocks_.size() + kBlockLength);
-    grown.assign(blocks_.begin(), blocks_.end());
-    grown.resize(blocks_.size() + kBlockLength, 0);
-    blocks_.swap(grown);
-    shift = static_cast<std::int32_t>(used << kBlockBits) -
-            static_cast<std::int32_t>(block << kBlockBits);
+std::uint16_t& Histogram::SlotTable::At(std::size_t sub_block) {
+  if (own_.empty()) {
+    own_.assign(kSubBlockCount, kNoSlot);
+    data_ = own_.data();
   }
-  return blocks_.data() + static_cast<std::ptrdiff_t>(block << kBlockBits) + shift;
+  return own_[sub_block];
+}
+
+Histogram::Counter& Histogram::CounterOf(std::size_t index) {
+  std::uint16_t& slot = slots_.At(index >> kSubBlockBits);
+  if (slot == kNoSlot) {
+    // Growth by an eighth (at least one sub-block): few reallocations, and
+    // little slack, as most histograms stop growing early.
+    const std::size_t used = counters_.size() >> kSubBlockBits;
+    if (counters_.size() == counters_.capacity()) {
+      const std::size_t grow = std::max<std::size_t>(1, used / 8);
+      counters_.reserve((used + grow) << kSubBlockBits);
+    }
+    counters_.resize(counters_.size() + kSubBlockLength, 0);
+    slot = static_cast<std::uint16_t>(used);
+  }
+  return counters_[(std::size_t{slot} << kSubBlockBits) |
+                   (index & kInSubBlock)];
+}
+
+void Histogram::TableAdd(std::size_t index, std::uint64_t n) {
+  if (keys_.empty()) SparseRehash(kSparseMinCapacity);
+  if ((sparse_used_ + 1) * 10 > keys_.size() * 7 && TableAt(index) == 0) {
+    SparseRehash(2 * keys_.size());
+  }
+  *SparseFind(index) += n;
+}
+
+void Histogram::Carry(std::size_t index, std::uint64_t n) {
+  TableAdd(index, n);
 }
 
 void Histogram::AddDense(std::size_t index, std::uint64_t n) {
-  BlockOf(index >> kBlockBits)[index & (kBlockLength - 1)] += n;
+  Counter& counter = CounterOf(index);
+  // Modulo 2^64, which kCarry divides: the low bits are exact even when
+  // the sum wraps (a count past 2^64 is not representable anyway).
+  const std::uint64_t sum = counter + n;
+  counter = static_cast<Counter>(sum);
+  const std::uint64_t carried = sum - counter;
+  if (carried != 0) Carry(index, carried);
 }
 
 void Histogram::ToBlocks() {
@@ -282,6 +309,15 @@ void Histogram::ToBlocks() {
   std::vector<std::uint16_t>().swap(keys_);
   std::vector<std::uint64_t>().swap(counts_);
   sparse_used_ = 0;
+  // The exact room for the sub-blocks of the buckets known so far.
+  std::size_t sub_blocks = 0;
+  std::size_t previous = kSubBlockCount;
+  for (const auto& bucket : buckets) {
+    const std::size_t sub_block = bucket.first >> kSubBlockBits;
+    sub_blocks += static_cast<std::size_t>(sub_block != previous);
+    previous = sub_block;
+  }
+  counters_.reserve(sub_blocks << kSubBlockBits);
   for (const auto& [index, count] : buckets) AddDense(index, count);
 }
 
@@ -294,17 +330,18 @@ void Histogram::AddSlow(std::size_t index, std::uint64_t n) {
   if (keys_.empty()) SparseRehash(kSparseMinCapacity);
   const std::size_t capacity = keys_.size();
   // A new key must leave the table at most 70% full; past that, the table
-  // doubles unless the blocks of its buckets would be smaller.
+  // doubles unless the sub-blocks of its buckets would be smaller.
   if ((sparse_used_ + 1) * 10 > capacity * 7 && CountAt(index) == 0) {
-    std::array<bool, kBlockCount> needed{};
-    needed[index >> kBlockBits] = true;
+    std::array<bool, kSubBlockCount> needed{};
+    needed[index >> kSubBlockBits] = true;
     for (const std::uint16_t key : keys_) {
-      if (key != 0) needed[(key - 1u) >> kBlockBits] = true;
+      if (key != 0) needed[(key - 1u) >> kSubBlockBits] = true;
     }
-    const auto blocks = static_cast<std::size_t>(
+    const auto sub_blocks = static_cast<std::size_t>(
         std::count(needed.begin(), needed.end(), true));
     if (2 * capacity * kSparseSlotBytes >
-        blocks * kBlockLength * sizeof(std::uint64_t)) {
+        kSubBlockCount * sizeof(std::uint16_t) +
+            sub_blocks * kSubBlockLength * sizeof(Counter)) {
       ToBlocks();
       AddDense(index, n);
       return;
@@ -314,11 +351,7 @@ void Histogram::AddSlow(std::size_t index, std::uint64_t n) {
   *SparseFind(index) += n;
 }
 
-std::uint64_t Histogram::CountAt(std::size_t index) const {
-  if (dense_) {
-    const std::uint64_t* counts = BlockData(index >> kBlockBits);
-    return counts == nullptr ? 0 : counts[index & (kBlockLength - 1)];
-  }
+std::uint64_t Histogram::TableAt(std::size_t index) const {
   const std::size_t capacity = keys_.size();
   if (capacity == 0) return 0;
   const auto key = static_cast<std::uint16_t>(index + 1);
@@ -329,17 +362,26 @@ std::uint64_t Histogram::CountAt(std::size_t index) const {
   }
 }
 
+std::uint64_t Histogram::CountAt(std::size_t index) const {
+  if (!dense_) return TableAt(index);
+  const Counter* counters = SubBlockData(index >> kSubBlockBits);
+  if (counters == nullptr) return 0;  // no carry without its sub-block
+  const std::uint64_t low = counters[index & kInSubBlock];
+  return sparse_used_ == 0 ? low : low + TableAt(index);
+}
+
 std::vector<Histogram::Bucket> Histogram::Buckets() const {
   std::vector<Bucket> buckets;
   if (dense_) {
-    for (std::size_t block = 0; block < kBlockCount; ++block) {
-      const std::uint64_t* counts = BlockData(block);
-      if (counts == nullptr) continue;
-      for (std::size_t i = 0; i < kBlockLength; ++i) {
-        if (counts[i] != 0) {
-          buckets.emplace_back(
-              static_cast<std::uint32_t>((block << kBlockBits) | i),
-              counts[i]);
+    for (std::size_t sub_block = 0; sub_block < kSubBlockCount; ++sub_block) {
+      const Counter* counters = SubBlockData(sub_block);
+      if (counters == nullptr) continue;
+      for (std::size_t i = 0; i < kSubBlockLength; ++i) {
+        const std::size_t index = (sub_block << kSubBlockBits) | i;
+        const std::uint64_t count =
+            sparse_used_ == 0 ? counters[i] : counters[i] + TableAt(index);
+        if (count != 0) {
+          buckets.emplace_back(static_cast<std::uint32_t>(index), count);
         }
       }
     }
@@ -361,10 +403,8 @@ void Histogram::RecordN(std::int64_t value_ns, std::uint64_t count) {
       std::clamp<std::int64_t>(value_ns, 0, kHighestTrackable);
   if (value_ns > kHighestTrackable) overflow_ += count;
   const std::size_t index = IndexOf(v);
-  const std::int32_t shift = shift_of_block_[index >> kBlockBits];
-  if (shift != kNoBlock) {
-    blocks_[static_cast<std::size_t>(static_cast<std::ptrdiff_t>(index) + shift)] +=
-        count;
+  if (slots_[index >> kSubBlockBits] != kNoSlot) {
+    AddDense(index, count);
   } else {
     AddSlow(index, count);
   }
@@ -382,13 +422,35 @@ void Histogram::Merge(const Histogram& other) {
     return;
   }
   if (other.dense_) {
-    // A histogram in blocks is large, so is the merge: add block by block.
+    // A histogram in blocks is large, so is the merge: add sub-block by
+    // sub-block, carries included.
+    // The low counters first (every sub-block of other then exists here),
+    // then other's carries.
     if (!dense_) ToBlocks();
-    for (std::size_t block = 0; block < kBlockCount; ++block) {
-      const std::uint64_t* from = other.BlockData(block);
+    for (std::size_t sub_block = 0; sub_block < kSubBlockCount; ++sub_block) {
+      const Counter* __restrict from = other.SubBlockData(sub_block);
       if (from == nullptr) continue;
-      std::uint64_t* to = BlockOf(block);
-      for (std::size_t i = 0; i < kBlockLength; ++i) to[i] += from[i];
+      const std::size_t first = sub_block << kSubBlockBits;
+      // Carry() leaves counters_ alone; other is not this (see above).
+      Counter* __restrict to = &CounterOf(first);
+      // A vectorizable add; a counter wrapped iff its new low bits are
+      // below what was added, looked for only when one did.
+      Counter wrapped = 0;
+      for (std::size_t i = 0; i < kSubBlockLength; ++i) {
+        const auto sum = static_cast<Counter>(to[i] + from[i]);
+        wrapped |= static_cast<Counter>(sum < from[i]);
+        to[i] = sum;
+      }
+      if (wrapped) [[unlikely]] {
+        for (std::size_t i = 0; i < kSubBlockLength; ++i) {
+          if (to[i] < from[i]) Carry(first | i, kCarry);
+        }
+      }
+    }
+    for (std::size_t i = 0; i < other.keys_.size(); ++i) {
+      if (other.keys_[i] != 0 && other.counts_[i] != 0) {
+        Carry(other.keys_[i] - 1u, other.counts_[i]);
+      }
     }
   } else {
     for (std::size_t i = 0; i < other.keys_.size(); ++i) {
@@ -405,7 +467,7 @@ void Histogram::Merge(const Histogram& other) {
 }
 
 void Histogram::Reset() {
-  std::fill(blocks_.begin(), blocks_.end(), 0);
+  std::fill(counters_.begin(), counters_.end(), Counter{0});
   std::fill(keys_.begin(), keys_.end(), 0);
   std::fill(counts_.begin(), counts_.end(), 0);
   sparse_used_ = 0;
@@ -417,7 +479,8 @@ void Histogram::Reset() {
 }
 
 std::size_t Histogram::MemoryBytes() const {
-  return sizeof(*this) + blocks_.capacity() * sizeof(std::uint64_t) +
+  return sizeof(*this) + slots_.MemoryBytes() +
+         counters_.capacity() * sizeof(Counter) +
          keys_.capacity() * sizeof(std::uint16_t) +
          counts_.capacity() * sizeof(std::uint64_t);
 }
@@ -451,27 +514,37 @@ std::uint64_t Histogram::RankOf(double p) const {
 // so the scan stops within that span.
 std::int64_t Histogram::ValueAtRank(std::uint64_t rank) const {
   std::uint64_t seen = 0;
-  if (!dense_) {
+  if (!dense_ || sparse_used_ != 0) {
+    // Sparse, or sub-blocks with carries: the buckets in order.
     for (const auto& [index, count] : Buckets()) {
       seen += count;
       if (seen >= rank) return std::clamp(HighestEquivalent(index), min_, max_);
     }
     return max_;  // unreachable while the invariants hold
   }
-  // Block by block over [min_, max_]; absent blocks hold zeros.
+  // Sub-block by sub-block over [min_, max_]; absent ones hold zeros.
   const std::size_t first = IndexOf(min_);
   const std::size_t last = IndexOf(max_);
-  for (std::size_t block = first >> kBlockBits; block <= last >> kBlockBits;
-       ++block) {
-    const std::uint64_t* counts = BlockData(block);
-    if (counts == nullptr) continue;
-    const std::size_t begin = block == first >> kBlockBits ? first & (kBlockLength - 1) : 0;
+  for (std::size_t index = first; index <= last;) {
+    const Counter* counters = SubBlockData(index >> kSubBlockBits);
     const std::size_t end =
-        block == last >> kBlockBits ? (last & (kBlockLength - 1)) + 1 : kBlockLength;
-    for (std::size_t j = begin; j < end; ++j) {
-      seen += counts[j];
+        std::min(last + 1, (index | kInSubBlock) + 1);  // this sub-block's
+    if (counters == nullptr) {
+      index = end;
+      continue;
+    }
+    // A sub-block short of the rank is skipped on its sum (vectorized).
+    std::uint64_t sum = 0;
+    for (std::size_t j = index; j < end; ++j) sum += counters[j & kInSubBlock];
+    if (seen + sum < rank) {
+      seen += sum;
+      index = end;
+      continue;
+    }
+    for (; index < end; ++index) {
+      seen += counters[index & kInSubBlock];
       if (seen >= rank) {
-        return std::clamp(HighestEquivalent((block << kBlockBits) | j), min_, max_);
+        return std::clamp(HighestEquivalent(index), min_, max_);
       }
     }
   }
@@ -491,8 +564,11 @@ std::int64_t Histogram::HighestEquivalent(std::size_t index) {
 }
 
 nlohmann::json Histogram::ToJson() const {
+  const std::vector<Bucket> pairs = Buckets();
   Json buckets = Json::array();
-  for (const auto& [index, count] : Buckets()) {
+  // Exact: the report holds every bucket of every histogram at once.
+  buckets.get_ref<Json::array_t&>().reserve(pairs.size());
+  for (const auto& [index, count] : pairs) {
     buckets.push_back(Json::array({index, count}));
   }
   return Json{{"version", kJsonVersion},

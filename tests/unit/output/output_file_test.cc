@@ -74,6 +74,21 @@ TEST(WriteFileAtomically, ReplacesTheFileByARename) {
   fs::remove_all(dir);
 }
 
+TEST(WriteFileAtomically, WritesTheChunksOfAProducerInOrder) {
+  std::string dir = FreshDir("chunks");
+  std::string path = dir + "/r.json";
+  auto produce = [](const std::function<void(std::string_view)>& write) {
+    write("{\"a\":");
+    write("");
+    write(std::string(100'000, '1'));
+    write("}\n");
+  };
+  ASSERT_TRUE(WriteFileAtomically("--report", path, produce).has_value());
+  EXPECT_EQ(Read(path), "{\"a\":" + std::string(100'000, '1') + "}\n");
+  EXPECT_EQ(Names(dir), (std::set<std::string>{"r.json"}));
+  fs::remove_all(dir);
+}
+
 TEST(WriteFileAtomically, LeavesNoTemporaryFileWhenTheWriteFails) {
   std::string dir = FreshDir("fail");
   std::string path = dir + "/r.json";

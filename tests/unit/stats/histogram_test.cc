@@ -344,6 +344,15 @@ class DenseReference {
     min_ = std::min(min_, v);
     max_ = std::max(max_, v);
   }
+  void RecordN(std::int64_t value_ns, std::uint64_t n) {
+    const std::int64_t v = std::clamp<std::int64_t>(value_ns, 0, kHighest);
+    if (value_ns > kHighest) overflow_ += n;
+    counts_[Histogram::IndexOf(v)] += n;
+    count_ += n;
+    sum_ += static_cast<unsigned __int128>(v) * n;
+    min_ = std::min(min_, v);
+    max_ = std::max(max_, v);
+  }
   void Merge(const DenseReference& other) {
     for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
     count_ += other.count_;
@@ -526,20 +535,83 @@ TEST(HistogramCompactTest, EmptyHistogramsHoldNoHeapMemory) {
   EXPECT_LT(h.MemoryBytes(), sizeof(Histogram) + 1024);
 }
 
-TEST(HistogramCompactTest, ValuesOfOnePowerOfTwoUseOneBlock) {
-  // 1M values in [2^22, 2^23): one power-of-two bucket, one block.
-  std::mt19937_64 rng(3);
+// The bytes of a histogram in blocks with `sub_blocks` sub-blocks (and no
+// growth slack): the object, the slot table and the counters.
+std::size_t BlockBytes(std::size_t sub_blocks) {
+  return sizeof(Histogram) +
+         Histogram::kSubBlockCount * sizeof(std::uint16_t) +
+         sub_blocks * Histogram::kSubBlockLength * sizeof(Histogram::Counter);
+}
+
+// A histogram forced into blocks with kDenseAfterCount events at value.
+Histogram InBlocks(std::int64_t value) {
   Histogram h;
-  for (int i = 0; i < 1'000'000; ++i) {
-    h.Record((std::int64_t{1} << 22) + std::int64_t(rng() % (1u << 22)));
+  h.RecordN(value, Histogram::kDenseAfterCount);
+  h.Record(value);
+  return h;
+}
+
+// The first index of the sub-block after the one holding value.
+std::size_t NextSubBlockIndex(std::int64_t value) {
+  return ((Histogram::IndexOf(value) >> Histogram::kSubBlockBits) + 1)
+         << Histogram::kSubBlockBits;
+}
+
+TEST(HistogramCompactTest, MemoryIsInProportionToTheSubBlocksUsed) {
+  // Values of one sub-block (64 buckets of 1 ns below 2048), past
+  // kDenseAfterCount events (no counter past 16 bits: no carry) use one.
+  Histogram h;
+  for (int round = 0; round < 1100; ++round) {
+    for (std::int64_t v = 64; v < 128; ++v) h.Record(v);
   }
   ASSERT_TRUE(h.uses_blocks());
-  EXPECT_EQ(h.MemoryBytes(), sizeof(Histogram) + Histogram::kBlockLength *
-                                                     sizeof(std::uint64_t));
-  // A second power of two adds exactly one more block.
+  EXPECT_EQ(h.MemoryBytes(), BlockBytes(1));
+  // Another sub-block adds exactly one, far or near.
   h.Record(std::int64_t{1} << 30);
-  EXPECT_EQ(h.MemoryBytes(), sizeof(Histogram) + 2 * Histogram::kBlockLength *
-                                                     sizeof(std::uint64_t));
+  EXPECT_EQ(h.MemoryBytes(), BlockBytes(2));
+  h.Record(128);
+  EXPECT_EQ(h.MemoryBytes(), BlockBytes(3));
+  // 1M values over one whole power of two: its 1,024 buckets, 16
+  // sub-blocks (and the growth slack of an eighth at most).
+  std::mt19937_64 rng(3);
+  Histogram power;
+  for (int i = 0; i < 1'000'000; ++i) {
+    power.Record((std::int64_t{1} << 22) + std::int64_t(rng() % (1u << 22)));
+  }
+  ASSERT_TRUE(power.uses_blocks());
+  EXPECT_GE(power.MemoryBytes(), BlockBytes(16));
+  EXPECT_LE(power.MemoryBytes(), BlockBytes(18));
+}
+
+// The realistic sets, 10,000 values each: the service time of
+// AsyncDummy {"sleep":0.005} (5 ms +- 0.5 ms) and a wait time exponential
+// of mean 50 us. The 1,024-counter blocks of uint64 before took 16,672 and
+// 82,208 bytes; the sparse table would take 5 KiB and 80 KiB.
+TEST(HistogramCompactTest, RealisticSetsStaySmallAndExact) {
+  std::mt19937_64 rng(21);
+  std::normal_distribution<double> service(5e6, 0.5e6);
+  std::exponential_distribution<double> wait(1.0 / 50e3);
+  struct Case {
+    std::string name;
+    std::function<std::int64_t()> draw;
+    std::size_t max_bytes;
+  };
+  const Case cases[] = {
+      {"5 ms +- 0.5 ms", [&] { return std::llround(service(rng)); }, 5u << 10},
+      {"exponential, mean 50 us", [&] { return std::llround(wait(rng)); },
+       26u << 10},
+  };
+  for (const Case& c : cases) {
+    Histogram h;
+    DenseReference ref;
+    for (int i = 0; i < 10'000; ++i) {
+      const std::int64_t v = c.draw();
+      h.Record(v);
+      ref.Record(v);
+    }
+    EXPECT_LE(h.MemoryBytes(), c.max_bytes) << c.name;
+    ExpectSameAsReference(h, ref, c.name);
+  }
 }
 
 TEST(HistogramCompactTest, FewEventsOverManyDecadesStaySmall) {
@@ -549,18 +621,156 @@ TEST(HistogramCompactTest, FewEventsOverManyDecadesStaySmall) {
   Histogram h;
   for (int i = 0; i < 600; ++i) h.Record(std::llround(std::exp(exponent(rng))));
   EXPECT_FALSE(h.uses_blocks());
-  // 12 powers of two: 96 KiB in blocks, 280 KiB dense; sparse ~ 10 KiB.
+  // 12 powers of two: 96 KiB in 1,024-counter blocks, 280 KiB dense;
+  // sparse ~ 10 KiB.
   EXPECT_LE(h.MemoryBytes(), 16u * 1024);
 }
 
 TEST(HistogramCompactTest, SparseNeverOutgrowsItsBlocks) {
-  // Distinct buckets in one block: the table switches to the block before
-  // it gets larger than it.
+  // Distinct buckets in one power of two (16 sub-blocks): the table
+  // switches to sub-blocks before it gets larger than them.
   Histogram h;
   for (std::int64_t v = 1 << 20; v < (1 << 21); v += 1 << 10) h.Record(v);
   EXPECT_TRUE(h.uses_blocks());
-  EXPECT_LE(h.MemoryBytes(), sizeof(Histogram) + Histogram::kBlockLength *
-                                                     sizeof(std::uint64_t));
+  EXPECT_LE(h.MemoryBytes(), BlockBytes(18));
+}
+
+TEST(HistogramCompactTest, FirstAndLastCounterOfEachSubBlock) {
+  // Both ends of sub-blocks, of the exact range, of powers of two and of
+  // the whole range, in both forms.
+  std::vector<std::int64_t> values;
+  for (std::size_t index = 0; index < Histogram::kCountsLength;
+       index += Histogram::kSubBlockLength) {
+    values.push_back(Histogram::LowestEquivalent(index));
+    values.push_back(
+        Histogram::HighestEquivalent(index + Histogram::kSubBlockLength - 1));
+  }
+  values.push_back(kHighest);
+  for (const bool blocks : {false, true}) {
+    Histogram h = blocks ? InBlocks(5) : Histogram();
+    DenseReference ref;
+    if (blocks) ref.RecordN(5, Histogram::kDenseAfterCount + 1);
+    for (const std::int64_t v : values) {
+      h.Record(v);
+      ref.Record(v);
+    }
+    const std::string what = blocks ? "blocks" : "sparse";
+    EXPECT_EQ(h.uses_blocks(), blocks) << what;
+    ExpectSameAsReference(h, ref, what);
+    const auto decoded = Histogram::FromJson(h.ToJson());
+    ASSERT_TRUE(decoded.has_value()) << decoded.error();
+    EXPECT_EQ(*decoded, h) << what;
+  }
+}
+
+TEST(HistogramCompactTest, CountsPastSixteenBitsCarryExactly) {
+  // Counts around the 16-bit counters' wrap, in the first and the last
+  // counter of a sub-block, by Record() and by RecordN().
+  const std::int64_t first = Histogram::LowestEquivalent(NextSubBlockIndex(5'000'000));
+  const std::int64_t last = Histogram::LowestEquivalent(
+      NextSubBlockIndex(first) - 1);  // the last bucket of first's sub-block
+  ASSERT_EQ(Histogram::IndexOf(first) >> Histogram::kSubBlockBits,
+            Histogram::IndexOf(last) >> Histogram::kSubBlockBits);
+  Histogram h = InBlocks(1000);  // 65,537 events: one carry already
+  DenseReference ref;
+  ref.RecordN(1000, Histogram::kDenseAfterCount + 1);
+  for (std::uint64_t i = 0; i < Histogram::kCarry - 1; ++i) {
+    h.Record(first);
+    ref.Record(first);
+  }
+  ExpectSameAsReference(h, ref, "65,535 in one counter");
+  h.Record(first);  // wraps to 0: the count is all carried
+  ref.Record(first);
+  ExpectSameAsReference(h, ref, "65,536 in one counter");
+  h.Record(first);
+  ref.Record(first);
+  ExpectSameAsReference(h, ref, "65,537 in one counter");
+  for (const std::uint64_t n :
+       {Histogram::kCarry - 1, std::uint64_t{3}, 3 * Histogram::kCarry + 5,
+        std::uint64_t{1} << 40}) {
+    h.RecordN(last, n);
+    ref.RecordN(last, n);
+  }
+  ExpectSameAsReference(h, ref, "RecordN past 2^40");
+  const auto decoded = Histogram::FromJson(h.ToJson());
+  ASSERT_TRUE(decoded.has_value()) << decoded.error();
+  EXPECT_EQ(*decoded, h);
+  // A carry allocates at most once per bucket: not again.
+  testing::AllocationCounter::Start();
+  for (std::uint64_t i = 0; i < 4 * Histogram::kCarry; ++i) h.Record(first);
+  EXPECT_EQ(testing::AllocationCounter::Stop(), 0u);
+}
+
+TEST(HistogramCompactTest, MergeOfDifferentSubBlocksAndCarries) {
+  // a and b share one sub-block (whose counters overflow 16 bits only once
+  // added) and each has sub-blocks the other lacks.
+  const std::int64_t shared = 3'000'000;
+  Histogram a = InBlocks(700);
+  Histogram b = InBlocks(90'000);
+  DenseReference ra, rb;
+  ra.RecordN(700, Histogram::kDenseAfterCount + 1);
+  rb.RecordN(90'000, Histogram::kDenseAfterCount + 1);
+  a.RecordN(shared, 40'000);
+  ra.RecordN(shared, 40'000);
+  b.RecordN(shared, 40'000);
+  rb.RecordN(shared, 40'000);
+  a.Record(kHighest + 1);
+  ra.Record(kHighest + 1);
+  b.Record(0);
+  rb.Record(0);
+  Histogram ab = a;
+  ab.Merge(b);
+  Histogram ba = b;
+  ba.Merge(a);
+  DenseReference rab = ra;
+  rab.Merge(rb);
+  ExpectSameAsReference(ab, rab, "a + b");
+  ExpectSameAsReference(ba, rab, "b + a");
+  EXPECT_EQ(ab, ba);
+  // A sparse histogram merged into blocks and the other way round.
+  const Histogram sparse = HistogramOf({shared, shared, 12, 1'000'000'007});
+  DenseReference rs;
+  for (const std::int64_t v : {shared, shared, std::int64_t{12},
+                               std::int64_t{1'000'000'007}}) {
+    rs.Record(v);
+  }
+  Histogram into_blocks = ab;
+  into_blocks.Merge(sparse);
+  Histogram into_sparse = sparse;
+  into_sparse.Merge(ab);
+  DenseReference rall = rab;
+  rall.Merge(rs);
+  ExpectSameAsReference(into_blocks, rall, "blocks + sparse");
+  ExpectSameAsReference(into_sparse, rall, "sparse + blocks");
+}
+
+TEST(HistogramCompactTest, CopiesAndMovesOwnTheirSubBlocks) {
+  const std::vector<std::int64_t> values = LogUniformValues(200'000, 9);
+  const Histogram original = HistogramOf(values);
+  ASSERT_TRUE(original.uses_blocks());
+  Histogram copy = original;
+  copy.Record(5);
+  copy.Record(kHighest);  // a sub-block the original lacks
+  EXPECT_EQ(original, HistogramOf(values));
+  EXPECT_EQ(copy.count(), original.count() + 2);
+  Histogram assigned;
+  assigned = copy;
+  EXPECT_EQ(assigned, copy);
+  Histogram moved = std::move(copy);
+  EXPECT_EQ(moved, assigned);
+  moved.Record(77);
+  assigned.Record(77);
+  EXPECT_EQ(moved, assigned);
+  Histogram move_assigned;
+  move_assigned = std::move(moved);
+  EXPECT_EQ(move_assigned, assigned);
+  // The moved-from ones take new values safely once reassigned.
+  copy = original;
+  moved = Histogram();
+  copy.Record(77);
+  moved.Record(77);
+  EXPECT_EQ(copy.count(), original.count() + 1);
+  EXPECT_EQ(moved.count(), 1u);
 }
 
 TEST(HistogramCompactTest, NoAllocationPerRecordAfterWarmUp) {
@@ -573,13 +783,14 @@ TEST(HistogramCompactTest, NoAllocationPerRecordAfterWarmUp) {
     h.RecordN(set.values[0], 5);
     EXPECT_EQ(testing::AllocationCounter::Stop(), 0u) << set.name;
   }
-  // In blocks, a new bucket of an existing block allocates nothing either.
-  Histogram blocks;
-  blocks.RecordN(1 << 20, Histogram::kDenseAfterCount);
-  blocks.Record(1 << 20);
+  // In blocks, a new bucket of an existing sub-block allocates nothing
+  // either: the 64 buckets of 1,024 ns from 2^20.
+  Histogram blocks = InBlocks(1 << 20);
   ASSERT_TRUE(blocks.uses_blocks());
   testing::AllocationCounter::Start();
-  for (std::int64_t v = 1 << 20; v < (1 << 21); v += 997) blocks.Record(v);
+  for (std::int64_t v = 1 << 20; v < (1 << 20) + (64 << 10); v += 997) {
+    blocks.Record(v);
+  }
   EXPECT_EQ(testing::AllocationCounter::Stop(), 0u);
 }
 
@@ -593,6 +804,14 @@ TEST(HistogramCompactTest, ResetKeepsTheWarmUp) {
     EXPECT_EQ(testing::AllocationCounter::Stop(), 0u) << set.name;
     EXPECT_EQ(h, HistogramOf(set.values)) << set.name;
   }
+  // Reset clears the carries too.
+  Histogram carried = InBlocks(1000);
+  carried.RecordN(1000, 5 * Histogram::kCarry);
+  carried.Reset();
+  EXPECT_EQ(carried, Histogram());
+  carried.Record(1000);
+  EXPECT_EQ(carried, HistogramOf({1000}));
+  EXPECT_EQ(carried.ValueAtPercentile(50), 1000);
 }
 
 }  // namespace
