@@ -14,6 +14,7 @@ using nlohmann::json;
 
 void MergeOpened(output::OpenedSummary& into, const output::OpenedSummary& from) {
   into.scheduled += from.scheduled;
+  into.due += from.due;
   into.emitted += from.emitted;
   into.dropped += from.dropped;
   into.served += from.served;
@@ -128,6 +129,8 @@ void MergeNameStats(stats::NameStats& into, const stats::NameStats& from) {
     into.wait->Merge(*from.wait);
     into.response->Merge(*from.response);
   }
+  into.failed.Merge(from.failed);
+  into.errors_by.Merge(from.errors_by);
 }
 
 std::expected<Report, std::string> MergeReports(const std::vector<Report>& inputs) {
@@ -145,7 +148,7 @@ std::expected<Report, std::string> MergeReports(const std::vector<Report>& input
   // Names by (id, name, nature), in the order first met.
   std::vector<stats::NameStats> names;
   std::map<std::tuple<std::string, std::string, stats::RecordKind>, std::size_t> index;
-  stats::HighWater queue, throughput, running, busy;
+  stats::HighWater queue, throughput, running, busy, jobs_queue;
   std::set<std::string> hosts;
   std::vector<std::string> host_order;
   std::vector<json> intervals;
@@ -166,6 +169,7 @@ std::expected<Report, std::string> MergeReports(const std::vector<Report>& input
     KeepHighest(throughput, r.stats->throughput());
     KeepHighest(running, r.stats->running());
     KeepHighest(busy, r.stats->busy());
+    KeepHighest(jobs_queue, r.stats->jobs_queue_length());
     if (!in.host.empty() && hosts.insert(in.host).second) host_order.push_back(in.host);
     s.interrupted = s.interrupted || in.interrupted;
     s.operations += in.operations;
@@ -199,6 +203,7 @@ std::expected<Report, std::string> MergeReports(const std::vector<Report>& input
   }
   for (stats::NameStats& n : names) agg.RestoreName(std::move(n));
   agg.RestoreMarks(queue, throughput, running, busy);
+  agg.RestoreJobsQueueLength(jobs_queue);
   // One report alone is rendered again: its own throughput intervals hold.
   if (inputs.size() == 1) agg.RestoreIntervals(inputs.front().stats->intervals());
   for (const std::string& host : host_order) s.host += (s.host.empty() ? "" : ",") + host;

@@ -38,6 +38,7 @@ class Fields {
     if (it == j_.end()) throw Bad{fmt::format("{}: missing", Path(key))};
     return *it;
   }
+  const json& raw() const { return j_; }
   bool Has(const char* key) const { return j_.contains(key) && !j_.at(key).is_null(); }
   std::string Path(const char* key) const { return where_.empty() ? key : where_ + "." + key; }
 
@@ -158,6 +159,7 @@ output::OpenedSummary OpenedOf(const Fields& f) {
   o.seed = f.U64("seed");
   Fields events = f.Object("events");
   o.scheduled = events.U64("scheduled");
+  if (events.Has("due")) o.due = events.U64("due");
   o.emitted = events.U64("emitted");
   o.dropped = events.U64("dropped");
   o.served = events.U64("served");
@@ -237,6 +239,13 @@ stats::NameStats NameOf(const Fields& f, stats::Aggregator& agg, const IdSpans& 
     n.wait = std::make_unique<stats::Histogram>(f.Histogram("wait"));
     n.response = std::make_unique<stats::Histogram>(f.Histogram("response"));
   }
+  // Reports of before the error breakdown have neither: all timed in `service`.
+  if (f.Has("failed")) n.failed = f.Histogram("failed");
+  if (f.Has("errors_by")) {
+    auto errors_by = stats::ErrorBreakdown::FromJson(f.raw());
+    if (!errors_by) throw Bad{fmt::format("{}: {}", f.Path("errors_by"), errors_by.error())};
+    n.errors_by = std::move(*errors_by);
+  }
   return n;
 }
 
@@ -285,6 +294,7 @@ void Fill(Report& r, const json& j) {
   Fields marks = top.Object("high_water_marks");
   agg.RestoreMarks(HighWaterOf(marks, "queue_length"), HighWaterOf(marks, "throughput"),
                    HighWaterOf(marks, "running_workers"), HighWaterOf(marks, "busy_workers"));
+  if (marks.Has("jobs_queue_length")) agg.RestoreJobsQueueLength(HighWaterOf(marks, "jobs_queue_length"));
   agg.RestoreIntervals(ThroughputOf(top));
   Fields wait = top.Object("producer_wait");
   s.producer_wait_ns = wait.U64("ns");

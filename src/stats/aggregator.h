@@ -127,6 +127,7 @@ class Aggregator {
   NameStats& RestoreName(NameStats stats);
   void RestoreMarks(const HighWater& queue_length, const HighWater& throughput,
                     const HighWater& running, const HighWater& busy);
+  void RestoreJobsQueueLength(const HighWater& mark) { jobs_queue_length_ = mark; }
   void RestoreIntervals(std::vector<Interval> intervals) { intervals_ = std::move(intervals); }
   std::size_t load_count() const { return load_ids_.size(); }
 
