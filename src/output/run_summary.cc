@@ -526,7 +526,8 @@ nlohmann::json SummaryJson(const RunSummary& s) {
                          {"requests_per_s", iv.requests_per_s},
                          {"sum_local_ops_per_s", iv.sum_local_ops_per_s}});
   }
-  return {{"schema", 1},
+  return {{"schema", kReportSchema},
+          {"intervals", s.intervals},
           {"start", IsoText(s.start_wall_ns)},
           {"end", IsoText(s.end_wall_ns)},
           {"duration_s", s.duration_s},
