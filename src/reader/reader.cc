@@ -64,6 +64,7 @@ class Reader {
         opened_loads_(std::count_if(plan.loads.begin(), plan.loads.end(),
                                     [](const plan::LoadPlan& l) { return l.opened.has_value(); })),
         targets_pending_(opened_loads_) {
+    if (fds.report_path.empty()) return;  // no report: no time series
     if (auto spool = output::IntervalSpool::Create()) {
       spool_.emplace(std::move(*spool));
     } else {
@@ -80,7 +81,7 @@ class Reader {
       bool over = segment_.phase() == shm::Phase::kOver;  // read before draining
       std::int64_t pass_start = MonotonicNanos();
       std::uint64_t drained = DrainAll();
-      series_.Advance(pass_start + wall_offset_ns_);  // every ring drained once since then
+      if (spool_) series_.Advance(pass_start + wall_offset_ns_);  // every ring drained since then
       std::int64_t now = MonotonicNanos();
       if (now >= next_tick) {
         Tick(now, interval_ns);
@@ -121,7 +122,7 @@ class Reader {
   void Consume(std::uint32_t slot, const stats::Record& record) {
     if (record.load >= plan_.loads.size()) return;  // cannot happen: records are published whole
     std::uint64_t count = stats_.Add(slot, record);
-    series_.Add(record);
+    if (spool_) series_.Add(record);
     // An operation's first record (a transaction's, or a lone request's)
     // that waited longer than it was served: the sign of too few calls in
     // flight. Branch-free, as this runs for every record.
@@ -159,7 +160,8 @@ class Reader {
       queued += segment_.Consumer(i).Available();
       const shm::Slot& slot = segment_.slot(i);
       std::uint32_t slot_in_flight = slot.busy.load(std::memory_order_relaxed);
-      std::uint32_t slot_busy = busy_sampler_.Sample(i, slot_in_flight, slot.ops.load(std::memory_order_relaxed));
+      std::uint32_t slot_busy =
+          busy_sampler_.Sample(i, slot_in_flight, slot.ops.load(std::memory_order_relaxed));
       if (slot.state.load(std::memory_order_relaxed) == shm::SlotState::kRunning) {
         busy += slot_busy;
         in_flight += slot_in_flight;
@@ -168,11 +170,12 @@ class Reader {
     std::int64_t now = MonotonicNanos() + wall_offset_ns_;
     stats_.OfferQueueLength(queued, now);
     stats_.OfferWorkers(context_.active, busy, now);
+    last_queued_ = queued;
+    last_busy_ = busy;
+    if (!spool_) return;
     stats::GaugeSample sample{context_.active, busy, in_flight, queued, 0, 0};
     if (opened_loads_ != 0) SampleOpened(sample);
     series_.Offer(now, sample);
-    last_queued_ = queued;
-    last_busy_ = busy;
   }
 
   // The opened loads' jobs-queue backlog and dropped events; a schedule's
@@ -196,7 +199,9 @@ class Reader {
   // A closed interval, to the spool (the report's `intervals`).
   void Spool(const stats::IntervalStats& interval) {
     if (!spool_) return;
-    spool_->Append(stats::IntervalToJson(interval).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    // Names a CUT made may hold any byte: replaced, the line stays valid JSON.
+    spool_->Append(stats::IntervalToJson(interval).dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 
   // Closes a --summary interval; with -vv, a periodic summary on stderr.
@@ -294,9 +299,10 @@ class Reader {
     }
     if (!spool_error_.empty()) {
       s.warnings.push_back(fmt::format("no time series in the report: {}", spool_error_));
-    } else if (spool_->failed()) {
-      s.warnings.push_back(fmt::format("{} intervals of the time series were lost: their spool file: {}",
-                                       spool_->lost(), spool_->error()));
+    } else if (spool_ && spool_->failed()) {
+      s.warnings.push_back(
+          fmt::format("{} intervals of the time series were lost: their spool file: {}",
+                      spool_->lost(), spool_->error()));
     }
     if (spool_) s.intervals = output::kIntervalsPlaceholder;
     output::AddDerivedWarnings(s);

@@ -1,8 +1,7 @@
 #include "stats/interval_json.h"
 
-#include <time.h>
-
 #include <fmt/format.h>
+#include <time.h>
 
 namespace pylogen::stats {
 namespace {
@@ -11,8 +10,9 @@ std::string IsoText(std::int64_t ns) {
   time_t seconds = static_cast<time_t>(ns / 1'000'000'000);
   tm utc;
   gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900, utc.tm_mon + 1,
-                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, (ns / 1000) % 1'000'000);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900,
+                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                     (ns / 1000) % 1'000'000);
 }
 
 void PutPercentiles(nlohmann::json& j, const Histogram& h) {
@@ -48,15 +48,18 @@ void PutSeries(nlohmann::json& j, const LatencySeries& s) {
 using Error = std::unexpected<std::string>;
 
 template <typename T>
-std::expected<T, std::string> Field(const nlohmann::json& j, const char* key, const std::string& where) {
+std::expected<T, std::string> Field(const nlohmann::json& j, const char* key,
+                                    const std::string& where) {
   auto it = j.find(key);
   if (it == j.end()) return Error(fmt::format("{}{}: missing", where, key));
   if constexpr (std::is_same_v<T, double>) {
     if (!it->is_number()) return Error(fmt::format("{}{}: expected a number", where, key));
   } else if constexpr (std::is_signed_v<T>) {
-    if (!it->is_number_integer()) return Error(fmt::format("{}{}: expected an integer", where, key));
+    if (!it->is_number_integer())
+      return Error(fmt::format("{}{}: expected an integer", where, key));
   } else {
-    if (!it->is_number_integer() || (!it->is_number_unsigned() && it->get<std::int64_t>() < 0)) return Error(fmt::format("{}{}: expected a non-negative integer", where, key));
+    if (!it->is_number_integer() || (!it->is_number_unsigned() && it->get<std::int64_t>() < 0))
+      return Error(fmt::format("{}{}: expected a non-negative integer", where, key));
   }
   return it->get<T>();
 }
@@ -70,7 +73,8 @@ std::expected<Histogram, std::string> HistogramField(const nlohmann::json& j, co
   return h;
 }
 
-std::expected<void, std::string> ReadSeries(const nlohmann::json& j, const std::string& where, LatencySeries& s) {
+std::expected<void, std::string> ReadSeries(const nlohmann::json& j, const std::string& where,
+                                            LatencySeries& s) {
   auto requests = Field<std::uint64_t>(j, "requests", where);
   if (!requests) return Error(requests.error());
   auto errors = Field<std::uint64_t>(j, "errors", where);
@@ -79,10 +83,12 @@ std::expected<void, std::string> ReadSeries(const nlohmann::json& j, const std::
   if (!rate) return Error(rate.error());
   auto response = HistogramField(j, "histogram", where);
   if (!response) return Error(response.error());
-  if (*errors > *requests) return Error(fmt::format("{}errors: {} is more than the {} requests", where, *errors, *requests));
+  if (*errors > *requests)
+    return Error(
+        fmt::format("{}errors: {} is more than the {} requests", where, *errors, *requests));
   if (response->count() != *requests - *errors) {
-    return Error(fmt::format("{}histogram: {} values for {} successful requests", where, response->count(),
-                             *requests - *errors));
+    return Error(fmt::format("{}histogram: {} values for {} successful requests", where,
+                             response->count(), *requests - *errors));
   }
   s.requests = *requests;
   s.errors = *errors;
@@ -99,7 +105,8 @@ std::expected<void, std::string> ReadSeries(const nlohmann::json& j, const std::
   }
   auto target = j.find("target_rate");
   if (target != j.end() && !target->is_null()) {
-    if (!target->is_number()) return Error(fmt::format("{}target_rate: expected a number or null", where));
+    if (!target->is_number())
+      return Error(fmt::format("{}target_rate: expected a number or null", where));
     s.has_target = true;
     s.target_rate = target->get<double>();
   }
@@ -149,7 +156,8 @@ std::expected<IntervalStats, std::string> IntervalFromJson(const nlohmann::json&
   if (!start) return Error(start.error());
   auto end = Field<std::int64_t>(json, "end_ns", where);
   if (!end) return Error(end.error());
-  if (*end <= *start) return Error(fmt::format("intervals: end_ns {} is not after start_ns {}", *end, *start));
+  if (*end <= *start)
+    return Error(fmt::format("intervals: end_ns {} is not after start_ns {}", *end, *start));
   iv.start_ns = *start;
   iv.end_ns = *end;
   if (json.contains("late")) {
@@ -159,10 +167,12 @@ std::expected<IntervalStats, std::string> IntervalFromJson(const nlohmann::json&
   }
   if (auto read = ReadSeries(json, where, iv.total); !read) return Error(read.error());
   IntervalGauges& g = iv.gauges;
-  for (auto read : {ReadGauge(json, "workers_running", g.workers_running),
-                    ReadGauge(json, "workers_busy", g.workers_busy), ReadGauge(json, "in_flight", g.in_flight),
-                    ReadGauge(json, "queue_fill", g.queue_fill),
-                    ReadGauge(json, "jobs_queue_fill", g.jobs_queue_fill), ReadGauge(json, "dropped", g.dropped)}) {
+  for (auto read :
+       {ReadGauge(json, "workers_running", g.workers_running),
+        ReadGauge(json, "workers_busy", g.workers_busy), ReadGauge(json, "in_flight", g.in_flight),
+        ReadGauge(json, "queue_fill", g.queue_fill),
+        ReadGauge(json, "jobs_queue_fill", g.jobs_queue_fill),
+        ReadGauge(json, "dropped", g.dropped)}) {
     if (!read) return Error(read.error());
   }
   auto ids = json.find("ids");

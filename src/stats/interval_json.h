@@ -21,9 +21,8 @@
 #define PYLOGEN_STATS_INTERVAL_JSON_H_
 
 #include <expected>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "stats/interval_series.h"
 

@@ -1,9 +1,9 @@
 #include "stats/interval_series.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace pylogen::stats {
 namespace {
@@ -69,8 +69,8 @@ void IntervalStats::Reset() {
 
 std::expected<void, std::string> MergeIntervals(IntervalStats& into, const IntervalStats& other) {
   if (into.start_ns != other.start_ns || into.end_ns != other.end_ns) {
-    return std::unexpected(fmt::format("intervals [{}, {}) and [{}, {}) ns do not line up", into.start_ns,
-                                       into.end_ns, other.start_ns, other.end_ns));
+    return std::unexpected(fmt::format("intervals [{}, {}) and [{}, {}) ns do not line up",
+                                       into.start_ns, into.end_ns, other.start_ns, other.end_ns));
   }
   into.late += other.late;
   into.total.Merge(other.total);
@@ -83,7 +83,8 @@ std::expected<void, std::string> MergeIntervals(IntervalStats& into, const Inter
   g.jobs_queue_fill += o.jobs_queue_fill;
   g.dropped += o.dropped;
   for (const IdSeries& id : other.ids) {
-    auto same = std::find_if(into.ids.begin(), into.ids.end(), [&](const IdSeries& i) { return i.id == id.id; });
+    auto same = std::find_if(into.ids.begin(), into.ids.end(),
+                             [&](const IdSeries& i) { return i.id == id.id; });
     if (same == into.ids.end()) {
       into.ids.push_back(id);
     } else {
@@ -94,17 +95,23 @@ std::expected<void, std::string> MergeIntervals(IntervalStats& into, const Inter
 }
 
 IntervalSeries::IntervalSeries(std::int64_t interval_ns, std::vector<std::string> ids, Sink sink)
-    : interval_ns_(interval_ns), sink_(std::move(sink)), slots_(WindowFor(interval_ns)), targets_(ids.size()) {
+    : interval_ns_(interval_ns),
+      sink_(std::move(sink)),
+      slots_(WindowFor(interval_ns)),
+      targets_(ids.size()) {
   for (IntervalStats& slot : slots_) {
     for (const std::string& id : ids) slot.ids.push_back({id, {}});
   }
 }
 
-void IntervalSeries::SetTarget(std::size_t id, const schedule::Schedule* schedule, std::int64_t start_wall_ns) {
+void IntervalSeries::SetTarget(std::size_t id, const schedule::Schedule* schedule,
+                               std::int64_t start_wall_ns) {
   targets_[id] = {schedule, start_wall_ns};
 }
 
-std::int64_t IntervalSeries::IndexOf(std::int64_t wall_ns) const { return FloorDiv(wall_ns, interval_ns_); }
+std::int64_t IntervalSeries::IndexOf(std::int64_t wall_ns) const {
+  return FloorDiv(wall_ns, interval_ns_);
+}
 
 void IntervalSeries::Start(std::int64_t k) {
   base_ = k;
@@ -139,7 +146,8 @@ IntervalStats& IntervalSeries::At(std::int64_t k) {
 void IntervalSeries::Add(const Record& record) {
   if (record.kind != RecordKind::kRequest) return;
   std::int64_t end = record.begin_ns + record.service_ns;
-  if (first_begin_ns_ == kNone || record.begin_ns < first_begin_ns_) first_begin_ns_ = record.begin_ns;
+  if (first_begin_ns_ == kNone || record.begin_ns < first_begin_ns_)
+    first_begin_ns_ = record.begin_ns;
   if (last_end_ns_ == kNone || end > last_end_ns_) last_end_ns_ = end;
   IntervalStats* interval = cached_;
   if (interval == nullptr || end < cached_lo_ || end >= cached_hi_) {
@@ -189,11 +197,16 @@ void IntervalSeries::Finish() {
   cached_ = nullptr;
 }
 
-void IntervalSeries::SetRatesAndTargets(IntervalStats& interval, std::int64_t covered_end_ns) const {
-  std::int64_t lo = first_begin_ns_ == kNone ? interval.end_ns : std::max(interval.start_ns, first_begin_ns_);
-  std::int64_t hi = covered_end_ns == kNone ? interval.end_ns : std::min(interval.end_ns, covered_end_ns);
+void IntervalSeries::SetRatesAndTargets(IntervalStats& interval,
+                                        std::int64_t covered_end_ns) const {
+  std::int64_t lo =
+      first_begin_ns_ == kNone ? interval.end_ns : std::max(interval.start_ns, first_begin_ns_);
+  std::int64_t hi =
+      covered_end_ns == kNone ? interval.end_ns : std::min(interval.end_ns, covered_end_ns);
   double seconds = hi > lo ? static_cast<double>(hi - lo) / 1e9 : 0;
-  auto rate = [seconds](std::uint64_t n) { return seconds > 0 ? static_cast<double>(n) / seconds : 0.0; };
+  auto rate = [seconds](std::uint64_t n) {
+    return seconds > 0 ? static_cast<double>(n) / seconds : 0.0;
+  };
   interval.total.rate = rate(interval.total.requests);
   double middle_ns = static_cast<double>(interval.start_ns) + static_cast<double>(interval_ns_) / 2;
   for (std::size_t i = 0; i < interval.ids.size(); ++i) {
@@ -202,7 +215,8 @@ void IntervalSeries::SetRatesAndTargets(IntervalStats& interval, std::int64_t co
     const Target& target = targets_[i];
     if (target.schedule == nullptr) continue;
     s.has_target = true;
-    s.target_rate = target.schedule->RateAt((middle_ns - static_cast<double>(target.start_wall_ns)) / 1e9);
+    s.target_rate =
+        target.schedule->RateAt((middle_ns - static_cast<double>(target.start_wall_ns)) / 1e9);
     interval.total.has_target = true;
     interval.total.target_rate += s.target_rate;
   }

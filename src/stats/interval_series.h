@@ -18,9 +18,9 @@
 // an interval whose end is that far in the past is complete). A record older
 // than every open interval goes into the oldest open one and is counted in
 // its `late` (until the first interval closed, the window moves back
-// instead, when it can, for records read slightly out of order at the start). Closed intervals go to the sink given at construction, then
-// their slot is Reset (histograms keep their memory: no allocation per
-// interval once warm) and reused for a later interval.
+// instead, when it can, for records read slightly out of order at the start). Closed intervals go
+// to the sink given at construction, then their slot is Reset (histograms keep their memory: no
+// allocation per interval once warm) and reused for a later interval.
 //
 // Rate: requests divided by the part of [start, end) the run covered: from
 // the run's first begin (as known when the interval closes) to the end, or,
@@ -56,10 +56,10 @@ inline constexpr std::int64_t kSlackNs = 1'000'000'000;
 struct LatencySeries {
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;
-  double rate = 0;        // requests/s, set when the interval closes
-  Histogram response;     // successful requests (= service in the closed model)
-  bool opened = false;    // it had opened-model records: service and wait are meaningful
-  Histogram service;      // opened model only
+  double rate = 0;      // requests/s, set when the interval closes
+  Histogram response;   // successful requests (= service in the closed model)
+  bool opened = false;  // it had opened-model records: service and wait are meaningful
+  Histogram service;    // opened model only
   Histogram wait;
   bool has_target = false;
   double target_rate = 0;  // events/s of the schedule(s) at the interval's middle

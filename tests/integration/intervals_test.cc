@@ -1,11 +1,10 @@
 // The report's time series (issue 12, item 2) with the real binary: schema
 // 2, intervals on multiples of --summary, a latency step in the right one.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <time.h>
 
 #include <cstdint>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "harness.h"
 
@@ -41,11 +40,11 @@ void ExpectLinedUp(const nlohmann::json& report, std::int64_t s_ns) {
 }
 
 TEST(Intervals, ALatencyStepShowsInTheIntervalWhereItHappened) {
-  constexpr std::int64_t kS = 500'000'000;  // --summary 0.5
+  constexpr std::int64_t kS = 500'000'000;        // --summary 0.5
   std::int64_t at = (WallNanos() / kS + 3) * kS;  // 1 to 1.5 s from now, on a boundary
   std::string report_path = TempPath("step.json");
-  auto r = RunPylogen({TestCut("Step"), "--process", "2", "--duration", "3", "--summary", "0.5", "--id", "STEP",
-                       "--outformat", "none", "--report", report_path, "--extra",
+  auto r = RunPylogen({TestCut("Step"), "--process", "2", "--duration", "3", "--summary", "0.5",
+                       "--id", "STEP", "--outformat", "none", "--report", report_path, "--extra",
                        fmt::format(R"({{"at_ns":{},"before_ms":1,"after_ms":30}})", at)});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json report = ReadJson(report_path);
@@ -80,8 +79,9 @@ TEST(Intervals, ALatencyStepShowsInTheIntervalWhereItHappened) {
 
 TEST(Intervals, OpenedModelHasServiceWaitAndTheTargetRate) {
   std::string report_path = TempPath("opened.json");
-  auto r = RunPylogen({SampleCut("Dummy"), "--openedmodel", "--schedule", "2@40", "--prefork", "2", "--report",
-                       report_path, "--outformat", "none", "--extra", R"({"sleep":0.002})"});
+  auto r =
+      RunPylogen({SampleCut("Dummy"), "--openedmodel", "--schedule", "2@40", "--prefork", "2",
+                  "--report", report_path, "--outformat", "none", "--extra", R"({"sleep":0.002})"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json report = ReadJson(report_path);
   ExpectLinedUp(report, 1'000'000'000);
@@ -102,6 +102,26 @@ TEST(Intervals, OpenedModelHasServiceWaitAndTheTargetRate) {
     EXPECT_GE(iv["workers_running"].get<int>(), 1);
   }
   EXPECT_GE(full, 1);
+}
+
+TEST(Intervals, NoSpoolDirectoryGivesAWarningAndAnEmptyList) {
+  std::string report_path = TempPath("nospool.json");
+  RunSpec spec;
+  spec.args = {SampleCut("Dummy"), "--loops", "3", "--report", report_path, "--extra",
+               R"({"sleep":0})"};
+  spec.env = {"TMPDIR=/nonexistent-pylogen-tmp"};
+  auto r = RunPylogen(spec);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json report = ReadJson(report_path);
+  EXPECT_EQ(report["schema"], 2);
+  EXPECT_EQ(report["intervals"], nlohmann::json::array());
+  bool warned = false;
+  for (const auto& w : report["warnings"]) {
+    warned = warned || w.get<std::string>().find("no time series in the report: cannot make the time "
+                                                 "series' spool file in '/nonexistent-pylogen-tmp'") !=
+                           std::string::npos;
+  }
+  EXPECT_TRUE(warned) << report["warnings"].dump();
 }
 
 }  // namespace

@@ -3,14 +3,13 @@
 #include "output/interval_spool.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <filesystem>
-#include <string>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace pylogen::output {
 namespace {
@@ -35,7 +34,8 @@ struct TempFile {
 };
 
 std::string Report(const nlohmann::json& intervals) {
-  nlohmann::json report = {{"schema", 2}, {"ids", {"x"}}, {"intervals", intervals}, {"names", {"y"}}};
+  nlohmann::json report = {
+      {"schema", 2}, {"ids", {"x"}}, {"intervals", intervals}, {"names", {"y"}}};
   return report.dump(2);
 }
 
@@ -64,7 +64,8 @@ TEST(IntervalSpool, SplicesItsLinesAsTheIntervalsList) {
   ASSERT_TRUE(spool.has_value());
   // More than one flush and more than one read chunk, lines across chunk ends.
   const int kLines = 3000;
-  for (int i = 0; i < kLines; ++i) spool->Append(nlohmann::json({{"n", i}, {"pad", std::string(i % 97, 'x')}}).dump());
+  for (int i = 0; i < kLines; ++i)
+    spool->Append(nlohmann::json({{"n", i}, {"pad", std::string(i % 97, 'x')}}).dump());
   EXPECT_EQ(spool->lines(), static_cast<std::uint64_t>(kLines));
   TempFile out;
   ASSERT_EQ(WriteReportTo(out.fd, Report(kIntervalsPlaceholder), &*spool), 0);

@@ -45,10 +45,12 @@ void ExpectSame(const LatencySeries& a, const LatencySeries& b) {
 
 TEST(IntervalJson, HasTheReportsFieldNames) {
   nlohmann::json j = IntervalToJson(Sample(true));
-  for (const char* key : {"start", "end", "start_ns", "end_ns", "requests", "errors", "late", "rate", "p50_ns",
-                          "p90_ns", "p99_ns", "max_ns", "histogram", "service", "wait", "workers_running",
-                          "workers_busy", "in_flight", "queue_fill", "jobs_queue_fill", "dropped", "target_rate",
-                          "ids"}) {
+  for (const char* key :
+       {"start",           "end",          "start_ns",  "end_ns",     "requests",
+        "errors",          "late",         "rate",      "p50_ns",     "p90_ns",
+        "p99_ns",          "max_ns",       "histogram", "service",    "wait",
+        "workers_running", "workers_busy", "in_flight", "queue_fill", "jobs_queue_fill",
+        "dropped",         "target_rate",  "ids"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["start"], "2023-11-14T22:13:20.000000Z");
@@ -97,7 +99,8 @@ TEST(IntervalJson, MergedFromJsonGivesThePercentilesOfTheUnion) {
   ASSERT_TRUE(ra && rb);
   ASSERT_TRUE(MergeIntervals(*ra, *rb).has_value());
   for (double p : {50.0, 90.0, 99.0, 100.0}) {
-    EXPECT_EQ(ra->total.response.ValueAtPercentile(p), both.total.response.ValueAtPercentile(p)) << p;
+    EXPECT_EQ(ra->total.response.ValueAtPercentile(p), both.total.response.ValueAtPercentile(p))
+        << p;
   }
   EXPECT_EQ(ra->total.requests, 10u);
 }
@@ -112,16 +115,21 @@ TEST(IntervalJson, RefusesWithTheFieldNamed) {
       {"not an object", [](nlohmann::json& j) { j = 3; }, "intervals: expected an object"},
       {"no start", [](nlohmann::json& j) { j.erase("start_ns"); }, "intervals: start_ns: missing"},
       {"end before start", [](nlohmann::json& j) { j["end_ns"] = kT0; }, "is not after start_ns"},
-      {"negative count", [](nlohmann::json& j) { j["requests"] = -1; }, "requests: expected a non-negative"},
+      {"negative count", [](nlohmann::json& j) { j["requests"] = -1; },
+       "requests: expected a non-negative"},
       {"bad histogram", [](nlohmann::json& j) { j["histogram"] = "x"; }, "intervals: histogram:"},
-      {"histogram count", [](nlohmann::json& j) { j["errors"] = 0; }, "4 values for 5 successful requests"},
-      {"more errors", [](nlohmann::json& j) { j["errors"] = 9; }, "errors: 9 is more than the 5 requests"},
+      {"histogram count", [](nlohmann::json& j) { j["errors"] = 0; },
+       "4 values for 5 successful requests"},
+      {"more errors", [](nlohmann::json& j) { j["errors"] = 9; },
+       "errors: 9 is more than the 5 requests"},
       {"gauge", [](nlohmann::json& j) { j["in_flight"] = "many"; }, "intervals: in_flight:"},
       {"ids", [](nlohmann::json& j) { j["ids"] = 1; }, "intervals: ids: expected a list"},
-      {"id name", [](nlohmann::json& j) { j["ids"][0].erase("id"); }, "intervals: ids[0].id: expected a string"},
+      {"id name", [](nlohmann::json& j) { j["ids"][0].erase("id"); },
+       "intervals: ids[0].id: expected a string"},
       {"id histogram", [](nlohmann::json& j) { j["ids"][0].erase("histogram"); },
        "intervals: ids[0].histogram: missing"},
-      {"target", [](nlohmann::json& j) { j["target_rate"] = "x"; }, "target_rate: expected a number or null"},
+      {"target", [](nlohmann::json& j) { j["target_rate"] = "x"; },
+       "target_rate: expected a number or null"},
   };
   for (const Case& c : cases) {
     nlohmann::json j = IntervalToJson(Sample(false));

@@ -9,7 +9,7 @@
 namespace pylogen::stats {
 namespace {
 
-constexpr std::int64_t kS = 1'000'000'000;  // --summary 1
+constexpr std::int64_t kS = 1'000'000'000;        // --summary 1
 constexpr std::int64_t kT0 = 1'700'000'000 * kS;  // a multiple of S since the epoch
 
 Record Request(std::int64_t begin_ns, std::int64_t service_ns, int rc = 0, std::uint16_t load = 0,
@@ -30,7 +30,8 @@ struct Collected {
   std::vector<IntervalStats> closed;
   IntervalSeries series;
   explicit Collected(std::int64_t interval_ns = kS, std::vector<std::string> ids = {"A", "B"})
-      : series(interval_ns, std::move(ids), [this](const IntervalStats& i) { closed.push_back(i); }) {}
+      : series(interval_ns, std::move(ids),
+               [this](const IntervalStats& i) { closed.push_back(i); }) {}
 };
 
 TEST(IntervalSeries, BoundariesAreMultiplesOfTheIntervalSinceTheEpoch) {
@@ -215,7 +216,8 @@ TEST(IntervalSeries, SlotsAreReusedWithoutAllocatingOnceWarm) {
   Collected c;
   std::int64_t t = kT0;
   for (int i = 0; i < 200; ++i, t += kS) {
-    for (int j = 0; j < 50; ++j) c.series.Add(Request(t + j * 1000, 1'000'000 + j * 1000, 0, j % 2));
+    for (int j = 0; j < 50; ++j)
+      c.series.Add(Request(t + j * 1000, 1'000'000 + j * 1000, 0, j % 2));
     c.series.Advance(t);
   }
   c.series.Finish();
