@@ -152,6 +152,11 @@ void IntervalSeries::Add(const Record& record) {
   IntervalStats* interval = cached_;
   if (interval == nullptr || end < cached_lo_ || end >= cached_hi_) {
     std::int64_t k = IndexOf(end);
+    // A record cannot end after the reader's last sample by more than the
+    // window (clock skew): one that claims to is a wrong time, kept in the
+    // newest open interval rather than closing every interval up to it.
+    const auto window = static_cast<std::int64_t>(slots_.size());
+    if (last_sample_k_ != kNone && k > last_sample_k_ + window - 1) k = last_sample_k_ + window - 1;
     interval = &At(k);
     if (k < base_) {  // its interval is closed: into the oldest open one
       ++interval->late;

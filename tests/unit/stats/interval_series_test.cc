@@ -236,6 +236,16 @@ TEST(IntervalSeries, AJumpPastTheWindowClosesTheOldest) {
   EXPECT_EQ(c.closed.size(), 101u);
 }
 
+TEST(IntervalSeries, ARecordFarPastTheLastSampleStaysInTheWindow) {
+  Collected c;
+  c.series.Offer(kT0 + 100, {});
+  c.series.Add(Request(kT0 + 1'000'000'000 * kS, 10));  // 31 years ahead: a wrong time
+  EXPECT_TRUE(c.closed.empty());
+  c.series.Finish();
+  ASSERT_EQ(c.closed.size(), c.series.window());
+  EXPECT_EQ(c.closed.back().total.requests, 1u);
+}
+
 TEST(IntervalSeries, MergeSumsCountsHistogramsGaugesAndTargets) {
   IntervalStats a, b;
   a.start_ns = b.start_ns = kT0;
