@@ -190,4 +190,15 @@ std::expected<IntervalStats, std::string> IntervalFromJson(const nlohmann::json&
   return iv;
 }
 
+std::expected<void, std::string> MergeIntervalJson(nlohmann::json& into,
+                                                   const nlohmann::json& from) {
+  auto a = IntervalFromJson(into);
+  if (!a) return Error(a.error());
+  auto b = IntervalFromJson(from);
+  if (!b) return Error(b.error());
+  if (auto merged = MergeIntervals(*a, *b); !merged) return Error(merged.error());
+  into = IntervalToJson(*a);
+  return {};
+}
+
 }  // namespace pylogen::stats

@@ -33,6 +33,13 @@ nlohmann::json IntervalToJson(const IntervalStats& interval);
 // Validates every field it reads; the error names it ("intervals: ids[2].histogram: ...").
 std::expected<IntervalStats, std::string> IntervalFromJson(const nlohmann::json& json);
 
+// Merges the interval object `from` into `into` (both as IntervalToJson
+// writes them, with the same start): read, MergeIntervals, written back.
+// The shape of report::IntervalMerge, for `pylogen report merge`. The error
+// names the field, or says that the intervals do not line up.
+std::expected<void, std::string> MergeIntervalJson(nlohmann::json& into,
+                                                   const nlohmann::json& from);
+
 }  // namespace pylogen::stats
 
 #endif  // PYLOGEN_STATS_INTERVAL_JSON_H_

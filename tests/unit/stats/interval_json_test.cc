@@ -105,6 +105,28 @@ TEST(IntervalJson, MergedFromJsonGivesThePercentilesOfTheUnion) {
   EXPECT_EQ(ra->total.requests, 10u);
 }
 
+TEST(IntervalJson, MergeIntervalJsonMergesTheObjects) {
+  nlohmann::json into = IntervalToJson(Sample(true));
+  IntervalStats other = Sample(true);
+  other.ids[0].id = "S";
+  ASSERT_TRUE(MergeIntervalJson(into, IntervalToJson(other)).has_value());
+  EXPECT_EQ(into["requests"], 10);
+  EXPECT_EQ(into["histogram"]["count"], 8);
+  EXPECT_EQ(into["workers_running"], 6);
+  EXPECT_DOUBLE_EQ(into["target_rate"].get<double>(), 25);
+  ASSERT_EQ(into["ids"].size(), 2u);
+  EXPECT_EQ(into["ids"][1]["id"], "S");
+  nlohmann::json later = IntervalToJson(Sample(false));
+  later["start_ns"] = kT0 + kS;
+  later["end_ns"] = kT0 + 2 * kS;
+  auto refused = MergeIntervalJson(into, later);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().find("do not line up"), std::string::npos);
+  nlohmann::json broken = into;
+  broken.erase("histogram");
+  EXPECT_FALSE(MergeIntervalJson(into, broken).has_value());
+}
+
 TEST(IntervalJson, RefusesWithTheFieldNamed) {
   struct Case {
     const char* what;
