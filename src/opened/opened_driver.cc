@@ -107,6 +107,7 @@ void OpenedDriver::StartGenerator(std::int64_t now) {
   area_.generator_state.store(shm::SlotState::kRunning, std::memory_order_release);
   stage_ = Stage::kGenerating;
   schedule_start_ = start;
+  area_.schedule_start_wall_ns.store(start + util::WallOffsetNanos(), std::memory_order_release);
   next_check_ = start + Nanos(opened_.controller_delay_s);
   log::Info("{}: generator started, pid {}", load_.id, generator_pid_);
 }

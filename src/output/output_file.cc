@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -136,14 +137,7 @@ std::expected<std::string, OpenError> CheckReplaceable(const std::string& option
 }
 
 std::expected<void, std::string> WriteFileAtomically(const std::string& option, const std::string& path,
-                                                     std::string_view text) {
-  return WriteFileAtomically(option, path,
-                             [text](const std::function<void(std::string_view)>& write) { write(text); });
-}
-
-std::expected<void, std::string> WriteFileAtomically(
-    const std::string& option, const std::string& path,
-    const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
+                                                     const std::function<int(int fd)>& write) {
   auto fail = [&](int error) {
     return std::unexpected(
         fmt::format("{}: cannot write '{}': {}", option, util::Excerpt(path), std::strerror(error)));
@@ -151,21 +145,7 @@ std::expected<void, std::string> WriteFileAtomically(
   auto temp = CreateTemporary(path);
   if (!temp) return fail(temp.error());
   auto& [fd, temp_path] = *temp;
-  int error = 0;
-  produce([&](std::string_view text) {
-    const char* data = text.data();
-    std::size_t size = text.size();
-    while (size > 0 && error == 0) {
-      ssize_t n = ::write(fd, data, size);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        error = n < 0 ? errno : EIO;
-        break;
-      }
-      data += n;
-      size -= static_cast<std::size_t>(n);
-    }
-  });
+  int error = write(fd);
   if (::close(fd) != 0 && error == 0) error = errno;  // NFS reports late errors here
   if (error == 0 && ::rename(temp_path.c_str(), path.c_str()) != 0) error = errno;
   if (error != 0) {
@@ -173,6 +153,24 @@ std::expected<void, std::string> WriteFileAtomically(
     return fail(error);
   }
   return {};
+}
+
+std::expected<void, std::string> WriteFileAtomically(const std::string& option, const std::string& path,
+                                                     std::string_view text) {
+  return WriteFileAtomically(option, path, [text](int fd) { return WriteAllTo(fd, text); });
+}
+
+int WriteAllTo(int fd, std::string_view text) {
+  const char* data = text.data();
+  std::size_t size = text.size();
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : EIO;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return 0;
 }
 
 }  // namespace pylogen::output

@@ -78,13 +78,12 @@ std::string TemporaryPathFor(const std::string& path, long pid, int attempt);
 // removed and the text says "OPTION: cannot write 'PATH': STRERROR".
 std::expected<void, std::string> WriteFileAtomically(const std::string& option, const std::string& path,
                                                      std::string_view text);
-
-// The same with the text made in chunks: `produce` calls its argument with
-// each chunk in order (output::DumpJsonInChunks), so that a large report is
-// never one string. After a write error the later chunks are dropped.
-std::expected<void, std::string> WriteFileAtomically(
-    const std::string& option, const std::string& path,
-    const std::function<void(const std::function<void(std::string_view)>&)>& produce);
+// Same, the content written by `write` to the temporary file's fd (for a
+// report streamed from a spool): it returns 0, or the errno of its failure.
+std::expected<void, std::string> WriteFileAtomically(const std::string& option, const std::string& path,
+                                                     const std::function<int(int fd)>& write);
+// Writes all of `text` to `fd` (EINTR retried): 0, or the errno.
+int WriteAllTo(int fd, std::string_view text);
 
 }  // namespace pylogen::output
 

@@ -622,6 +622,7 @@ nlohmann::json SummaryJson(const RunSummary& s) {
   }
   return {{"schema", kReportSchema},
           {"host", s.host},
+          {"intervals", s.intervals},
           {"start", IsoText(s.start_wall_ns)},
           {"end", IsoText(s.end_wall_ns)},
           {"duration_s", s.duration_s},

@@ -16,9 +16,9 @@
 
 namespace pylogen::output {
 
-// The JSON report's "schema": a reader of reports (src/report/) refuses
-// another version.
-inline constexpr int kReportSchema = 1;
+// The JSON report's "schema": 2 adds the `intervals` time series. A reader
+// of reports (src/report/) refuses another version.
+inline constexpr int kReportSchema = 2;
 
 // An event-driven process' own figures, measured by its loop as it left.
 struct LoopSummary {
@@ -143,6 +143,10 @@ struct RunSummary {
   std::vector<OpenedSummary> opened;
   std::vector<thresholds::Observed> thresholds;  // in the order given (output/threshold_summary.h)
   std::vector<std::string> warnings;
+  // The report's `intervals` (stats/interval_json.h objects): a list, or,
+  // in the reader, output::kIntervalsPlaceholder, replaced by the spooled
+  // intervals as the report is written (output/interval_spool.h).
+  nlohmann::json intervals = nlohmann::json::array();
 };
 
 // Adds the warnings DESIGN §6 asks for, derived from the figures.

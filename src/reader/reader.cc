@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "output/json_stream.h"
+#include "output/interval_spool.h"
 #include "output/line_format.h"
 #include "output/output_file.h"
 #include "output/run_summary.h"
@@ -18,6 +20,8 @@
 #include "output/threshold_summary.h"
 #include "reader/process_list.h"
 #include "stats/busy_sampler.h"
+#include "stats/interval_json.h"
+#include "stats/interval_series.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -54,7 +58,19 @@ class Reader {
         stats_(LoadIds(plan), CutNames(plan)),
         waited_longer_(plan.loads.size(), 0),
         busy_sampler_(segment.slot_count()),
-        wall_offset_ns_(util::WallOffsetNanos()) {}
+        wall_offset_ns_(util::WallOffsetNanos()),
+        series_(static_cast<std::int64_t>(plan.summary_s * 1e9), LoadIds(plan),
+                [this](const stats::IntervalStats& interval) { Spool(interval); }),
+        opened_loads_(std::count_if(plan.loads.begin(), plan.loads.end(),
+                                    [](const plan::LoadPlan& l) { return l.opened.has_value(); })),
+        targets_pending_(opened_loads_) {
+    if (fds.report_path.empty()) return;  // no report: no time series
+    if (auto spool = output::IntervalSpool::Create()) {
+      spool_.emplace(std::move(*spool));
+    } else {
+      spool_error_ = spool.error();
+    }
+  }
 
   int Run() {
     writer_.Header(lines_.buffer());
@@ -63,7 +79,9 @@ class Reader {
     std::int64_t idle_ns = kMinIdleNs;
     while (true) {
       bool over = segment_.phase() == shm::Phase::kOver;  // read before draining
+      std::int64_t pass_start = MonotonicNanos();
       std::uint64_t drained = DrainAll();
+      if (spool_) series_.Advance(pass_start + wall_offset_ns_);  // every ring drained since then
       std::int64_t now = MonotonicNanos();
       if (now >= next_tick) {
         Tick(now, interval_ns);
@@ -104,6 +122,7 @@ class Reader {
   void Consume(std::uint32_t slot, const stats::Record& record) {
     if (record.load >= plan_.loads.size()) return;  // cannot happen: records are published whole
     std::uint64_t count = stats_.Add(slot, record);
+    if (spool_) series_.Add(record);
     // An operation's first record (a transaction's, or a lone request's)
     // that waited longer than it was served: the sign of too few calls in
     // flight. Branch-free, as this runs for every record.
@@ -136,12 +155,17 @@ class Reader {
   void SampleHighWaterMarks() {
     std::uint64_t queued = 0;
     std::uint32_t busy = 0;
+    std::uint64_t in_flight = 0;
     for (std::uint32_t i = 0; i < segment_.slot_count(); ++i) {
       queued += segment_.Consumer(i).Available();
       const shm::Slot& slot = segment_.slot(i);
-      std::uint32_t slot_busy = busy_sampler_.Sample(i, slot.busy.load(std::memory_order_relaxed),
-                                                     slot.ops.load(std::memory_order_relaxed));
-      if (slot.state.load(std::memory_order_relaxed) == shm::SlotState::kRunning) busy += slot_busy;
+      std::uint32_t slot_in_flight = slot.busy.load(std::memory_order_relaxed);
+      std::uint32_t slot_busy =
+          busy_sampler_.Sample(i, slot_in_flight, slot.ops.load(std::memory_order_relaxed));
+      if (slot.state.load(std::memory_order_relaxed) == shm::SlotState::kRunning) {
+        busy += slot_busy;
+        in_flight += slot_in_flight;
+      }
     }
     std::int64_t now = MonotonicNanos() + wall_offset_ns_;
     stats_.OfferQueueLength(queued, now);
@@ -149,6 +173,36 @@ class Reader {
     stats_.OfferJobsQueueLength(JobsBacklog(), now);
     last_queued_ = queued;
     last_busy_ = busy;
+    if (!spool_) return;
+    stats::GaugeSample sample{context_.active, busy, in_flight, queued, 0, 0};
+    if (opened_loads_ != 0) SampleOpened(sample);
+    series_.Offer(now, sample);
+  }
+
+  // The opened loads' jobs-queue backlog and dropped events; a schedule's
+  // start, once its generator was started, for the target rates.
+  void SampleOpened(stats::GaugeSample& sample) {
+    for (std::size_t i = 0; i < plan_.loads.size(); ++i) {
+      const plan::LoadPlan& load = plan_.loads[i];
+      if (!load.opened) continue;
+      const shm::OpenedArea& area = segment_.opened(load.opened->area);
+      sample.jobs_queue_fill += segment_.Jobs(load.opened->area).Backlog();
+      sample.dropped_total += area.dropped.load(std::memory_order_relaxed);
+      if (targets_pending_ == 0 || targeted_.contains(i)) continue;
+      std::int64_t start = area.schedule_start_wall_ns.load(std::memory_order_acquire);
+      if (start == 0) continue;
+      series_.SetTarget(i, &load.opened->schedule, start);
+      targeted_.insert(i);
+      --targets_pending_;
+    }
+  }
+
+  // A closed interval, to the spool (the report's `intervals`).
+  void Spool(const stats::IntervalStats& interval) {
+    if (!spool_) return;
+    // Names a CUT made may hold any byte: replaced, the line stays valid JSON.
+    spool_->Append(stats::IntervalToJson(interval).dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 
   // Events queued in the opened loads' jobs queues and not yet claimed by a
@@ -256,6 +310,14 @@ class Reader {
     } else if (lines_.failed()) {
       s.warnings.push_back(LostLines());
     }
+    if (!spool_error_.empty()) {
+      s.warnings.push_back(fmt::format("no time series in the report: {}", spool_error_));
+    } else if (spool_ && spool_->failed()) {
+      s.warnings.push_back(
+          fmt::format("{} intervals of the time series were lost: their spool file: {}",
+                      spool_->lost(), spool_->error()));
+    }
+    if (spool_) s.intervals = output::kIntervalsPlaceholder;
     output::AddDerivedWarnings(s);
     return s;
   }
@@ -267,6 +329,7 @@ class Reader {
 
   // The summary (on stderr when stdout is a closed pipe), then the report.
   int Finish() {
+    series_.Finish();
     output::RunSummary summary = Summarize();
     bool closed = lines_.closed();
     bool failed = lines_.failed() && !closed;
@@ -288,20 +351,20 @@ class Reader {
                              {"lost", lines_.lost_lines()},
                              {"error", lines_.error()},
                              {"closed", lines_.closed()}};
-      // In chunks, never one string (output/json_stream.h: the end-of-run
-      // peak of the reader's memory); names a CUT made may hold any byte:
-      // replaced, the report stays valid JSON.
-      auto report = [&json](const std::function<void(std::string_view)>& write) {
-        output::DumpJsonInChunks(json, 2, write);
-      };
+      // Dumped in chunks, never one string (output/json_stream.h: the
+      // end-of-run peak of the reader's memory), the spooled intervals
+      // spliced in; names a CUT made may hold any byte: replaced, the report
+      // stays valid JSON.
+      output::IntervalSpool* spool = spool_ ? &*spool_ : nullptr;
       if (fds_.report >= 0) {
-        output::FdSink sink(fds_.report);
-        report([&sink](std::string_view chunk) { sink.Write(chunk); });
-        if (sink.failed()) {
-          log::Error("--report: cannot write '{}': {}", fds_.report_path, sink.error());
+        if (int error = output::WriteJsonReportTo(fds_.report, json, spool); error != 0) {
+          log::Error("--report: cannot write '{}': {}", fds_.report_path, std::strerror(error));
           failed = true;
         }
-      } else if (auto written = output::WriteFileAtomically("--report", fds_.report_path, report); !written) {
+      } else if (auto written = output::WriteFileAtomically(
+                     "--report", fds_.report_path,
+                     [&json, spool](int fd) { return output::WriteJsonReportTo(fd, json, spool); });
+                 !written) {
         log::Error("{}", written.error());
         failed = true;
       }
@@ -324,6 +387,12 @@ class Reader {
   std::uint64_t last_queued_ = 0;
   std::uint32_t last_busy_ = 0;
   bool stop_asked_ = false;  // kOutputClosedSignal sent
+  stats::IntervalSeries series_;
+  std::optional<output::IntervalSpool> spool_;
+  std::string spool_error_;  // it could not be made
+  std::size_t opened_loads_;
+  std::size_t targets_pending_;  // opened loads whose schedule start is not known yet
+  std::set<std::size_t> targeted_;
 };
 
 }  // namespace

@@ -58,7 +58,8 @@ std::expected<void, std::string> WriteReport(const std::string& path, const std:
 
 nlohmann::json ReportJson(const Report& r) {
   nlohmann::json json = output::SummaryJson(r.summary);
-  if (!json.contains("intervals") && !r.intervals.empty()) json["intervals"] = r.intervals;
+  // SummaryJson writes the summary's own (none: it was not rebuilt from records).
+  if (!r.intervals.empty()) json["intervals"] = r.intervals;
   if (!json.contains("event_lines") && !r.event_lines.is_null()) json["event_lines"] = r.event_lines;
   return json;
 }

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "stats/interval_json.h"
+
 namespace pylogen::report {
 namespace {
 
@@ -56,47 +58,6 @@ std::string Prefixed(const std::string& origin, const std::string& text) {
   return fmt::format("{}: {}", origin, text);
 }
 
-// The value at percentile p of the histogram JSON `h`, recomputed.
-std::expected<stats::Histogram, std::string> HistogramAt(const json& object, const std::string& where) {
-  auto it = object.find("histogram");
-  if (it == object.end()) return std::unexpected(where + ".histogram: missing");
-  auto h = stats::Histogram::FromJson(*it);
-  if (!h) return std::unexpected(fmt::format("{}.histogram: {}", where, h.error()));
-  return h;
-}
-
-std::expected<std::uint64_t, std::string> CountAt(const json& object, const char* key,
-                                                  const std::string& where) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_number_unsigned()) {
-    return std::unexpected(fmt::format("{}.{}: expected a non-negative integer", where, key));
-  }
-  return it->get<std::uint64_t>();
-}
-
-// Sums requests and errors, merges the histograms of `from` into `into` and
-// recomputes the percentiles.
-std::expected<void, std::string> MergeCounted(json& into, const json& from, const std::string& where) {
-  if (!into.is_object() || !from.is_object()) return std::unexpected(where + ": expected an object");
-  for (const char* key : {"requests", "errors"}) {
-    auto a = CountAt(into, key, where);
-    if (!a) return std::unexpected(a.error());
-    auto b = CountAt(from, key, where);
-    if (!b) return std::unexpected(b.error());
-    into[key] = *a + *b;
-  }
-  auto a = HistogramAt(into, where);
-  if (!a) return std::unexpected(a.error());
-  auto b = HistogramAt(from, where);
-  if (!b) return std::unexpected(b.error());
-  a->Merge(*b);
-  into["histogram"] = a->ToJson();
-  into["p50_ns"] = a->ValueAtPercentile(50);
-  into["p90_ns"] = a->ValueAtPercentile(90);
-  into["p99_ns"] = a->ValueAtPercentile(99);
-  into["max_ns"] = a->max();
-  return {};
-}
 
 std::expected<std::int64_t, std::string> StartOf(const json& object, const std::string& where) {
   if (!object.is_object()) return std::unexpected(where + ": expected an object");
@@ -210,7 +171,7 @@ std::expected<Report, std::string> MergeReports(const std::vector<Report>& input
   s.start_wall_ns = agg.first_begin_ns();
   s.end_wall_ns = agg.last_end_ns();
   s.duration_s = s.end_wall_ns > s.start_wall_ns ? (s.end_wall_ns - s.start_wall_ns) / 1e9 : 0;
-  auto merged_intervals = MergeIntervals(intervals, MergeIntervalObjects);
+  auto merged_intervals = MergeIntervals(intervals, stats::MergeIntervalJson);
   if (!merged_intervals) return std::unexpected(merged_intervals.error());
   merged.intervals = std::move(*merged_intervals);
   return merged;
@@ -252,40 +213,5 @@ std::expected<json, std::string> MergeIntervals(const std::vector<json>& arrays,
   return out;
 }
 
-std::expected<void, std::string> MergeIntervalObjects(json& into, const json& from) {
-  if (auto merged = MergeCounted(into, from, "interval"); !merged) return merged;
-  auto end_into = into.find("end_ns");
-  auto end_from = from.find("end_ns");
-  if (end_into != into.end() && end_from != from.end() && end_into->is_number_integer() &&
-      end_from->is_number_integer()) {
-    into["end_ns"] = std::max(end_into->get<std::int64_t>(), end_from->get<std::int64_t>());
-  }
-  if (into.contains("rate") && into.contains("end_ns") && into["end_ns"].is_number_integer()) {
-    double seconds = (into["end_ns"].get<std::int64_t>() - into["start_ns"].get<std::int64_t>()) / 1e9;
-    into["rate"] = seconds > 0 ? into["requests"].get<std::uint64_t>() / seconds : 0.0;
-  }
-  auto from_ids = from.find("ids");
-  if (from_ids == from.end()) return {};
-  if (!from_ids->is_array()) return std::unexpected("ids: expected an array");
-  if (!into.contains("ids")) into["ids"] = json::array();
-  json& ids = into["ids"];
-  if (!ids.is_array()) return std::unexpected("ids: expected an array");
-  for (std::size_t i = 0; i < from_ids->size(); ++i) {
-    const json& id = (*from_ids)[i];
-    std::string where = fmt::format("ids[{}]", i);
-    if (!id.is_object() || !id.contains("id") || !id["id"].is_string()) {
-      return std::unexpected(where + ".id: expected a string");
-    }
-    auto same = std::find_if(ids.begin(), ids.end(), [&](const json& m) {
-      return m.is_object() && m.contains("id") && m["id"] == id["id"];
-    });
-    if (same == ids.end()) {
-      ids.push_back(id);
-    } else if (auto merged = MergeCounted(*same, id, where); !merged) {
-      return merged;
-    }
-  }
-  return {};
-}
 
 }  // namespace pylogen::report

@@ -40,7 +40,7 @@ void MergeNameStats(stats::NameStats& into, const stats::NameStats& from);
 
 // One report of `inputs` (at least one; one alone is rebuilt as is, its
 // workers given their origin). The result's `intervals` are the inputs',
-// merged by MergeIntervals with MergeIntervalObjects.
+// merged by MergeIntervals with stats::MergeIntervalJson.
 std::expected<Report, std::string> MergeReports(const std::vector<Report>& inputs);
 
 // The thresholds of the inputs, each expression once, in the order first
@@ -58,13 +58,6 @@ using IntervalMerge = std::function<std::expected<void, std::string>(nlohmann::j
 std::expected<nlohmann::json, std::string> MergeIntervals(const std::vector<nlohmann::json>& arrays,
                                                           const IntervalMerge& merge);
 
-// The default IntervalMerge, for objects of the shape {"start_ns", "end_ns",
-// "requests", "errors", "histogram": {Histogram JSON}, "ids": [{"id",
-// "requests", "errors", "histogram"}]} (other keys kept from `into`):
-// counts summed, histograms merged, ids matched by id, and p50_ns, p90_ns,
-// p99_ns, max_ns (and rate, when present: requests over end - start)
-// recomputed from the merged histograms.
-std::expected<void, std::string> MergeIntervalObjects(nlohmann::json& into, const nlohmann::json& from);
 
 }  // namespace pylogen::report
 

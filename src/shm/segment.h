@@ -205,6 +205,9 @@ struct OpenedArea {
   std::atomic<std::int64_t> limit_since_wall_ns;
   std::atomic<std::uint32_t> limit_wanted_max;
   std::atomic<std::uint64_t> limit_checks;
+  // Written by the supervisor as it starts the generator: the wall clock of
+  // the schedule's time 0 (0: not started), for the time series' target rate.
+  std::atomic<std::int64_t> schedule_start_wall_ns;
   std::atomic<std::uint32_t> lateness_size;  // bytes in lateness_json, stored last
   char lateness_json[kLatenessJsonBytes];
   // Events emitted during each second of the schedule (by emission time).

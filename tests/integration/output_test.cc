@@ -139,8 +139,12 @@ TEST(Output, ReportHoldsTheDocumentedSchema) {
                        "--report", report});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = ReadJson(report);
-  EXPECT_EQ(j["schema"], 1);
+  EXPECT_EQ(j["schema"], 2);
   EXPECT_EQ(j["requests"]["count"], 30);
+  // The time series counts the requests only, not the transaction records.
+  std::uint64_t in_intervals = 0;
+  for (const auto& iv : j["intervals"]) in_intervals += iv["requests"].get<std::uint64_t>();
+  EXPECT_EQ(in_intervals, 30u);
   EXPECT_EQ(j["requests"]["errors"], 0);
   EXPECT_EQ(j["transactions"]["count"], 10);
   EXPECT_GT(j["duration_s"].get<double>(), 0.005);

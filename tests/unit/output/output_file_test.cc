@@ -74,18 +74,30 @@ TEST(WriteFileAtomically, ReplacesTheFileByARename) {
   fs::remove_all(dir);
 }
 
-TEST(WriteFileAtomically, WritesTheChunksOfAProducerInOrder) {
+TEST(WriteFileAtomically, WritesWhatItsWriterWritesToTheFd) {
   std::string dir = FreshDir("chunks");
   std::string path = dir + "/r.json";
-  auto produce = [](const std::function<void(std::string_view)>& write) {
-    write("{\"a\":");
-    write("");
-    write(std::string(100'000, '1'));
-    write("}\n");
+  const std::string ones(100'000, '1');
+  auto write = [&ones](int fd) {
+    for (std::string_view chunk : {std::string_view("{\"a\":"), std::string_view(""), std::string_view(ones),
+                                   std::string_view("}\n")}) {
+      if (int e = WriteAllTo(fd, chunk); e != 0) return e;
+    }
+    return 0;
   };
-  ASSERT_TRUE(WriteFileAtomically("--report", path, produce).has_value());
+  ASSERT_TRUE(WriteFileAtomically("--report", path, write).has_value());
   EXPECT_EQ(Read(path), "{\"a\":" + std::string(100'000, '1') + "}\n");
   EXPECT_EQ(Names(dir), (std::set<std::string>{"r.json"}));
+  fs::remove_all(dir);
+}
+
+TEST(WriteFileAtomically, RemovesTheTemporaryFileWhenItsWriterFails) {
+  std::string dir = FreshDir("writer-fails");
+  std::string path = dir + "/r.json";
+  auto written = WriteFileAtomically("--report", path, [](int) { return ENOSPC; });
+  ASSERT_FALSE(written.has_value());
+  EXPECT_NE(written.error().find("No space left on device"), std::string::npos) << written.error();
+  EXPECT_TRUE(Names(dir).empty());
   fs::remove_all(dir);
 }
 

@@ -205,7 +205,11 @@ TEST_F(RunSummaryTest, TextShowsCountsPercentilesAndMarks) {
 
 TEST_F(RunSummaryTest, JsonCarriesTheSchemaAndALosslessHistogram) {
   nlohmann::json j = SummaryJson(summary_);
-  EXPECT_EQ(j["schema"], 1);
+  EXPECT_EQ(kReportSchema, 2);
+  EXPECT_EQ(j["schema"], kReportSchema);
+  EXPECT_EQ(j["intervals"], nlohmann::json::array());  // none given
+  summary_.intervals = nlohmann::json::array({{{"start_ns", 0}}});
+  EXPECT_EQ(SummaryJson(summary_)["intervals"], summary_.intervals);
   EXPECT_EQ(j["requests"]["count"], 100);
   EXPECT_EQ(j["transactions"]["count"], 0);
   EXPECT_DOUBLE_EQ(j["duration_s"].get<double>(), 1.0);

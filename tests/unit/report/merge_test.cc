@@ -194,72 +194,37 @@ json HistogramOf(std::initializer_list<std::int64_t> values) {
   return h.ToJson();
 }
 
-json Interval(std::int64_t start, std::uint64_t requests, std::uint64_t errors,
-              std::initializer_list<std::int64_t> values, const char* id) {
-  json h = HistogramOf(values);
-  return {{"start_ns", start},
-          {"end_ns", start + 1'000'000'000},
-          {"requests", requests},
-          {"errors", errors},
-          {"rate", static_cast<double>(requests)},
-          {"p50_ns", 0},
-          {"histogram", h},
-          {"ids", json::array({{{"id", id}, {"requests", requests}, {"errors", errors}, {"histogram", h}}})}};
+// Interval objects merged by a counting callback: the hook's ordering and
+// errors (the real merge of interval objects, stats::MergeIntervalJson, is
+// tested in tests/unit/stats/interval_json_test.cc).
+json Counted(std::int64_t start, int n) { return {{"start_ns", start}, {"n", n}}; }
+
+std::expected<void, std::string> AddN(json& into, const json& from) {
+  into["n"] = into["n"].get<int>() + from["n"].get<int>();
+  return {};
 }
 
 TEST(MergeIntervalsTest, SameStartsMergedOthersKeptInOrder) {
-  json a = json::array({Interval(1'000'000'000, 2, 0, {100, 200}, "X"),
-                        Interval(2'000'000'000, 1, 1, {5000}, "X")});
-  json b = json::array({Interval(0, 1, 0, {7}, "Y"), Interval(2'000'000'000, 3, 0, {10, 20, 900'000}, "Y")});
-  auto merged = MergeIntervals({a, b}, MergeIntervalObjects);
+  json a = json::array({Counted(1'000'000'000, 2), Counted(2'000'000'000, 1)});
+  json b = json::array({Counted(0, 1), Counted(2'000'000'000, 3)});
+  auto merged = MergeIntervals({a, b}, AddN);
   ASSERT_TRUE(merged) << merged.error();
   ASSERT_EQ(merged->size(), 3u);
-  EXPECT_EQ((*merged)[0]["start_ns"], 0);
+  EXPECT_EQ((*merged)[0], Counted(0, 1));
   EXPECT_EQ((*merged)[1], a[0]);  // alone at its start: kept as it is
-  const json& m = (*merged)[2];
-  EXPECT_EQ(m["start_ns"], 2'000'000'000);
-  EXPECT_EQ(m["requests"], 4);
-  EXPECT_EQ(m["errors"], 1);
-  EXPECT_DOUBLE_EQ(m["rate"].get<double>(), 4.0);
-  stats::Histogram all;
-  for (auto v : {5000, 10, 20, 900'000}) all.Record(v);
-  EXPECT_EQ(m["histogram"], all.ToJson());
-  EXPECT_EQ(m["p50_ns"], all.ValueAtPercentile(50));
-  EXPECT_EQ(m["p90_ns"], all.ValueAtPercentile(90));
-  EXPECT_EQ(m["p99_ns"], all.ValueAtPercentile(99));
-  EXPECT_EQ(m["max_ns"], 900'000);
-  ASSERT_EQ(m["ids"].size(), 2u);  // X and Y
-  EXPECT_EQ(m["ids"][0]["id"], "X");
-  EXPECT_EQ(m["ids"][1]["id"], "Y");
-  EXPECT_EQ(m["ids"][1]["requests"], 3);
+  EXPECT_EQ((*merged)[2], Counted(2'000'000'000, 4));
 }
 
-TEST(MergeIntervalsTest, SameIdsAreMerged) {
-  json a = json::array({Interval(0, 2, 1, {100, 200}, "X")});
-  json b = json::array({Interval(0, 1, 0, {300}, "X")});
-  auto merged = MergeIntervals({a, b}, MergeIntervalObjects);
-  ASSERT_TRUE(merged) << merged.error();
-  const json& id = (*merged)[0]["ids"][0];
-  EXPECT_EQ(id["requests"], 3);
-  EXPECT_EQ(id["errors"], 1);
-  EXPECT_EQ(id["max_ns"], 300);
-  EXPECT_EQ((*merged)[0]["ids"].size(), 1u);
-}
-
-TEST(MergeIntervalsTest, TheCallbackDecidesAndBadShapesAreNamed) {
-  json a = json::array({{{"start_ns", 5}, {"n", 1}}});
-  json b = json::array({{{"start_ns", 5}, {"n", 2}}});
-  auto merged = MergeIntervals({a, b}, [](json& into, const json& from) -> std::expected<void, std::string> {
-    into["n"] = into["n"].get<int>() + from["n"].get<int>();
-    return {};
-  });
-  ASSERT_TRUE(merged);
-  EXPECT_EQ((*merged)[0]["n"], 3);
-  EXPECT_EQ(MergeIntervals({json::array({{{"end_ns", 1}}})}, MergeIntervalObjects).error(),
+TEST(MergeIntervalsTest, BadShapesAndRefusedMergesAreNamed) {
+  EXPECT_EQ(MergeIntervals({json::array({{{"end_ns", 1}}})}, AddN).error(),
             "report 1: intervals[0].start_ns: expected an integer");
-  auto bad = MergeIntervals({a, b}, MergeIntervalObjects);
+  EXPECT_EQ(MergeIntervals({json::object()}, AddN).error(), "report 1: intervals: expected an array");
+  auto refuse = [](json&, const json&) -> std::expected<void, std::string> {
+    return std::unexpected("ends differ");
+  };
+  auto bad = MergeIntervals({json::array({Counted(5, 1)}), json::array({Counted(5, 2)})}, refuse);
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error(), "report 2: intervals[0]: interval.requests: expected a non-negative integer");
+  EXPECT_EQ(bad.error(), "report 2: intervals[0]: ends differ");
 }
 
 }  // namespace
