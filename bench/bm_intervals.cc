@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "output/interval_spool.h"
+#include "output/report_writer.h"
 #include "stats/aggregator.h"
 #include "stats/interval_json.h"
 #include "stats/interval_series.h"
@@ -103,9 +104,10 @@ void BM_IntervalsHour(benchmark::State& state) {
     series.Finish();
     intervals = series.closed();
     spool_lines = spool->lines();
-    nlohmann::json report = {{"schema", 2}, {"intervals", output::kIntervalsPlaceholder}};
+    output::DeferredParts deferred;
+    nlohmann::json report = {{"schema", 2}, {"intervals", deferred.Intervals(&*spool)}};
     int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    int error = output::WriteReportTo(null, report.dump(2), &*spool);
+    int error = deferred.Write(null, report);
     ::close(null);
     if (error != 0) state.SkipWithError(std::strerror(error));
     benchmark::DoNotOptimize(aggregator.requests());

@@ -8,11 +8,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include <algorithm>
-
-#include <nlohmann/json.hpp>
-
-#include "output/json_stream.h"
 #include "output/output_file.h"
 
 namespace pylogen::output {
@@ -102,53 +97,6 @@ int IntervalSpool::CopyListTo(int out) {
     if (int e = WriteAllTo(out, out_text); e != 0) return e;
   }
   return WriteAllTo(out, first ? "]" : "\n]");
-}
-
-ReportSplicer::ReportSplicer(int fd, IntervalSpool* spool)
-    : fd_(fd), spool_(spool), needle_(fmt::format("\"intervals\": \"{}\"", kIntervalsPlaceholder)) {}
-
-int ReportSplicer::Write(std::string_view chunk) {
-  if (error_ != 0) return error_;
-  if (spliced_) return error_ = WriteAllTo(fd_, chunk);
-  pending_.append(chunk);
-  std::size_t at = pending_.find(needle_);
-  if (at == std::string::npos) {
-    // Keep what could be the start of the placeholder; write the rest.
-    std::size_t keep = std::min(pending_.size(), needle_.size() - 1);
-    std::size_t out = pending_.size() - keep;
-    if (out != 0) {
-      error_ = WriteAllTo(fd_, std::string_view(pending_).substr(0, out));
-      pending_.erase(0, out);
-    }
-    return error_;
-  }
-  spliced_ = true;
-  std::size_t value = at + needle_.size() - kIntervalsPlaceholder.size() - 2;  // the opening quote
-  std::string_view text(pending_);
-  if ((error_ = WriteAllTo(fd_, text.substr(0, value))) != 0) return error_;
-  if ((error_ = spool_ != nullptr ? spool_->CopyListTo(fd_) : WriteAllTo(fd_, "[]")) != 0) return error_;
-  error_ = WriteAllTo(fd_, text.substr(at + needle_.size()));
-  pending_.clear();
-  return error_;
-}
-
-int ReportSplicer::Finish() {
-  if (error_ != 0) return error_;
-  error_ = WriteAllTo(fd_, pending_);
-  pending_.clear();
-  return error_;
-}
-
-int WriteReportTo(int fd, std::string_view report, IntervalSpool* spool) {
-  ReportSplicer splicer(fd, spool);
-  splicer.Write(report);
-  return splicer.Finish();
-}
-
-int WriteJsonReportTo(int fd, const nlohmann::json& report, IntervalSpool* spool) {
-  ReportSplicer splicer(fd, spool);
-  DumpJsonInChunks(report, 2, [&splicer](std::string_view chunk) { splicer.Write(chunk); });
-  return splicer.Finish();
 }
 
 }  // namespace pylogen::output

@@ -1,7 +1,8 @@
 // The time series' spool: closed intervals (stats/interval_series.h), one
 // JSON object a line, kept in an anonymous temporary file while the run
 // goes on, so that the reader's memory stays bounded on long runs; and the
-// report's writer that splices them in as the `intervals` list.
+// list that the report's writer (output/report_writer.h) splices in as
+// `intervals`.
 //
 // The file is made in $TMPDIR (else /tmp) with O_TMPFILE, or, where that is
 // not supported, mkstemp() and unlink() at once: it has no name, and goes
@@ -18,15 +19,9 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "util/unique_fd.h"
 
 namespace pylogen::output {
-
-// The report's `intervals` value while it is dumped; WriteReportTo puts the
-// spooled lines in its place.
-inline constexpr std::string_view kIntervalsPlaceholder = "@@pylogen-spooled-intervals@@";
 
 class IntervalSpool {
  public:
@@ -59,32 +54,6 @@ class IntervalSpool {
   std::uint64_t lost_ = 0;
   int error_number_ = 0;
 };
-
-// The report's text, given in consecutive chunks, written to fd with the
-// spool's list in place of the quoted kIntervalsPlaceholder (an empty list
-// without a spool); the placeholder may straddle chunks. A text without it
-// is written as it is. Write() and Finish() return 0 or an errno; after an
-// error nothing more is written.
-class ReportSplicer {
- public:
-  ReportSplicer(int fd, IntervalSpool* spool);
-  int Write(std::string_view chunk);
-  int Finish();  // the bytes held back while looking for the placeholder
-
- private:
-  int fd_;
-  IntervalSpool* spool_;
-  std::string needle_;   // "\"intervals\": \"@@...@@\""
-  std::string pending_;  // at most needle_.size() - 1 bytes, until the placeholder is found
-  bool spliced_ = false;
-  int error_ = 0;
-};
-
-// The whole text at once (tests, small reports).
-int WriteReportTo(int fd, std::string_view report, IntervalSpool* spool);
-// A JSON report, dumped in chunks (output/json_stream.h: never one string)
-// with indent 2 and invalid UTF-8 replaced.
-int WriteJsonReportTo(int fd, const nlohmann::json& report, IntervalSpool* spool);
 
 }  // namespace pylogen::output
 

@@ -12,6 +12,7 @@
 #include <fmt/ranges.h>
 
 #include "output/error_summary.h"
+#include "output/report_writer.h"
 #include "output/threshold_summary.h"
 
 namespace pylogen::output {
@@ -130,7 +131,8 @@ void AppendHeader(fmt::memory_buffer& out, const char* first) {
                  "max");
 }
 
-nlohmann::json LatencyJson(const stats::Histogram& h) {
+// With `deferred`, the histogram's JSON is a placeholder, written later.
+nlohmann::json LatencyJson(const stats::Histogram& h, DeferredParts* deferred = nullptr) {
   nlohmann::json j = {{"count", h.count()},
                       {"min_ns", h.min()},
                       {"mean_ns", h.mean()},
@@ -138,14 +140,18 @@ nlohmann::json LatencyJson(const stats::Histogram& h) {
   for (std::size_t i = 0; i < std::size(kPercentiles); ++i) {
     j[kPercentileKeys[i]] = h.ValueAtPercentile(kPercentiles[i]);
   }
-  j["histogram"] = h.ToJson();
+  if (deferred != nullptr) {
+    j["histogram"] = deferred->Histogram(h);
+  } else {
+    j["histogram"] = h.ToJson();
+  }
   return j;
 }
 
 // A name's failed records: `failed` (their latency, as the others'),
 // `errors_by` and `errors_other` (stats/error_breakdown.h).
-void AddNameErrorsJson(nlohmann::json& j, const stats::NameStats& n) {
-  j["failed"] = LatencyJson(n.failed);
+void AddNameErrorsJson(nlohmann::json& j, const stats::NameStats& n, DeferredParts* deferred) {
+  j["failed"] = LatencyJson(n.failed, deferred);
   j.update(n.errors_by.ToJson());
 }
 
@@ -566,7 +572,7 @@ nlohmann::json OpenedList(const RunSummary& s) {
 }
 }  // namespace
 
-nlohmann::json SummaryJson(const RunSummary& s) {
+nlohmann::json SummaryJson(const RunSummary& s, DeferredParts* deferred) {
   const stats::Aggregator& agg = *s.stats;
   nlohmann::json names = nlohmann::json::array();
   auto spans = SpansByLoad(agg);
@@ -579,13 +585,13 @@ nlohmann::json SummaryJson(const RunSummary& s) {
                         {"rate", Rate(n.count, spans[n.load].seconds())},
                         {"bytes_in", n.bytes_in},
                         {"bytes_out", n.bytes_out},
-                        {"service", LatencyJson(n.service)}};
+                        {"service", LatencyJson(n.service, deferred)}};
     if (n.wait) {
-      j["wait"] = LatencyJson(*n.wait);
-      j["response"] = LatencyJson(*n.response);
+      j["wait"] = LatencyJson(*n.wait, deferred);
+      j["response"] = LatencyJson(*n.response, deferred);
     }
     AddSpanJson(j, n);
-    AddNameErrorsJson(j, n);
+    AddNameErrorsJson(j, n, deferred);
     names.push_back(std::move(j));
   }
   nlohmann::json ids = nlohmann::json::array();

@@ -16,6 +16,8 @@
 
 namespace pylogen::output {
 
+class DeferredParts;
+
 // The JSON report's "schema": 2 adds the `intervals` time series. A reader
 // of reports (src/report/) refuses another version.
 inline constexpr int kReportSchema = 2;
@@ -153,7 +155,9 @@ struct RunSummary {
 void AddDerivedWarnings(RunSummary& summary);
 
 std::string SummaryText(const RunSummary& summary);
-nlohmann::json SummaryJson(const RunSummary& summary);
+// With `deferred`, the names' histograms are left out of the tree as
+// placeholders, written by deferred->Write (output/report_writer.h).
+nlohmann::json SummaryJson(const RunSummary& summary, DeferredParts* deferred = nullptr);
 
 // This machine's name (gethostname), "" when unknown: the report's "host".
 std::string HostName();

@@ -15,6 +15,7 @@
 #include "output/interval_spool.h"
 #include "output/line_format.h"
 #include "output/output_file.h"
+#include "output/report_writer.h"
 #include "output/run_summary.h"
 #include "output/sink.h"
 #include "output/threshold_summary.h"
@@ -317,7 +318,6 @@ class Reader {
           fmt::format("{} intervals of the time series were lost: their spool file: {}",
                       spool_->lost(), spool_->error()));
     }
-    if (spool_) s.intervals = output::kIntervalsPlaceholder;
     output::AddDerivedWarnings(s);
     return s;
   }
@@ -346,24 +346,22 @@ class Reader {
       failed = true;
     }
     if (!fds_.report_path.empty()) {
-      nlohmann::json json = output::SummaryJson(summary);
+      // The names' histograms and the spooled intervals are written as the
+      // report is, not held in its tree (output/report_writer.h).
+      output::DeferredParts deferred;
+      summary.intervals = deferred.Intervals(spool_ ? &*spool_ : nullptr);
+      nlohmann::json json = output::SummaryJson(summary, &deferred);
       json["event_lines"] = {{"output", fds_.lines_name},
                              {"lost", lines_.lost_lines()},
                              {"error", lines_.error()},
                              {"closed", lines_.closed()}};
-      // Dumped in chunks, never one string (output/json_stream.h: the
-      // end-of-run peak of the reader's memory), the spooled intervals
-      // spliced in; names a CUT made may hold any byte: replaced, the report
-      // stays valid JSON.
-      output::IntervalSpool* spool = spool_ ? &*spool_ : nullptr;
       if (fds_.report >= 0) {
-        if (int error = output::WriteJsonReportTo(fds_.report, json, spool); error != 0) {
+        if (int error = deferred.Write(fds_.report, json); error != 0) {
           log::Error("--report: cannot write '{}': {}", fds_.report_path, std::strerror(error));
           failed = true;
         }
       } else if (auto written = output::WriteFileAtomically(
-                     "--report", fds_.report_path,
-                     [&json, spool](int fd) { return output::WriteJsonReportTo(fd, json, spool); });
+                     "--report", fds_.report_path, [&json, &deferred](int fd) { return deferred.Write(fd, json); });
                  !written) {
         log::Error("{}", written.error());
         failed = true;
