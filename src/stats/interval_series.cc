@@ -169,8 +169,13 @@ void IntervalSeries::Add(const Record& record) {
       cached_hi_ = interval->end_ns;
     }
   }
-  RecordInto(interval->total, record);
-  if (record.load < interval->ids.size()) RecordInto(interval->ids[record.load].series, record);
+  // Into its id only: the total is their merge, made once as the interval
+  // closes (one histogram record per record, not two).
+  if (record.load < interval->ids.size()) {
+    RecordInto(interval->ids[record.load].series, record);
+  } else {
+    RecordInto(interval->total, record);  // not one of the plan's loads: cannot happen
+  }
 }
 
 void IntervalSeries::Offer(std::int64_t now_ns, const GaugeSample& sample) {
@@ -229,6 +234,8 @@ void IntervalSeries::SetRatesAndTargets(IntervalStats& interval,
 
 void IntervalSeries::CloseOldest(std::int64_t covered_end_ns) {
   IntervalStats& oldest = slots_[static_cast<std::size_t>(base_) % slots_.size()];
+  // Before the ids' rates and targets are set: only counts and histograms add.
+  for (const IdSeries& id : oldest.ids) oldest.total.Merge(id.series);
   SetRatesAndTargets(oldest, covered_end_ns);
   if (sink_) sink_(oldest);
   ++closed_;

@@ -99,7 +99,7 @@ struct IntervalStats {
   std::int64_t start_ns = 0;  // aligned: k * S
   std::int64_t end_ns = 0;    // (k + 1) * S
   std::uint64_t late = 0;     // records that arrived after their own interval closed
-  LatencySeries total;
+  LatencySeries total;  // all ids: their merge, made as the interval closes
   IntervalGauges gauges;
   std::vector<IdSeries> ids;  // the series' ids in load order (reports: as read)
 
