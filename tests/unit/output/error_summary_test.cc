@@ -153,6 +153,10 @@ TEST_F(ErrorSummaryTest, MostRequestsFailedOpensTheSummaryAndTheWarnings) {
   ASSERT_GE(lines.size(), 3u);
   EXPECT_EQ(lines[1], "== pylogen summary ==");
   EXPECT_EQ(lines[2], "!! " + expected);
+  // Said once in the text: the warnings block holds the others only.
+  std::string text = SummaryText(summary_);
+  EXPECT_EQ(text.find(expected), text.rfind(expected)) << text;
+  EXPECT_NE(text.find("  - an earlier warning"), std::string::npos) << text;
   // Nothing succeeded: the latency cells of the name and id rows are blank
   // ("-"), not 0ns figures.
   std::size_t rows = 0;
