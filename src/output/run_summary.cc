@@ -14,6 +14,7 @@
 #include "output/error_summary.h"
 #include "output/report_writer.h"
 #include "output/threshold_summary.h"
+#include "util/iso_time.h"
 
 namespace pylogen::output {
 namespace {
@@ -31,15 +32,6 @@ std::string WallText(std::int64_t ns) {
                      (ns / 1'000'000) % 1000);
 }
 
-std::string IsoText(std::int64_t ns) {
-  if (ns == 0) return "";
-  time_t seconds = static_cast<time_t>(ns / 1'000'000'000);
-  tm utc;
-  gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900,
-                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                     (ns / 1000) % 1'000'000);
-}
 
 // "10:00:03.120": the local time of day, for a warning line.
 std::string TimeOfDayText(std::int64_t ns) {
@@ -156,7 +148,7 @@ void AddNameErrorsJson(nlohmann::json& j, const stats::NameStats& n, DeferredPar
 }
 
 nlohmann::json HighWaterJson(const stats::HighWater& hw) {
-  return {{"value", hw.value}, {"at", IsoText(hw.at_ns)}};
+  return {{"value", hw.value}, {"at", util::IsoText(hw.at_ns)}};
 }
 
 // The opened model's jobs-queue backlog mark (events the generators queued
@@ -358,7 +350,7 @@ nlohmann::json OpenedJson(const OpenedSummary& o) {
                       {"controller", {{"target", o.controller_target},
                                       {"target_max", o.controller_target_max}}},
                       {"limit", {{"reached", o.limit_reached()},
-                                 {"since", o.limit_reached() ? nlohmann::json(IsoText(o.limit_since_wall_ns))
+                                 {"since", o.limit_reached() ? nlohmann::json(util::IsoText(o.limit_since_wall_ns))
                                                              : nlohmann::json(nullptr)},
                                  {"wanted_workers", o.limit_wanted},
                                  {"max_workers", o.max_workers},
@@ -614,8 +606,8 @@ nlohmann::json SummaryJson(const RunSummary& s, DeferredParts* deferred) {
                    {"requests", t.requests},
                    {"errors", t.errors},
                    {"transactions", t.transactions},
-                   {"start", IsoText(span.first_ns)},
-                   {"end", IsoText(span.last_ns)},
+                   {"start", util::IsoText(span.first_ns)},
+                   {"end", util::IsoText(span.last_ns)},
                    {"active_s", span.seconds()},
                    {"rate", Rate(t.requests, span.seconds())},
                    {"latency", LatencyJson(h)}});
@@ -633,15 +625,15 @@ nlohmann::json SummaryJson(const RunSummary& s, DeferredParts* deferred) {
   }
   nlohmann::json intervals = nlohmann::json::array();
   for (const stats::Interval& iv : agg.intervals()) {
-    intervals.push_back({{"end", IsoText(iv.end_ns)},
+    intervals.push_back({{"end", util::IsoText(iv.end_ns)},
                          {"requests_per_s", iv.requests_per_s},
                          {"sum_local_ops_per_s", iv.sum_local_ops_per_s}});
   }
   return {{"schema", kReportSchema},
           {"host", s.host},
           {"intervals", s.intervals},
-          {"start", IsoText(s.start_wall_ns)},
-          {"end", IsoText(s.end_wall_ns)},
+          {"start", util::IsoText(s.start_wall_ns)},
+          {"end", util::IsoText(s.end_wall_ns)},
           {"duration_s", s.duration_s},
           {"interrupted", s.interrupted},
           {"requests", {{"count", agg.requests()}, {"errors", agg.request_errors()}, {"rate", Rate(agg.requests(), s.duration_s)}}},

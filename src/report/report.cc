@@ -14,6 +14,7 @@
 #include "thresholds/threshold.h"
 #include "util/excerpt.h"
 #include "util/input_file.h"
+#include "util/iso_time.h"
 
 namespace pylogen::report {
 namespace {
@@ -89,7 +90,7 @@ class Fields {
     return static_cast<int>(v);
   }
   std::int64_t Time(const char* key) const {
-    auto ns = ParseIsoTime(String(key));
+    auto ns = util::ParseIsoTime(String(key));
     if (!ns) throw Bad{fmt::format("{}: {}", Path(key), ns.error())};
     return *ns;
   }
@@ -342,31 +343,6 @@ std::pair<std::size_t, std::size_t> LineColumn(const std::string& text, std::siz
 
 }  // namespace
 
-std::expected<std::int64_t, std::string> ParseIsoTime(const std::string& text) {
-  if (text.empty()) return 0;
-  int year, month, day, hour, minute, second;
-  char fraction[16] = {};
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%9[0-9]Z%n", &year, &month, &day, &hour,
-                  &minute, &second, fraction, &consumed) != 7 ||
-      static_cast<std::size_t>(consumed) != text.size() || month < 1 || month > 12 || day < 1 ||
-      day > 31 || hour > 23 || minute > 59 || second > 60) {
-    return std::unexpected(fmt::format("'{}', expected a time such as 2026-11-22T21:30:37.901012Z",
-                                       util::Excerpt(text)));
-  }
-  tm utc{};
-  utc.tm_year = year - 1900;
-  utc.tm_mon = month - 1;
-  utc.tm_mday = day;
-  utc.tm_hour = hour;
-  utc.tm_min = minute;
-  utc.tm_sec = second;
-  std::int64_t ns = 0;
-  std::string digits(fraction);
-  digits.resize(9, '0');
-  for (char c : digits) ns = ns * 10 + (c - '0');
-  return static_cast<std::int64_t>(timegm(&utc)) * 1'000'000'000 + ns;
-}
 
 std::expected<Report, std::string> ParseReport(const json& j, const std::string& origin) {
   Report r;

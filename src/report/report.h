@@ -50,8 +50,6 @@ std::expected<Report, std::string> ParseReport(const nlohmann::json& json, const
 // (syntax error at line 3, column 7)", then as ParseReport.
 std::expected<Report, std::string> ReadReport(const std::string& path);
 
-// "2026-11-22T21:30:37.901012Z" to ns since the epoch; "" is 0.
-std::expected<std::int64_t, std::string> ParseIsoTime(const std::string& text);
 
 }  // namespace pylogen::report
 

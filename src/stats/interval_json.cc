@@ -1,19 +1,11 @@
 #include "stats/interval_json.h"
 
 #include <fmt/format.h>
-#include <time.h>
+
+#include "util/iso_time.h"
 
 namespace pylogen::stats {
 namespace {
-
-std::string IsoText(std::int64_t ns) {
-  time_t seconds = static_cast<time_t>(ns / 1'000'000'000);
-  tm utc;
-  gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900,
-                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                     (ns / 1000) % 1'000'000);
-}
 
 void PutPercentiles(nlohmann::json& j, const Histogram& h) {
   j["p50_ns"] = h.ValueAtPercentile(50);
@@ -125,8 +117,8 @@ std::expected<void, std::string> ReadGauge(const nlohmann::json& j, const char* 
 
 nlohmann::json IntervalToJson(const IntervalStats& interval) {
   nlohmann::json j = nlohmann::json::object();
-  j["start"] = IsoText(interval.start_ns);
-  j["end"] = IsoText(interval.end_ns);
+  j["start"] = util::IsoText(interval.start_ns);
+  j["end"] = util::IsoText(interval.end_ns);
   j["start_ns"] = interval.start_ns;
   j["end_ns"] = interval.end_ns;
   j["late"] = interval.late;

@@ -139,15 +139,6 @@ TEST(ParseReportTest, ABrokenHistogramIsRefusedWithItsPlace) {
   EXPECT_TRUE(refusal.starts_with("A.json: names[2].service.histogram: ")) << refusal;
 }
 
-TEST(ParseIsoTimeTest, ReadsTheReportsTimes) {
-  EXPECT_EQ(*ParseIsoTime(""), 0);
-  EXPECT_EQ(*ParseIsoTime("1970-01-01T00:00:01.000002Z"), 1'000'002'000);
-  EXPECT_EQ(*ParseIsoTime("2026-11-22T21:30:37.901012Z"), 1'795'383'037'901'012'000);
-  EXPECT_FALSE(ParseIsoTime("2026-11-22T21:30:37.901012"));
-  EXPECT_FALSE(ParseIsoTime("2026-13-22T21:30:37.901012Z"));
-  EXPECT_FALSE(ParseIsoTime("2026-11-22T21:30:37.901012Z trailing"));
-}
-
 class ReadReportTest : public ::testing::Test {
  protected:
   std::string Write(const std::string& name, const std::string& text) {
