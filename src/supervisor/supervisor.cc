@@ -22,6 +22,7 @@
 #include "supervisor/repeated_lines.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/signal_name.h"
 
 namespace pylogen::supervisor {
 namespace {
@@ -29,7 +30,7 @@ namespace {
 std::int64_t Nanos(double s) { return static_cast<std::int64_t>(s * 1e9); }
 
 std::string DescribeStatus(int status) {
-  if (WIFSIGNALED(status)) return fmt::format("killed by {}", strsignal(WTERMSIG(status)));
+  if (WIFSIGNALED(status)) return fmt::format("killed by {}", util::SignalName(WTERMSIG(status)));
   return fmt::format("exit code {}", WEXITSTATUS(status));
 }
 
@@ -166,17 +167,17 @@ class Supervisor {
 
   void OnStopSignal(int signo) {
     if (interrupted_) {
-      log::Error("second {}: stopping at once, without a summary", strsignal(signo));
+      log::Error("second {}: stopping at once, without a summary", util::SignalName(signo));
       KillAll();
       killed_at_once_ = true;
       return;
     }
     interrupted_ = true;
     if (stopping_) {
-      log::Warn("{}: already stopping (the event-line output was closed)", strsignal(signo));
+      log::Warn("{}: already stopping (the event-line output was closed)", util::SignalName(signo));
       return;
     }
-    log::Warn("{}: stopping; calls in flight have {} s to finish", strsignal(signo), plan_.grace_s);
+    log::Warn("{}: stopping; calls in flight have {} s to finish", util::SignalName(signo), plan_.grace_s);
     BeginStop();
   }
 

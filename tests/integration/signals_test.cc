@@ -271,3 +271,33 @@ TEST_F(Signals, FifoThatIsNeverReadStillStops) {
 
 }  // namespace
 }  // namespace pylogen::testing
+
+namespace pylogen::testing {
+namespace {
+
+// Signals are said by name ("killed by Killed" said nothing).
+TEST(SignalNames, AKilledReaderIsSaidByTheSignalsName) {
+  RunSpec spec;
+  spec.args = {SampleCut("Dummy"), "--process", "1", "--duration", "5", "--extra", R"({"sleep":0.01})",
+               "--outformat", "none"};
+  spec.timeout_s = 30;
+  spec.signals = {{1.0, SIGKILL, "reader"}};
+  RunResult r = RunPylogen(spec);
+  EXPECT_NE(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("(killed by SIGKILL)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("Killed"), std::string::npos) << r.err;
+}
+
+TEST(SignalNames, AStopIsSaidByTheSignalsName) {
+  RunSpec spec;
+  spec.args = {SampleCut("Dummy"), "--process", "1", "--duration", "5", "--extra", R"({"sleep":0.01})",
+               "--outformat", "none", "-v"};  // the stop is a warning: said at -v
+  spec.timeout_s = 30;
+  spec.signals = {{0.8, SIGTERM, ""}};
+  RunResult r = RunPylogen(spec);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_NE(r.err.find("SIGTERM: stopping; calls in flight have"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace pylogen::testing
