@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/prefix.h"
 #include "cli/values.h"
 #include "schedule/arrivals.h"
 #include "schedule/schedule.h"
@@ -329,13 +330,20 @@ CLI::Option* AddValueOption(CLI::App& app, const std::string& name, const std::s
   return option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
-std::string UnexpectedArguments(const std::vector<std::string>& remaining, std::string_view usage) {
+std::string UnexpectedArguments(const std::vector<std::string>& remaining, std::string_view usage,
+                                const std::vector<std::string>& long_names) {
   const std::string& first = remaining.front();
+  if (first.starts_with("-") && first.size() > 1) {
+    // The words after it up to the next option are its values: not counted.
+    std::size_t others = static_cast<std::size_t>(std::count_if(
+        remaining.begin() + 1, remaining.end(), [](const std::string& w) { return w.starts_with("-") && w.size() > 1; }));
+    std::string more = others != 0 ? fmt::format(" (and {} more)", others) : std::string();
+    std::string nearest = NearestOptionName(first, long_names);
+    std::string hint = nearest.empty() ? std::string() : fmt::format("; did you mean --{}?", nearest);
+    return fmt::format("unknown option '{}'{}{}", util::Excerpt(first), hint, more);
+  }
   std::string more =
       remaining.size() > 1 ? fmt::format(" (and {} more)", remaining.size() - 1) : std::string();
-  if (first.starts_with("-") && first.size() > 1) {
-    return fmt::format("unknown option '{}'{}", util::Excerpt(first), more);
-  }
   return fmt::format("unexpected argument '{}'{}: expected {}", util::Excerpt(first), more, usage);
 }
 

@@ -49,8 +49,12 @@ std::expected<void, std::string> SetGivenFields(const CLI::App& app, FieldTarget
 
 // One line for the arguments CLI11 could not place: the first one (cut) and
 // how many more, "unknown option '--x' (and 99999 more)" — never the list of
-// them all. `usage`: what the command line looks like.
-std::string UnexpectedArguments(const std::vector<std::string>& remaining, std::string_view usage);
+// them all. `usage`: what the command line looks like. An unknown option
+// near one of `long_names` (without dashes) is followed by the suggestion:
+// "unknown option '--procs'; did you mean --process?"; the words after an
+// unknown option that are not options (its values) are not counted.
+std::string UnexpectedArguments(const std::vector<std::string>& remaining, std::string_view usage,
+                                const std::vector<std::string>& long_names = {});
 
 // One line for CLI11's "--prefork: 1 required TEXT missing" (an option at
 // the end of the line, or written --prefork= with nothing after it):

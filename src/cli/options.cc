@@ -300,7 +300,7 @@ std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::
     return std::unexpected(ParseStop{2, util::Excerpt(e.what(), 200)});
   }
   if (!app.remaining().empty()) {
-    return std::unexpected(ParseStop{2, UnexpectedArguments(app.remaining(), "pylogen CUT [options]")});
+    return std::unexpected(ParseStop{2, UnexpectedArguments(app.remaining(), "pylogen CUT [options]", LongOptionNames(app))});
   }
   FieldTarget target{options};
   bool defaults_opened = false;

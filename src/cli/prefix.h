@@ -5,6 +5,7 @@
 
 #include <expected>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace CLI {
@@ -24,6 +25,13 @@ namespace pylogen::cli {
 // The long option names (without dashes) of a CLI11 app: what prefixes
 // expand to.
 std::vector<std::string> LongOptionNames(const CLI::App& app);
+
+// The one of `long_names` (without dashes) nearest to the unknown option
+// `word` ("--procs", "--procs=2"), for "did you mean --process?": at most 2
+// edits (insertions, deletions, substitutions, swaps of two neighbours)
+// away, 1 for names of 3 letters or fewer; "" when none is that near. Ties
+// go to the name sharing the longest start with `word`, then the shorter.
+std::string NearestOptionName(std::string_view word, const std::vector<std::string>& long_names);
 
 std::expected<std::vector<std::string>, std::string> ExpandPrefixes(
     const std::vector<std::string>& args, const std::vector<std::string>& long_names,

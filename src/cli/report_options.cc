@@ -105,7 +105,7 @@ std::expected<ReportOptions, ParseStop> ParseReportCommandLine(const std::vector
     return std::unexpected(ParseStop{2, fmt::format("{}: {}", name, util::Excerpt(e.what(), 200))});
   }
   if (!sub->remaining().empty()) {
-    return std::unexpected(ParseStop{2, fmt::format("{}: {}", name, UnexpectedArguments(sub->remaining(), usage))});
+    return std::unexpected(ParseStop{2, fmt::format("{}: {}", name, UnexpectedArguments(sub->remaining(), usage, LongOptionNames(*sub)))});
   }
   if (options.action == ReportOptions::Action::kShow) {
     if (a.show_files.size() != 1) {

@@ -18,8 +18,8 @@ namespace {
 
 constexpr const char* kScenarioDescription =
     "pylogen scenario: runs every CUT command line of a file at once, as loads of one run\n"
-    "(one stats reader, one summary broken down per --id). One line per load, without\n"
-    "the program name; '#' comments and blank lines are skipped; words split on white\n"
+    "(one stats reader, one summary broken down per --id). One line per load (a leading\n"
+    "'pylogen' is dropped); '#' comments and blank lines are skipped; words split on white\n"
     "space, a single-quoted stretch may hold spaces. Each line shapes its load with its\n"
     "own --postpone, --duration, --openedmodel ... The options below apply to the run.";
 
@@ -65,6 +65,12 @@ std::expected<std::optional<RunOptions>, std::string> ParseLine(const std::strin
   auto words = SplitWords(line);
   if (!words) return std::unexpected(words.error());
   if (words->empty()) return std::nullopt;
+  // A line copied from a shell, program name included: the word is dropped.
+  const std::string& program = words->front();
+  if (program == "pylogen" || program.ends_with("/pylogen")) {
+    words->erase(words->begin());
+    if (words->empty()) return std::unexpected("'pylogen' alone: expected a CUT command line, e.g. cuts/Dummy --proc 2");
+  }
   if ((*words)[0] == "scenario") return std::unexpected("a scenario line cannot be a scenario");
   auto parsed = ParseCutCommandLine(*words, defaults, LineOrigin::kScenarioLine);
   if (!parsed) {
@@ -141,7 +147,7 @@ std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<
   }
   if (!app.remaining().empty()) {
     return std::unexpected(ParseStop{
-        2, "scenario: " + UnexpectedArguments(app.remaining(), "pylogen scenario --file F [run options]")});
+        2, "scenario: " + UnexpectedArguments(app.remaining(), "pylogen scenario --file F [run options]", LongOptionNames(app))});
   }
   FieldTarget target{options};
   if (auto set = SetGivenFields(app, target); !set) return std::unexpected(ParseStop{2, set.error()});

@@ -362,6 +362,20 @@ TEST(ParseCommandLineTest, ARepeatedOptionIsCheckedEveryTimeAndTheLastWins) {
   EXPECT_FALSE(ParseCommandLine({"cuts/Dummy", "--id", "\xff", "--id", "B"}).has_value());
 }
 
+// A typo gave "The following arguments were not expected: 2 --procs".
+TEST(ParseCommandLineTest, AnUnknownOptionSuggestsTheNearest) {
+  for (const auto& [word, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"--procs", "unknown option '--procs'; did you mean --process?"},
+           {"--duraton", "unknown option '--duraton'; did you mean --duration?"},
+           {"--shedule", "unknown option '--shedule'; did you mean --schedule?"},
+           {"--frobnicate", "unknown option '--frobnicate'"}}) {
+    auto r = ParseCommandLine({"cuts/Dummy", word, "2"});
+    ASSERT_FALSE(r.has_value()) << word;
+    EXPECT_EQ(r.error().exit_code, 2);
+    EXPECT_EQ(r.error().text, expected);
+  }
+}
+
 // 100,000 stray arguments: one short line, not CLI11's list of them all.
 TEST(ParseCommandLineTest, StrayArgumentsComeBackAsOneShortLine) {
   Args args = {"cuts/Dummy"};
@@ -373,7 +387,10 @@ TEST(ParseCommandLineTest, StrayArgumentsComeBackAsOneShortLine) {
       << r.error().text.substr(0, 200);
   auto unknown = ParseCommandLine({"cuts/Dummy", "--frobnicate", "3"});
   ASSERT_FALSE(unknown.has_value());
-  EXPECT_EQ(unknown.error().text, "unknown option '--frobnicate' (and 1 more)");
+  EXPECT_EQ(unknown.error().text, "unknown option '--frobnicate'");  // "3" is its value: not counted
+  auto two = ParseCommandLine({"cuts/Dummy", "--frobnicate", "3", "--bogus"});
+  ASSERT_FALSE(two.has_value());
+  EXPECT_EQ(two.error().text, "unknown option '--frobnicate' (and 1 more)");
   auto long_one = ParseCommandLine({"cuts/Dummy", std::string(1000000, 'y')});
   ASSERT_FALSE(long_one.has_value());
   EXPECT_LT(long_one.error().text.size(), 200u);

@@ -113,4 +113,19 @@ TEST(ExpandPrefixesTest, AmbiguityAfterDoubleDashIsNotAnError) {
 }
 
 }  // namespace
+TEST(NearestOptionNameTest, SuggestsTheNearestWithinTwoEdits) {
+  const std::vector<std::string> names = {"process", "proc-wait", "duration", "postpone", "id", "output",
+                                          "outformat", "loops"};
+  EXPECT_EQ(NearestOptionName("--procs", names), "process");
+  EXPECT_EQ(NearestOptionName("--procss=4", names), "process");
+  EXPECT_EQ(NearestOptionName("--duratoin", names), "duration");  // a swap is one edit
+  EXPECT_EQ(NearestOptionName("--loop", names), "loops");
+  EXPECT_EQ(NearestOptionName("--ouput", names), "output");
+  EXPECT_EQ(NearestOptionName("--ix", names), "id");    // short names: one edit
+  EXPECT_EQ(NearestOptionName("--xyz", names), "");     // id is 3 edits away
+  EXPECT_EQ(NearestOptionName("--frobnicate", names), "");
+  EXPECT_EQ(NearestOptionName("--process", names), "");  // known: nothing to suggest
+  EXPECT_EQ(NearestOptionName("--", names), "");
+}
+
 }  // namespace pylogen::cli

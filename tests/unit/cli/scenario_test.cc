@@ -20,6 +20,24 @@ std::expected<std::vector<ScenarioLine>, std::string> Parse(const std::string& t
   return ParseScenarioText("s.txt", text, defaults, &verbosity);
 }
 
+// A line copied from a shell gave "argument was not expected: cuts/Dummy".
+TEST(ScenarioText, ALeadingPylogenIsDropped) {
+  auto lines = Parse(
+      "pylogen cuts.Dummy --id A --proc 2\n"
+      "/usr/local/bin/pylogen cuts.Dummy --id B\n");
+  ASSERT_TRUE(lines.has_value()) << lines.error();
+  ASSERT_EQ(lines->size(), 2u);
+  EXPECT_EQ((*lines)[0].load.id, "A");
+  EXPECT_EQ((*lines)[0].load.processes, 2u);
+  EXPECT_EQ((*lines)[1].load.id, "B");
+  auto alone = Parse("pylogen\n");
+  ASSERT_FALSE(alone.has_value());
+  EXPECT_EQ(alone.error(), "s.txt:1: 'pylogen' alone: expected a CUT command line, e.g. cuts/Dummy --proc 2");
+  auto nested = Parse("pylogen scenario --file x\n");
+  ASSERT_FALSE(nested.has_value());
+  EXPECT_EQ(nested.error(), "s.txt:1: a scenario line cannot be a scenario");
+}
+
 TEST(ScenarioText, SkipsCommentsAndBlanksAndKeepsLineNumbers) {
   auto lines = Parse(
       "# a comment with a ' quote\n"
