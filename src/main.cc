@@ -162,10 +162,7 @@ int main(int argc, char** argv) {
   if (!built) return UsageError(built.error());
   pylogen::plan::RunPlan& plan = *built;
   plan.warnings.insert(plan.warnings.begin(), options->warnings.begin(), options->warnings.end());
-  if (plan.format_fell_back) {
-    pylogen::log::Warn("unknown --outformat '{}': event lines use the long format",
-                       pylogen::util::Excerpt(options->outformat));
-  }
+  if (!plan.format_warning.empty()) pylogen::log::Warn("{}", plan.format_warning);
 
   pylogen::shm::SegmentShape shape = ShapeOf(plan);
   if (std::string refused = Preflight(plan, shape); !refused.empty()) return UsageError(refused);

@@ -7,6 +7,7 @@
 
 #include "output/line_format.h"
 #include "plan/ring_sizing.h"
+#include "util/excerpt.h"
 
 namespace pylogen::cli {
 
@@ -93,6 +94,16 @@ void MakeIdsUnique(std::vector<LoadPlan>& loads) {
 
 }  // namespace
 
+std::string UnknownFormatWarning(const std::string& value) {
+  std::string text = fmt::format(
+      "unknown --outformat '{}' (expected short, csv, long, json, jtl or none): event lines use the long format",
+      util::Excerpt(value));
+  if (value.find_first_of("./") != std::string::npos) {
+    text += fmt::format("; to write them to a file, use --output {}", util::Excerpt(value));
+  }
+  return text;
+}
+
 std::expected<RunPlan, std::string> BuildPlan(const RunOptions& options,
                                               const std::vector<CutRef>& cuts) {
   RunPlan plan;
@@ -110,7 +121,9 @@ std::expected<RunPlan, std::string> BuildPlan(const RunOptions& options,
   MakeIdsUnique(plan.loads);
   plan::SizeRings(plan, options.queue);
   plan.summary_s = options.summary_s;
-  plan.format = output::ParseLineFormat(options.outformat, &plan.format_fell_back);
+  bool fell_back = false;
+  plan.format = output::ParseLineFormat(options.outformat, &fell_back);
+  if (fell_back) plan.format_warning = UnknownFormatWarning(options.outformat);
   plan.output_path = options.output;
   plan.report_path = options.report;
   plan.grace_s = options.grace_s;

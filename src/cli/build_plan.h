@@ -20,6 +20,12 @@ struct CutRef {
   std::string path;
 };
 
+// The warning of an --outformat that names no format (Pylogen's rule: the
+// long format is used): it names the value and the formats, and, when the
+// value looks like a file (Pylogen's --out is --outformat: `--out
+// results.csv`), says that --output writes the lines to a file.
+std::string UnknownFormatWarning(const std::string& value);
+
 // Builds the plan of a run; cuts[i] is the loaded CUT of the i-th load of
 // LoadsOf(options). Fails on a bad schedule or burst, naming it (and
 // the scenario file's line).

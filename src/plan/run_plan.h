@@ -82,7 +82,9 @@ struct RunPlan {
   std::uint64_t jobs_capacity = 0;  // events per jobs queue
   double summary_s = kDefaultSummaryS;
   LineFormat format = LineFormat::kShort;
-  bool format_fell_back = false;
+  // Non-empty: --outformat named no format; the long format is used, and
+  // this is the warning said before the run and in the summary.
+  std::string format_warning;
   std::string output_path;          // empty: stdout
   std::string report_path;          // empty: none
   double grace_s = kDefaultGraceS;

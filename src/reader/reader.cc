@@ -301,9 +301,7 @@ class Reader {
     }
     s.thresholds = output::EvaluateThresholds(plan_.thresholds, s);
     s.warnings = plan_.warnings;
-    if (plan_.format_fell_back) {
-      s.warnings.push_back("unknown --outformat: event lines written in the long format");
-    }
+    if (!plan_.format_warning.empty()) s.warnings.push_back(plan_.format_warning);
     if (lines_.closed()) {
       s.warnings.push_back(fmt::format("the event-line output ({}) was closed by its reader: the run was "
                                        "stopped; {} event lines were not written",

@@ -102,8 +102,21 @@ TEST(Output, UnknownFormatFallsBackToLongWithAWarning) {
   auto lines = EventLines(r.out);
   ASSERT_EQ(lines.size(), 6u);
   EXPECT_NE(lines[0].find("count="), std::string::npos);
-  EXPECT_NE(r.err.find("unknown --outformat 'x'"), std::string::npos) << r.err;
-  EXPECT_NE(r.out.find("unknown --outformat"), std::string::npos);  // in the summary's warnings
+  const std::string warning =
+      "unknown --outformat 'x' (expected short, csv, long, json, jtl or none): event lines use the long format";
+  EXPECT_NE(r.err.find(warning + "\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("  - " + warning + "\n"), std::string::npos) << r.out;  // in the summary's warnings
+}
+
+// Pylogen's --out is --outformat: `--out results.csv` wrote the long format
+// to stdout, made no file, and warned without naming the value or --output.
+TEST(Output, AnOutformatThatLooksLikeAFileSuggestsOutput) {
+  auto r = RunFormat({"--out", "results.csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  - unknown --outformat 'results.csv' (expected short, csv, long, json, jtl or none): "
+                       "event lines use the long format; to write them to a file, use --output results.csv\n"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(Output, NoneWritesOnlyTheSummary) {
