@@ -14,4 +14,12 @@ function(pylogen_add_cut name)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
   target_link_options(${name} PRIVATE "LINKER:--no-undefined")
+  # A CUT is measured code: a consumer that sets no build type (CMake's
+  # default is no optimisation at all) gets an optimised one; a build type
+  # given (Debug, Release...) keeps its own flags.
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(NOT multi_config AND NOT CMAKE_BUILD_TYPE)
+    target_compile_options(${name} PRIVATE -O2)
+    target_compile_definitions(${name} PRIVATE NDEBUG)
+  endif()
 endfunction()

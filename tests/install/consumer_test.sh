@@ -9,7 +9,20 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 cmake --install "$build_dir" --prefix "$tmp/prefix" >/dev/null
-cmake -S "$source_dir/examples/out_of_tree_cut" -B "$tmp/echo" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake -S "$source_dir/examples/out_of_tree_cut" -B "$tmp/echo" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+# No build type given (CMake's default: no -O at all): pylogen_add_cut
+# optimises the CUT; a build type given keeps its own flags.
+grep -q -- ' -O2 ' "$tmp/echo/compile_commands.json" || {
+  echo "consumer_test: a CUT built with no build type is not optimised (no -O2)" >&2
+  exit 1
+}
+cmake -S "$source_dir/examples/out_of_tree_cut" -B "$tmp/debug" -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+if grep -q -- ' -O2 ' "$tmp/debug/compile_commands.json"; then
+  echo "consumer_test: a Debug build of a CUT got -O2" >&2
+  exit 1
+fi
 cmake --build "$tmp/echo" >/dev/null
 for cut in Echo PairEcho; do
   test -f "$tmp/echo/$cut.so"        # no "lib" prefix
