@@ -50,9 +50,15 @@ TEST(Intervals, ALatencyStepShowsInTheIntervalWhereItHappened) {
   nlohmann::json report = ReadJson(report_path);
   ExpectLinedUp(report, kS);
   int before = 0, after = 0;
-  for (const nlohmann::json& iv : report["intervals"]) {
+  const nlohmann::json& intervals = report["intervals"];
+  for (std::size_t i = 0; i < intervals.size(); ++i) {
+    const nlohmann::json& iv = intervals[i];
     std::int64_t start = iv["start_ns"], end = iv["end_ns"];
     if (iv["requests"] == 0) continue;
+    // The first and last intervals are partial: their rate is over the few
+    // milliseconds the run covered of them, a handful of requests (4 in
+    // 38 ms read 105/s): only whole intervals' rates are compared.
+    const bool whole = i != 0 && i + 1 != intervals.size();
     EXPECT_EQ(iv["errors"], 0);
     ASSERT_EQ(iv["ids"].size(), 1u);
     EXPECT_EQ(iv["ids"][0]["id"], "STEP");
@@ -62,11 +68,11 @@ TEST(Intervals, ALatencyStepShowsInTheIntervalWhereItHappened) {
     if (end <= at) {
       ++before;
       EXPECT_LT(iv["max_ns"].get<std::int64_t>(), 20'000'000) << iv.dump();
-      EXPECT_GT(iv["rate"].get<double>(), 100) << iv.dump();
+      if (whole) EXPECT_GT(iv["rate"].get<double>(), 100) << iv.dump();
     } else if (start >= at) {
       ++after;
       EXPECT_GE(iv["p50_ns"].get<std::int64_t>(), 30'000'000) << iv.dump();
-      EXPECT_LT(iv["rate"].get<double>(), 100) << iv.dump();
+      if (whole) EXPECT_LT(iv["rate"].get<double>(), 100) << iv.dump();
     }
   }
   EXPECT_GE(before, 1);
