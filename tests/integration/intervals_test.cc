@@ -68,11 +68,15 @@ TEST(Intervals, ALatencyStepShowsInTheIntervalWhereItHappened) {
     if (end <= at) {
       ++before;
       EXPECT_LT(iv["max_ns"].get<std::int64_t>(), 20'000'000) << iv.dump();
-      if (whole) EXPECT_GT(iv["rate"].get<double>(), 100) << iv.dump();
+      if (whole) {
+        EXPECT_GT(iv["rate"].get<double>(), 100) << iv.dump();
+      }
     } else if (start >= at) {
       ++after;
       EXPECT_GE(iv["p50_ns"].get<std::int64_t>(), 30'000'000) << iv.dump();
-      if (whole) EXPECT_LT(iv["rate"].get<double>(), 100) << iv.dump();
+      if (whole) {
+        EXPECT_LT(iv["rate"].get<double>(), 100) << iv.dump();
+      }
     }
   }
   EXPECT_GE(before, 1);
