@@ -30,7 +30,9 @@ void ExpectLinedUp(const nlohmann::json& report, std::int64_t s_ns) {
     std::int64_t start = iv["start_ns"], end = iv["end_ns"];
     EXPECT_EQ(start % s_ns, 0) << iv.dump();
     EXPECT_EQ(end - start, s_ns);
-    if (i > 0) EXPECT_EQ(start, intervals[i - 1]["end_ns"].get<std::int64_t>());
+    if (i > 0) {
+      EXPECT_EQ(start, intervals[i - 1]["end_ns"].get<std::int64_t>());
+    }
     EXPECT_TRUE(iv["start"].is_string());
     EXPECT_TRUE(iv["histogram"].is_object());
     ASSERT_TRUE(iv["ids"].is_array());
