@@ -20,7 +20,7 @@ targets=("$@")
 ((${#targets[@]} > 0)) || targets=("${all[@]}")
 
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DPYLOGEN_BUILD_FUZZ=ON -DPYLOGEN_BUILD_TESTS=OFF -DPYLOGEN_BUILD_BENCH=OFF >/dev/null
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG" -DPYLOGEN_BUILD_FUZZ=ON -DPYLOGEN_BUILD_TESTS=OFF -DPYLOGEN_BUILD_BENCH=OFF >/dev/null
 cmake --build build-fuzz -j "$(nproc)" --target pylogen_fuzzers
 
 runs_dir=$root/build-fuzz/runs
