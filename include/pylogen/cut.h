@@ -17,14 +17,14 @@
 //
 // Threading: an instance is used by one thread of one process only.
 //
-// Closed model: runner i (0-based) starts at postpone + i x rampup, after
-// its setup(); a failing setup() stops the run at startup (exit 3). Opened
-// model: each worker sets up before the first event is due, then runs one
-// operation per event it takes; resetBeforeSteps() is never called there
-// (there are no loops), and the lengths are cycled through, one per event.
-// teardown() runs when the process ends normally, not after a kill at the
-// end of --grace. An exception outside func() (in a data hook or
-// resetBeforeStep) is recorded like one escaping func().
+// Closed: runner i (0-based) is forked at postpone + i x rampup, then sets up
+// (within its --duration); a failing setup() fails that runner only (exit 3).
+// Opened: preforked workers set up before the schedule starts (one failing
+// stops the load); resetBeforeSteps() is never called (no loops); each worker
+// cycles through the lengths on its own, one per event. teardown() runs when
+// the process ends normally, not after a kill at the end of --grace nor after
+// a failed setup(). An exception in a data hook or resetBeforeStep is recorded
+// like one escaping func(); one in resetBeforeSteps ends the runner (exit 1).
 //
 // An event-driven CUT (many operations in flight per process) derives from
 // EventClassUnderTest instead: see event_cut.h. Both register with

@@ -13,8 +13,8 @@
 //
 //   [constructor]                  once; an exception fails the process
 //   setup()                        once, loop() usable; an exception fails the
-//                                  process with "setup failed: ..." (the run
-//                                  stops at startup, exit 3)
+//                                  process with "setup failed: ...", exit 3
+//                                  (opened: a preforked worker's stops the load)
 //   start(op)   * many             one per operation, up to --concurrency at
 //                                  a time; op.Complete() ends each, from
 //                                  start() itself or from a loop callback
