@@ -33,10 +33,12 @@ CutInstance::~CutInstance() {
   load_->cut->destroy(cut_);
 }
 
-void CutInstance::RunOperation(std::size_t length_index, const std::string& length) {
+void CutInstance::RunOperation(std::size_t length_index, const std::string& length,
+                               std::uint64_t op_count, std::int64_t intended_mono_ns) {
   ClassUnderTest& cut = *cut_;
   cut.requests().Reset();
   cut.SetLength(length_index, length);
+  cut.SetOperation(op_count, intended_mono_ns);
   try {
     cut.resetBeforeStep();
     cut.genDatas();

@@ -35,8 +35,11 @@ class CutInstance {
   ClassUnderTest* operator->() const { return cut_; }
 
   // Runs one operation's hooks and func(); an exception escaping func() is
-  // recorded as a failed request named "func".
-  void RunOperation(std::size_t length_index, const std::string& length);
+  // recorded as a failed request named "func". The CUT sees `op_count` (the
+  // process' operation count, 1-based) and `intended_mono_ns` (when its event
+  // was due, monotonic; 0 in the closed model) as op_count() and intended_ns().
+  void RunOperation(std::size_t length_index, const std::string& length,
+                    std::uint64_t op_count = 0, std::int64_t intended_mono_ns = 0);
 
  private:
   CutInstance(const plan::LoadPlan* load, ClassUnderTest* cut, shm::Slot* slot)

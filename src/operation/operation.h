@@ -35,7 +35,7 @@ class Operations {
   void Run(std::size_t length_index, const std::string& length, std::int64_t intended_mono_ns = 0) {
     ++count_;
     slot_.busy.store(1, std::memory_order_relaxed);
-    cut_.RunOperation(length_index, length);
+    cut_.RunOperation(length_index, length, count_, intended_mono_ns);
     slot_.busy.store(0, std::memory_order_relaxed);
     const RequestsManager& requests = cut_->requests();
     std::int64_t now = requests.size() != 0 ? (requests.end() - 1)->end_ns : MonotonicNanos();

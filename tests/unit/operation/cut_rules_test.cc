@@ -12,6 +12,7 @@
 
 #include "operation/cut_instance.h"
 #include "operation/op_reporter.h"
+#include "operation/operation.h"
 
 namespace pylogen::operation {
 namespace {
@@ -91,6 +92,8 @@ struct Calls {
   std::string throw_in;
   bool ctor_saw_empty_extra = false;
   bool ctor_saw_no_cut_name = false;
+  std::vector<std::uint64_t> op_counts;  // op_count() seen by each func()
+  std::vector<std::int64_t> intended;    // intended_ns() seen by each func()
 };
 Calls* g_calls = nullptr;
 
@@ -110,6 +113,8 @@ class Recorder : public ClassUnderTest {
   void processDatas() override { Hook("processDatas"); }
   void func() override {
     requests().exec("R", [] {});
+    g_calls->op_counts.push_back(op_count());
+    g_calls->intended.push_back(intended_ns());
     Hook("func");
   }
 
@@ -208,6 +213,23 @@ TEST_F(Hooks, AnExceptionAfterARequestMakesAFailedTransaction) {
   EXPECT_EQ(requests.begin()[0].rc, 0);
   EXPECT_STREQ(requests.begin()[1].name, "func");
   EXPECT_EQ(requests.begin()[1].rc, kRcException);
+}
+
+// A blocking CUT sees the operation under way, through the per-operation
+// path the workers use: op_count() counts from 1, intended_ns() is the
+// event's due instant (monotonic) in the opened model and 0 in the closed.
+TEST_F(Hooks, ABlockingCutSeesItsOperationCountAndDueInstant) {
+  plan::LoadPlan load = Load();
+  auto segment = shm::Segment::Create(1, 16);
+  ASSERT_TRUE(segment.has_value());
+  auto cut = CutInstance::Create(load, 0);
+  ASSERT_TRUE(cut.has_value()) << cut.error();
+  Operations ops(*segment, 0, 0, 1.0, std::move(*cut));
+  ops.Run(0, "a");
+  ops.Run(0, "a", 123456789);
+  ops.Run(0, "a");
+  EXPECT_EQ(calls_.op_counts, (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(calls_.intended, (std::vector<std::int64_t>{0, 123456789, 0}));
 }
 
 }  // namespace
