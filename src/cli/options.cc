@@ -9,6 +9,7 @@
 
 #include "cli/defaults.h"
 #include "cli/fields.h"
+#include "cli/help_format.h"
 #include "cli/prefix.h"
 #include "cli/scenario.h"
 #include "schedule/arrivals.h"
@@ -32,115 +33,162 @@ const std::vector<std::string> kPylogenOptions = {
     "controllerDelay", "generatorDelay", "trigger", "prefork", "decrease", "burst"};
 
 constexpr const char* kDescription =
-    "pylogen: a multi-process load injector.\n"
-    "Loads a CUT (class under test, a C++ plugin) and forks processes that call it,\n"
-    "measure every call and report one line per event, then a summary with\n"
-    "percentiles and high-water marks.\n\n"
-    "Closed model: --process runners each loop over the CUT for --duration seconds\n"
-    "(or --loops loops), one operation per value of --lengths.\n"
-    "Durations take seconds (10, 0.5) or units (500ms, 2m, 1h). Long options may be\n"
-    "abbreviated to any unique prefix (--proc, --dur).\n"
-    "Reports of runs made: pylogen report show|merge (see pylogen report --help).";
+    "pylogen: a multi-process load injector. It loads a CUT (class under test, a C++ plugin), "
+    "forks processes that call it, prints one line per call, then a summary with percentiles.\n"
+    "Closed model: --process runners loop over the CUT. Opened model (--openedmodel): a generator "
+    "emits events on a --schedule, workers take them. DURATION: seconds (10, 0.5) or a number "
+    "with a unit (500ms, 2m, 1h). Long options take any unique prefix (--proc, --dur).";
+
+const std::vector<std::string> kUsage = {
+    "pylogen CUT [options]", "pylogen scenario --file FILE [run options]",
+    "pylogen report show A.json",
+    "pylogen report merge A.json B.json ... [--report OUT] [--threshold EXPR ...]"};
+
+constexpr const char* kFooter =
+    "Exit codes:\n"
+    "  0    the run completed               3    a worker crashed, failed or was killed\n"
+    "  1    the run failed (the reader      99   the run completed, but a --threshold was broken\n"
+    "       died, an output write error)    130  interrupted (SIGINT, SIGTERM)\n"
+    "  2    bad input, nothing started      141  the output pipe was closed\n"
+    "\n"
+    "Examples:\n"
+    "  pylogen cuts/Dummy --process 4 --duration 10 --extra '{\"sleep\": 0.5}'\n"
+    "  pylogen cuts/Dummy --openedmodel --schedule 10@5,20@5-50 --outformat csv --output e.csv";
 
 constexpr const char* kThresholdHelp =
-    "A pass/fail objective of the run, repeatable: [service:|wait:]METRIC[(NAME)] OP VALUE, "
-    "METRIC pN, mean, min, max (VALUE with ns, us, ms, s or m), count, errors (N or N%), rate, "
-    "dropped; e.g. p99<50ms, errors<1%. Any broken: exit code 99";
+    "Pass/fail objective, repeatable: [service:|wait:]METRIC[(NAME)] OP VALUE; METRIC pN, "
+    "mean, min, max, count, errors, rate or dropped; e.g. p99<50ms, errors<1%; one broken: exit "
+    "99";
 
+constexpr const char* kRunGroup = "Run";
+constexpr const char* kClosedGroup = "Closed model";
 constexpr const char* kOpenedGroup = "Opened model";
+constexpr const char* kOutputGroup = "Output";
 
-void AddOpenedOptions(CLI::App& app, bool& opened) {
-  const char* group = kOpenedGroup;
-  app.add_flag("--openedmodel", opened,
-               "Use the opened model: a generator emits events on --schedule, workers take them")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-      ->group(group);
-  AddValueOption(app, "--schedule",
-      "Arrival schedule: comma-separated DURATION@RATE segments; RATE is a number, "
-      "R1-R2 (ramp), sawtooth(P,A), triangle(P,A), staircase(S,I[,M]), "
-      "invstaircase(...), bursts(I,D,R), sine(M,A,P) or matrix(FILE)",
-      plan::kDefaultSchedule)->group(group);
-  AddValueOption(app, "--prefork",
-      fmt::format("Workers started and ready before the first event [{}, at most --maxworkers]",
-                  plan::kDefaultPrefork))->group(group);
-  AddValueOption(app, "--trigger", "Backlog above which the controller adds a worker",
-      Text(plan::kDefaultTrigger))->group(group);
-  AddValueOption(app, "--controllerDelay", "Period of the controller's checks (duration)",
-      Text(plan::kDefaultControllerDelayS))->group(group);
-  AddValueOption(app, "--decrease", "Consecutive empty-backlog checks before an idle worker retires",
-      Text(plan::kDefaultDecrease))->group(group);
-  AddValueOption(app, "--minworkers", "Fewest workers the controller keeps",
-      Text(plan::kDefaultMinWorkers))->group(group);
-  AddValueOption(app, "--maxworkers", "Most workers the controller starts",
-      Text(plan::kDefaultMaxWorkers))->group(group);
-  AddValueOption(app, "--arrivals", "Spacing of events: uniform or poisson", plan::kDefaultArrivals)
-      ->group(group);
-  AddValueOption(app, "--seed", "Seed of --arrivals poisson and --burst [drawn, reported]")->group(group);
-  AddValueOption(app, "--burst",
-      "1: no burst; 0: bursts of random size up to the rate; n: random up to n; "
-      "fN: always N. After a burst of n, the n-1 next due instants are skipped",
-      plan::kDefaultBurst)->group(group);
-  AddValueOption(app, "--jobs",
-      "Capacity of the jobs queue (events, a power of two); an event that finds it "
-      "full is dropped and counted",
-      Text(plan::kDefaultJobs))->group(group);
-  AddValueOption(app, "--generatorDelay", "Accepted for Pylogen compatibility; has no effect")->group(group);
-  AddValueOption(app, "--workerDelay", "Accepted for Pylogen compatibility; has no effect")->group(group);
+// An option of one value with its help: value type, description, default
+// (or what happens when it is absent), group.
+CLI::Option* Value(CLI::App& app, const std::string& name, const std::string& type,
+                   const std::string& description, const std::string& default_text,
+                   const char* group) {
+  return Describe(AddValueOption(app, name, description), type, default_text)->group(group);
 }
 
-void AddOptions(CLI::App& app, bool& opened, int& verbosity) {
-  AddValueOption(app, "action",
-      "CUT to load: cuts/Dummy, cuts.Dummy or a path to a .so; searched in the "
-      "current directory, $PYLOGEN_CUT_PATH, then pylogen's own cut folders")
+void AddOpenedOptions(CLI::App& app, bool& opened) {
+  const char* g = kOpenedGroup;
+  Describe(app.add_flag("--openedmodel", opened,
+                        "Generator emits events on --schedule, workers take them"),
+           "", "off")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+      ->group(g);
+  Value(app, "--schedule", "SCHEDULE",
+        "DURATION@RATE,...; RATE a number, R1-R2 (ramp), sawtooth(P,A), triangle(P,A), "
+        "staircase(S,I[,M]), invstaircase(...), bursts(I,D,R), sine(M,A,P), matrix(FILE)",
+        plan::kDefaultSchedule, g);
+  Value(app, "--prefork", "N", "Workers ready before events start",
+        fmt::format("{}, at most --maxworkers", plan::kDefaultPrefork), g);
+  Value(app, "--trigger", "N", "Backlog above which the controller adds workers",
+        Text(plan::kDefaultTrigger), g);
+  Value(app, "--controllerDelay", "DURATION", "Period of the controller's checks",
+        Text(plan::kDefaultControllerDelayS), g);
+  Value(app, "--decrease", "N", "Empty-backlog checks before an idle worker retires",
+        Text(plan::kDefaultDecrease), g);
+  Value(app, "--minworkers", "N", "Fewest workers the controller keeps",
+        Text(plan::kDefaultMinWorkers), g);
+  Value(app, "--maxworkers", "N",
+        "Most workers alive at once (at most 100000)",
+        Text(plan::kDefaultMaxWorkers), g);
+  Value(app, "--arrivals", "MODE", "Spacing of events: uniform or poisson", plan::kDefaultArrivals,
+        g);
+  Value(app, "--seed", "N", "Seed of poisson arrivals and random bursts", "drawn, reported",
+        g);
+  Value(app, "--burst", "BURST",
+        "1 none; 0 random sizes up to the rate; n random up to n; fN always N. A burst of n "
+        "skips the n-1 next due instants",
+        plan::kDefaultBurst, g);
+  Value(app, "--jobs", "N",
+        "Capacity of the jobs queue, a power of two; an event finding it full is dropped and "
+        "counted",
+        Text(plan::kDefaultJobs), g);
+  Value(app, "--generatorDelay", "DURATION", "Accepted for Pylogen compatibility; no effect",
+        "none", g);
+  Value(app, "--workerDelay", "DURATION", "Accepted for Pylogen compatibility; no effect", "none",
+        g);
+}
+
+// Options of the run and of every load, whatever its model.
+void AddRunOptions(CLI::App& app, int& verbosity) {
+  const char* g = kRunGroup;
+  Describe(AddValueOption(app, "action",
+                          "cuts/Dummy, cuts.Dummy or a path to a .so; searched in the current "
+                          "directory, $PYLOGEN_CUT_PATH, then pylogen's own cut folders"),
+           "CUT", "")
       ->required();
-  app.add_flag("-v", verbosity, "Verbosity on stderr: -v warnings, -vv info, -vvv debug");
-  AddValueOption(app, "--id", "Name of this load, first part of every full id [CUT name]");
-  AddValueOption(app, "--process", "Closed model: number of runner processes", Text(plan::kDefaultProcesses));
-  AddValueOption(app, "--postpone", "Delay before the first runner starts (duration)", "0");
-  AddValueOption(app, "--rampup", "Delay between two runner starts (duration)", "0");
-  AddValueOption(app, "--duration", "Run time of each runner; wins over --loops when > 0 (duration)", "0");
-  AddValueOption(app, "--loops", "Loops per runner when no --duration is given", Text(plan::kDefaultLoops));
-  AddValueOption(app, "--lengths,--steps",
-      fmt::format("Comma-separated values iterated inside one loop; the CUT sees the current "
-                  "one (at most {} in a run, over all its loads)",
-                  kMaxLoadLengths),
-      "0");
-  AddValueOption(app, "--pauseloop", "Pause after each loop (duration)", "0");
-  AddValueOption(app, "--pauselen,--pausestep", "Pause after each length (duration)", "0");
-  AddValueOption(app, "--extra",
-      fmt::format("Parameters for the CUT, a JSON object (at most {} levels deep)", kMaxExtraDepth),
-      "{}");
-  AddValueOption(app, "--concurrency",
-      "Operations in flight per process, for an event-driven CUT: closed, each "
-      "runner process holds this many virtual users; opened, each worker takes up "
-      "to this many events at once. A blocking CUT takes 1",
-      Text(plan::kDefaultConcurrency));
-  AddValueOption(app, "--optimeout",
-      "An event-driven operation still open after this long fails with rc 17 and "
-      "frees its place (duration)",
-      Text(plan::kDefaultOptimeoutS));
-  AddValueOption(app, "--summary", "Interval of throughput computations (duration, at least 1ms)",
-      Text(plan::kDefaultSummaryS));
-  AddValueOption(app, "--outformat",
-      "Event line format: short, csv, long, json, jtl or none (an unknown name "
-      "falls back to long)",
-      "short");
-  AddValueOption(app, "--output", "Write event lines to this file instead of stdout");
-  AddValueOption(app, "--report", "Write the final summary as JSON to this file");
-  AddValueOption(app, "--queue",
-      "Records per worker in the shared-memory queue, a power of two; 0 sizes it "
-      "automatically. Producers wait when it is full (reported in the summary)",
-      "0");
-  AddValueOption(app, "--grace",
-      "After a stop request or the end of --duration, how long calls in flight "
-      "may take before their runner is killed (duration)",
-      Text(plan::kDefaultGraceS));
-  AddValueOption(app, "--threshold", kThresholdHelp);
-  AddValueOption(app, "--defaults",
-      "JSON object of option values overriding the built-in defaults; the command "
-      "line overrides it [defaults.json in the current directory, when present]");
+  Describe(app.add_flag("-v", verbosity, "Stderr: -v warnings, -vv info, -vvv debug"),
+           "", "errors only")
+      ->group(g);
+  Value(app, "--id", "NAME", "Name of the load, first part of full ids", "the CUT's name",
+        g);
+  Value(app, "--postpone", "DURATION", "Delay before the load's first process starts", "0", g);
+  Value(app, "--lengths,--steps", "LIST",
+        fmt::format("Values the CUT sees in turn, one per call; {} at most", kMaxLoadLengths),
+        "0", g);
+  Value(app, "--extra", "JSON",
+        fmt::format("The CUT's parameters, a JSON object <= {} levels deep", kMaxExtraDepth),
+        "{}", g);
+  Value(app, "--concurrency", "N",
+        "Calls in flight per process, event-driven CUTs only: closed, virtual users per runner; "
+        "opened, events per worker at once",
+        Text(plan::kDefaultConcurrency), g);
+  Value(app, "--optimeout", "DURATION",
+        "An event-driven call open this long fails with rc 17",
+        Text(plan::kDefaultOptimeoutS), g);
+  Value(app, "--grace", "DURATION",
+        "At a stop or the end of --duration, how long calls in flight may take before their "
+        "process is killed",
+        Text(plan::kDefaultGraceS), g);
+  Value(app, "--queue", "N",
+        "Records per process in the shared-memory queue, a power of two; 0 sizes it from "
+        "--concurrency",
+        "0", g);
+  Value(app, "--threshold", "EXPR", kThresholdHelp, "none", g);
+  Value(app, "--defaults", "FILE",
+        "JSON object of option values", "./defaults.json if present",
+        g);
+}
+
+void AddClosedOptions(CLI::App& app) {
+  const char* g = kClosedGroup;
+  Value(app, "--process", "N", "Runner processes", Text(plan::kDefaultProcesses), g);
+  Value(app, "--rampup", "DURATION", "Delay between two runner starts", "0", g);
+  Value(app, "--duration", "DURATION", "Run time of each runner; above 0 it wins over --loops",
+        "0", g);
+  Value(app, "--loops", "N", "Loops per runner when --duration is 0", Text(plan::kDefaultLoops),
+        g);
+  Value(app, "--pauseloop", "DURATION", "Pause after each loop", "0", g);
+  Value(app, "--pauselen,--pausestep", "DURATION", "Pause after each length", "0", g);
+}
+
+void AddOutputOptions(CLI::App& app) {
+  const char* g = kOutputGroup;
+  Value(app, "--outformat", "FORMAT",
+        "Event lines: short, csv, long, json, jtl, none",
+        "short", g);
+  Value(app, "--output", "FILE", "Write event lines to FILE", "stdout", g);
+  Value(app, "--report", "FILE", "Write the final summary as JSON to FILE", "no report", g);
+  Value(app, "--summary", "DURATION", "Interval of throughput computations, at least 1ms",
+        Text(plan::kDefaultSummaryS), g);
+}
+
+// Every option, in the order --help shows them (its groups: Run, Closed
+// model, Opened model, Output).
+void AddOptions(CLI::App& app, bool& opened, int& verbosity) {
+  UseHelpFormat(app, kUsage, kRunGroup);
+  app.footer(kFooter);
+  AddRunOptions(app, verbosity);
+  AddClosedOptions(app);
   AddOpenedOptions(app, opened);
-  app.set_version_flag("--version", PYLOGEN_VERSION);
+  AddOutputOptions(app);
+  app.set_version_flag("--version", PYLOGEN_VERSION, "Print the version and exit")->group(kRunGroup);
 }
 
 // The cross-checks, once every value is stored. The opened model's are made
@@ -270,7 +318,6 @@ std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::
   RunOptions options;
   bool opened_flag = false;
   CLI::App app(kDescription, "pylogen");
-  app.get_formatter()->column_width(28);
   app.allow_extras();  // said in one line below, not as CLI11's list of them all
   AddOptions(app, opened_flag, options.verbosity);
 

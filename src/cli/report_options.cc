@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/fields.h"
+#include "cli/help_format.h"
 #include "cli/prefix.h"
 #include "util/excerpt.h"
 
@@ -14,26 +15,27 @@ namespace pylogen::cli {
 namespace {
 
 constexpr const char* kReportDescription =
-    "pylogen report: works on JSON reports (--report) of runs already made.\n"
-    "  pylogen report show A.json\n"
-    "  pylogen report merge A.json B.json ... [--report OUT] [--threshold EXPR ...]\n"
-    "See pylogen report show --help and pylogen report merge --help.";
+    "pylogen report: works on JSON reports (--report) of runs already made. See pylogen report "
+    "show --help and pylogen report merge --help.";
 
 constexpr const char* kShowDescription =
-    "pylogen report show A.json: prints the text summary of a report again (stdout), exit 0.";
+    "pylogen report show: prints the text summary of a report again (stdout).";
 
 constexpr const char* kMergeDescription =
-    "pylogen report merge A.json B.json ...: combines the reports of runs made at the same time\n"
-    "(several machines, or shards of one) into one: counts summed, names matched by id and name,\n"
-    "percentiles recomputed from the merged histograms (never averaged), time series aligned on\n"
-    "their intervals' start, workers and warnings kept with their origin (the file's path), the\n"
-    "high-water marks the highest of the inputs. Prints the merged text summary; --report writes\n"
-    "the merged JSON report. One report alone is allowed: it is rendered again. The thresholds\n"
-    "(--threshold, else those of the inputs) are evaluated on the merge: exit code 99 when one is\n"
-    "broken.";
+    "pylogen report merge: combines the reports of runs made at the same time (several "
+    "machines, or shards of one) into one: counts summed, names matched by id and name, "
+    "percentiles recomputed from the merged histograms (never averaged), time series aligned on "
+    "their intervals' start, workers and warnings kept with their origin (the file's path), the "
+    "high-water marks the highest of the inputs. Prints the merged text summary; --report writes "
+    "the merged JSON report. One report alone is allowed: it is rendered again. The thresholds "
+    "(--threshold, else those of the inputs) are evaluated on the merge.";
 
 constexpr const char* kShowUsage = "pylogen report show A.json";
 constexpr const char* kMergeUsage = "pylogen report merge A.json B.json ... [--report OUT] [--threshold EXPR ...]";
+
+constexpr const char* kExitCodes =
+    "Exit codes: 0 done, 1 an output could not be written, 2 bad input (a file unreadable or not\n"
+    "a report), 99 a threshold broken (merge), 141 the output pipe was closed.";
 
 // Three apps of their own (not CLI11 subcommands): each parses its words
 // and prints its own --help.
@@ -47,14 +49,22 @@ struct Apps {
 };
 
 void Build(Apps& a) {
-  a.show->add_option("report", a.show_files, "The JSON report");
-  a.merge->add_option("reports", a.merge_files, "The JSON reports to merge (one or more)");
-  AddValueOption(*a.merge, "--report", "Write the merged JSON report to this file");
-  AddValueOption(*a.merge, "--threshold",
-                 "A pass/fail objective evaluated on the merge, repeatable (see pylogen --help); "
-                 "[the inputs' thresholds]");
+  UseHelpFormat(a.report, {kShowUsage, kMergeUsage, "pylogen report show|merge --help"}, "");
+  UseHelpFormat(*a.show, {kShowUsage}, "");
+  UseHelpFormat(*a.merge, {kMergeUsage}, "");
+  a.show->add_option("report", a.show_files, "The JSON report")->type_name("A.json");
+  a.merge->add_option("reports", a.merge_files, "The JSON reports to merge, one or more")
+      ->type_name("A.json B.json ...");
+  Describe(AddValueOption(*a.merge, "--report", "Write the merged JSON report to FILE"), "FILE",
+           "no report")
+      ->group("Options");
+  Describe(AddValueOption(*a.merge, "--threshold",
+                          "A pass/fail objective evaluated on the merge, repeatable (see "
+                          "pylogen --help)"),
+           "EXPR", "the inputs' thresholds")
+      ->group("Options");
   for (CLI::App* app : {&a.report, a.show, a.merge}) {
-    app->get_formatter()->column_width(28);
+    app->footer(kExitCodes);
     app->allow_extras();  // said in one line below
   }
 }

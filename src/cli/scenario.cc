@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/fields.h"
+#include "cli/help_format.h"
 #include "cli/prefix.h"
 #include "cli/words.h"
 #include "util/excerpt.h"
@@ -17,34 +18,63 @@ namespace pylogen::cli {
 namespace {
 
 constexpr const char* kScenarioDescription =
-    "pylogen scenario: runs every CUT command line of a file at once, as loads of one run\n"
-    "(one stats reader, one summary broken down per --id). One line per load (a leading\n"
-    "'pylogen' is dropped); '#' comments and blank lines are skipped; words split on white\n"
-    "space, a single-quoted stretch may hold spaces. Each line shapes its load with its\n"
-    "own --postpone, --duration, --openedmodel ... The options below apply to the run.";
+    "pylogen scenario: runs every CUT command line of a file at once, as loads of one run (one "
+    "stats reader, one summary broken down per --id). One line per load (a leading 'pylogen' is "
+    "dropped); '#' comments and blank lines are skipped; words split on white space, a "
+    "single-quoted stretch may hold spaces. Each line shapes its load with its own --postpone, "
+    "--duration, --openedmodel ... (see pylogen --help). The options below apply to the run; a "
+    "line cannot give them.";
+
+constexpr const char* kScenarioFooter =
+    "Exit codes: those of pylogen --help; a bad line is exit code 2, naming FILE:LINE.\n"
+    "\n"
+    "Example:\n"
+    "  pylogen scenario --file scenarios/Scenario.txt --outformat csv --output events.csv";
 
 template <class T>
 std::string Text(T value) {
   return fmt::format("{}", value);
 }
 
+// Types and defaults as in pylogen --help (a test compares them).
+CLI::Option* Value(CLI::App& app, const std::string& name, const std::string& type,
+                   const std::string& description, const std::string& default_text,
+                   const char* group) {
+  return Describe(AddValueOption(app, name, description), type, default_text)->group(group);
+}
+
 void AddRunOptions(CLI::App& app, int& verbosity) {
-  AddValueOption(app, "--file", "The scenario file")->required();
-  app.add_flag("-v", verbosity, "Verbosity on stderr: -v warnings, -vv info, -vvv debug");
-  AddValueOption(app, "--summary", "Interval of throughput computations (duration, at least 1ms)",
-                 Text(plan::kDefaultSummaryS));
-  AddValueOption(app, "--outformat", "Event line format: short, csv, long, json, jtl or none",
-                 "short");
-  AddValueOption(app, "--output", "Write event lines to this file instead of stdout");
-  AddValueOption(app, "--report", "Write the final summary as JSON to this file");
-  AddValueOption(app, "--queue", "Records per worker in the shared-memory queue (0: auto)", "0");
-  AddValueOption(app, "--grace", "Grace period of calls in flight at a stop (duration)",
-                 Text(plan::kDefaultGraceS));
-  AddValueOption(app, "--threshold", "A pass/fail objective of the run, repeatable (see pylogen --help)");
-  AddValueOption(app, "--jobs",
-                 fmt::format("Capacity of the opened model's jobs queue (events, a power of "
-                             "two) [{}]", plan::kDefaultJobs));
-  AddValueOption(app, "--defaults", "Defaults file of every line [defaults.json when present]");
+  UseHelpFormat(app, {"pylogen scenario --file FILE [run options]"}, "Run");
+  app.footer(kScenarioFooter);
+  Value(app, "--file", "FILE", "The scenario file, one load per line", "", "Run")
+      ->required();
+  Describe(app.add_flag("-v", verbosity, "Stderr: -v warnings, -vv info, -vvv debug"),
+           "", "errors only")
+      ->group("Run");
+  Value(app, "--grace", "DURATION",
+        "At a stop or the end of a --duration, how long calls in flight may take before their "
+        "process is killed",
+        Text(plan::kDefaultGraceS), "Run");
+  Value(app, "--queue", "N",
+        "Records per process in the shared-memory queue, a power of two; 0 sizes it from "
+        "--concurrency",
+        "0", "Run");
+  Value(app, "--jobs", "N", "Capacity of the jobs queue of every opened line, a power of two",
+        Text(plan::kDefaultJobs), "Run");
+  Value(app, "--threshold", "EXPR",
+        "A pass/fail objective of the run, repeatable (see pylogen --help); one broken: exit "
+        "code 99",
+        "none", "Run");
+  Value(app, "--defaults", "FILE", "Every line's defaults file",
+        "./defaults.json if present", "Run");
+  Value(app, "--outformat", "FORMAT",
+        "Event lines: short, csv, long, json, jtl, none",
+        "short", "Output");
+  Value(app, "--output", "FILE", "Write event lines to FILE", "stdout", "Output");
+  Value(app, "--report", "FILE", "Write the final summary as JSON to FILE", "no report",
+        "Output");
+  Value(app, "--summary", "DURATION", "Interval of throughput computations, at least 1ms",
+        Text(plan::kDefaultSummaryS), "Output");
 }
 
 // Every run option, without its dashes: the scenario command line's, and
