@@ -6,8 +6,10 @@
 //
 // Adding a row: copy one of its kind. In args and in the expected line,
 // {dummy} is the sample CUT Dummy's path, {cut:NAME} a test CUT's
-// (tests/cuts/NAME.cc), {dir} the row's own directory (its working
-// directory, where its files are written). In the expected line only, {n}
+// (tests/cuts/NAME.cc, without the .so that pylogen's messages add), {dir}
+// the row's own directory (its working directory, where its files are
+// written). Signals are sent 1 s in, when a loaded machine has surely
+// started the processes they aim at. In the expected line only, {n}
 // stands for a number and {*} for any text (a pid, a count, a list of paths
 // that depends on the machine); everything else is literal.
 //
@@ -55,6 +57,9 @@ struct Row {
   uid_t uid = 0;                 // > 0 (and nproc): run as that user under RLIMIT_NPROC
   long nproc = 0;
 };
+
+// gtest shows a failing row by its label, not its bytes.
+void PrintTo(const Row& row, std::ostream* os) { *os << row.label; }
 
 constexpr char kFifo[] = "<fifo>";
 // A user of its own, so that RLIMIT_NPROC counts only this row's tasks.
@@ -151,15 +156,15 @@ const std::vector<Row>& Catalogue() {
                     "cuts/Dummy --proc 4 (see pylogen --help)"},
       {"CutNotFound", {"NoSuchCut"}, "pylogen: error: CUT 'NoSuchCut' not found (tried {dir}/NoSuchCut, {*})"},
       {"NotACut", {"{cut:NotACut}"},
-       "pylogen: error: {cut:NotACut} is not a pylogen CUT: it has no 'pylogen_cut_descriptor' "
+       "pylogen: error: {cut:NotACut}.so is not a pylogen CUT: it has no 'pylogen_cut_descriptor' "
        "symbol (a CUT registers its class with PYLOGEN_REGISTER_CUT)"},
       {"CutOfAnotherAbi", {"{cut:WrongAbi}"},
-       "pylogen: error: {cut:WrongAbi} was built for pylogen CUT ABI version {n}, this pylogen uses "
+       "pylogen: error: {cut:WrongAbi}.so was built for pylogen CUT ABI version {n}, this pylogen uses "
        "version {n}: rebuild the CUT against this pylogen's SDK"},
       {"CutCrashingOnLoad", {"{cut:CrashOnLoad}"},
-       "pylogen: error: {cut:CrashOnLoad} is not a loadable CUT: the loader died of SIGSEGV"},
+       "pylogen: error: {cut:CrashOnLoad}.so is not a loadable CUT: the loader died of SIGSEGV"},
       {"CutCrashingOnUnload", {"{cut:CrashOnUnload}"},
-       "pylogen: error: {cut:CrashOnUnload} is not a loadable CUT: the loader died of SIGSEGV "
+       "pylogen: error: {cut:CrashOnUnload}.so is not a loadable CUT: the loader died of SIGSEGV "
        "while unloading it (in a static destructor?)"},
       // -- Defaults files: the file and the key.
       {"DefaultsFileMissing", {"{dummy}", "--defaults", "nope.json"},
@@ -258,19 +263,19 @@ const std::vector<Row>& Catalogue() {
         "--outformat", "none"},
        "runner-0 (pid {n}) of Crash crashed: killed by SIGSEGV", 3, Where::kSummaryLine},
       {"WorkerKilledFromOutside",
-       {"{dummy}", "--process", "1", "--duration", "1", "--extra", R"({"sleep":0.01})",
+       {"{dummy}", "--process", "1", "--duration", "2", "--extra", R"({"sleep":0.01})",
         "--outformat", "none"},
        "runner-0 (pid {n}) of Dummy crashed: killed by SIGKILL", 3, Where::kSummaryLine, {},
-       {{0.3, SIGKILL, "runner-0"}}},
+       {{1.0, SIGKILL, "runner-0"}}},
       {"GeneratorKilledSaidAtOnce",
-       {"{dummy}", "--openedmodel", "--schedule", "2@10", "--prefork", "1", "--outformat", "none",
+       {"{dummy}", "--openedmodel", "--schedule", "3@10", "--prefork", "1", "--outformat", "none",
         "-v"},
        "pylogen: warning: Dummy: the generator crashed: killed by SIGKILL", 3, Where::kStderrLine,
-       {}, {{0.5, SIGKILL, "generator-0"}}},
+       {}, {{1.0, SIGKILL, "generator-0"}}},
       {"GeneratorKilledInTheSummary",
-       {"{dummy}", "--openedmodel", "--schedule", "2@10", "--prefork", "1", "--outformat", "none"},
+       {"{dummy}", "--openedmodel", "--schedule", "3@10", "--prefork", "1", "--outformat", "none"},
        "Dummy: the generator crashed: killed by SIGKILL", 3, Where::kSummaryLine, {},
-       {{0.5, SIGKILL, "generator-0"}}},
+       {{1.0, SIGKILL, "generator-0"}}},
       {"SetupThrows", {"{cut:FailSetup}", "--process", "1", "--duration", "0.3"},
        "pylogen: error: runner-0 failed setup: FailSetup: setup failed: no key file for this test",
        3, Where::kStderrLine},
@@ -291,20 +296,20 @@ const std::vector<Row>& Catalogue() {
       {"SigtermStops",
        {"{dummy}", "--duration", "5", "--extra", R"({"sleep":0.01})", "--outformat", "none", "-v"},
        "pylogen: warning: SIGTERM: stopping; calls in flight have 10 s to finish", 130,
-       Where::kStderrLine, {}, {{0.3, SIGTERM, ""}}},
+       Where::kStderrLine, {}, {{1.0, SIGTERM, ""}}},
       {"SigintStops",
        {"{dummy}", "--duration", "5", "--grace", "2", "--extra", R"({"sleep":0.01})",
         "--outformat", "none", "-v"},
        "pylogen: warning: SIGINT: stopping; calls in flight have 2 s to finish", 130,
-       Where::kStderrLine, {}, {{0.3, SIGINT, ""}}},
+       Where::kStderrLine, {}, {{1.0, SIGINT, ""}}},
       {"SecondSigintStopsAtOnce",
        {"{cut:Hang}", "--duration", "5", "--grace", "5", "--outformat", "none"},
        "pylogen: error: second SIGINT: stopping at once, without a summary", 130,
-       Where::kStderrLine, {}, {{0.3, SIGINT, ""}, {0.6, SIGINT, ""}}},
+       Where::kStderrLine, {}, {{1.0, SIGINT, ""}, {1.5, SIGINT, ""}}},
       {"ReaderKilled",
        {"{dummy}", "--duration", "5", "--extra", R"({"sleep":0.01})", "--outformat", "none"},
        "pylogen: error: the reader ended before the run did (killed by SIGKILL): stopping", 1,
-       Where::kStderrLine, {}, {{0.3, SIGKILL, "reader"}}},
+       Where::kStderrLine, {}, {{1.0, SIGKILL, "reader"}}},
       // -- Outputs that cannot be written.
       {"OutputFull", {"{dummy}", "--loops", "2", "--output", "/dev/full"},
        "reader: error: 2 event lines could not be written to /dev/full: No space left on device",
@@ -314,7 +319,7 @@ const std::vector<Row>& Catalogue() {
        Where::kStderrLine},
       {"OutputFifoNeverRead", {"{dummy}", "--loops", "2", "--output", "fifo"},
        "pylogen: error: interrupted while waiting for a reader on --output FIFO 'fifo'", 130,
-       Where::kOnlyStderrLine, {{"fifo", kFifo}}, {{0.3, SIGTERM, ""}}},
+       Where::kOnlyStderrLine, {{"fifo", kFifo}}, {{1.0, SIGTERM, ""}}},
   };
   return rows;
 }
