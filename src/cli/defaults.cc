@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/options.h"
+#include "cli/prefix.h"
 #include "cli/scenario.h"
 #include "util/excerpt.h"
 #include "util/input_file.h"
@@ -21,6 +22,34 @@ const CLI::Option* FindLong(const CLI::App& app, const std::string& name) {
     if (std::find(names.begin(), names.end(), name) != names.end()) return option;
   }
   return nullptr;
+}
+
+// Why `text` is not JSON, for the message: " (syntax error at line 2, column
+// 1)", " (a number out of range)". Called on a text known to be bad.
+std::string WhyNotJson(const std::string& text) {
+  try {
+    (void)nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::size_t offset = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    std::size_t line = 1 + std::count(text.begin(), text.begin() + offset, '\n');
+    std::size_t last = offset == 0 ? std::string::npos : text.rfind('\n', offset - 1);
+    return fmt::format(" (syntax error at line {}, column {})", line,
+                       last == std::string::npos ? offset + 1 : offset - last);
+  } catch (const nlohmann::json::exception&) {
+    return " (a number out of range)";
+  }
+  return "";
+}
+
+// `; did you mean "process"?` for an unknown key near an option's name.
+std::string DidYouMean(const CLI::App& app, const std::string& key,
+                       const std::vector<std::string>& excluded) {
+  std::vector<std::string> names = LongOptionNames(app);
+  std::erase_if(names, [&](const std::string& name) {
+    return std::find(excluded.begin(), excluded.end(), name) != excluded.end();
+  });
+  std::string nearest = NearestOptionName("--" + key, names);
+  return nearest.empty() ? "" : fmt::format("; did you mean \"{}\"?", nearest);
 }
 
 // How deep `root` nests, counted without recursion.
@@ -83,7 +112,7 @@ std::expected<nlohmann::json, std::string> ParseDefaultsText(const std::string& 
                                                              const std::string& text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   std::string file = util::Excerpt(path);
-  if (j.is_discarded()) return std::unexpected(fmt::format("{}: not valid JSON", file));
+  if (j.is_discarded()) return std::unexpected(fmt::format("{}: not valid JSON{}", file, WhyNotJson(text)));
   if (!j.is_object()) {
     return std::unexpected(fmt::format("{}: expected a JSON object of option values", file));
   }
@@ -111,7 +140,8 @@ std::expected<std::vector<DefaultValue>, std::string> DefaultsToValues(
     const CLI::Option* option = FindLong(app, key);
     bool not_allowed = std::find(excluded.begin(), excluded.end(), key) != excluded.end();
     if (option == nullptr || not_allowed) {
-      return std::unexpected(fmt::format("{}: unknown option \"{}\"", file, util::Excerpt(key)));
+      return std::unexpected(fmt::format("{}: unknown option \"{}\"{}", file, util::Excerpt(key),
+                                         DidYouMean(app, key, excluded)));
     }
     std::string label = fmt::format("{}: \"{}\"", file, key);
     if (option->get_expected_max() == 0) {  // a flag

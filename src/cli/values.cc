@@ -111,7 +111,8 @@ std::expected<std::string, std::string> ParseJsonObject(std::string_view option,
     nlohmann::json value = nlohmann::json::parse(text);
     if (!value.is_object()) {
       return std::unexpected(
-          fmt::format("{}: expected a JSON object like '{{\"sleep\":0}}', got a {}", option, value.type_name()));
+          fmt::format("{}: expected a JSON object like '{{\"sleep\":0}}', got {} {}", option,
+                      value.is_array() ? "an" : "a", value.type_name()));
     }
   } catch (const nlohmann::json::exception& e) {  // parse errors, and numbers out of range (1e400)
     std::string what = e.what();

@@ -17,6 +17,7 @@
 
 #include "pylogen/cut.h"
 #include "util/excerpt.h"
+#include "util/signal_name.h"
 #include "util/unique_fd.h"
 
 namespace pylogen::cut {
@@ -121,11 +122,6 @@ util::UniqueFd OpenPidFd(pid_t pid) {
 #endif
 }
 
-std::string SignalName(int signo) {
-  const char* abbrev = sigabbrev_np(signo);
-  return abbrev != nullptr ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", signo);
-}
-
 // A running probe: its pid and pipes, until it is reaped.
 class Probe {
  public:
@@ -228,7 +224,7 @@ std::string Verdict(const Probe& probe, std::chrono::milliseconds timeout) {
         "the loader did not finish within {:g} s (a static constructor that hangs?); it was killed",
         static_cast<double>(timeout.count()) / 1000);
   } else if (WIFSIGNALED(probe.status())) {
-    what = "the loader died of " + SignalName(WTERMSIG(probe.status()));
+    what = "the loader died of " + util::SignalName(WTERMSIG(probe.status()));
     if (probe.loaded()) what += " while unloading it (in a static destructor?)";
   } else {
     what = fmt::format("the loader exited with code {} while {} it", WEXITSTATUS(probe.status()),

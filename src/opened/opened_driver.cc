@@ -19,6 +19,7 @@
 #include "process/slot_child.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/signal_name.h"
 
 namespace pylogen::opened {
 namespace {
@@ -284,7 +285,11 @@ bool OpenedDriver::OnExit(pid_t pid, int status) {
     area_.generator_state.store(state, std::memory_order_release);
     if (state != shm::SlotState::kEnded) {
       faulted_ = true;
-      log::Warn("{}: the generator died ({})", load_.id, shm::SlotStateName(state));
+      if (state == shm::SlotState::kCrashed) {
+        log::Warn("{}: the generator crashed: killed by {}", load_.id, util::SignalName(WTERMSIG(status)));
+      } else {
+        log::Warn("{}: the generator died ({})", load_.id, shm::SlotStateName(state));
+      }
       // Let the workers drain what was emitted and leave.
       area_.generator_done.store(1, std::memory_order_release);
       WakeAll(area_);

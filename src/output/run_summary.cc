@@ -15,6 +15,7 @@
 #include "output/report_writer.h"
 #include "output/threshold_summary.h"
 #include "util/iso_time.h"
+#include "util/signal_name.h"
 
 namespace pylogen::output {
 namespace {
@@ -201,7 +202,7 @@ void AddOpenedWarnings(const OpenedSummary& o, std::vector<std::string>& warning
   // Dropped events are said by the headline (output/error_summary.h).
   if (o.generator_state != "ended") {
     warnings.push_back(fmt::format("{}: the generator {}{}", o.load_id, o.generator_state,
-                                   o.generator_signal ? fmt::format(" ({})", strsignal(o.generator_signal)) : ""));
+                                   o.generator_signal ? fmt::format(": killed by {}", util::SignalName(o.generator_signal)) : ""));
   }
   if (o.lateness_known && o.lateness.ValueAtPercentile(99) > kLateP99Ns) {
     warnings.push_back(fmt::format("{}: generator lateness p99 {}: events left later than scheduled",
@@ -442,8 +443,8 @@ void AddDerivedWarnings(RunSummary& s) {
   for (const WorkerSummary& w : s.workers) {
     empty += w.empty_operations;
     if (w.state == "crashed") {
-      s.warnings.push_back(fmt::format("{} (pid {}) of {} crashed: {} (signal {})", w.name, w.pid,
-                                       w.load_id, strsignal(w.signal), w.signal));
+      s.warnings.push_back(fmt::format("{} (pid {}) of {} crashed: killed by {}", w.name, w.pid,
+                                       w.load_id, util::SignalName(w.signal)));
     } else if (w.state == "killed") {
       s.warnings.push_back(fmt::format("{} (pid {}) of {} was killed after the grace period",
                                        w.name, w.pid, w.load_id));

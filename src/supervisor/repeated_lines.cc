@@ -30,7 +30,7 @@ std::string RepeatedLines::Line(const ProcessEnd& first, std::uint64_t count, st
   std::string who = one ? first.role : fmt::format("{} {}s", count, first.family);
   switch (first.kind) {
     case EndKind::kFailedSetup: return fmt::format("{} failed setup: {}", who, first.detail);
-    case EndKind::kCrashed: return fmt::format("{} died: {}", who, first.detail);
+    case EndKind::kCrashed: return fmt::format("{} crashed: {}", who, first.detail);
     case EndKind::kKilledAfterGrace:
       return fmt::format("{} {} still busy after the grace period: killed", who, one ? "was" : "were");
     case EndKind::kCallbackErrors:

@@ -29,7 +29,7 @@ namespace pylogen::supervisor {
 // How a process ended, as far as a line on stderr goes.
 enum class EndKind {
   kFailedSetup,     // could not start: its CUT or its loop (detail: the error)
-  kCrashed,         // killed by a signal we did not send (detail: the signal's name)
+  kCrashed,         // killed by a signal we did not send (detail: "killed by SIGSEGV")
   kKilledAfterGrace,  // still busy after the grace period: we killed it (no detail)
   kCallbackErrors,  // exceptions escaped its loop callbacks (detail: the first; amount: how many)
   kFailedTeardown,  // its CUT's teardown() failed (detail: the error)

@@ -124,7 +124,7 @@ class Supervisor {
         break;
       case shm::SlotState::kCrashed:
         end.kind = EndKind::kCrashed;
-        end.detail = strsignal(slot.signal);
+        end.detail = fmt::format("killed by {}", util::SignalName(slot.signal));
         ended_.Add(end, now);
         break;
       case shm::SlotState::kKilled:

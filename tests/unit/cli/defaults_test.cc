@@ -68,7 +68,7 @@ TEST_F(DefaultsTest, UnknownKeyOrWrongTypeIsAnErrorNamingTheKey) {
     std::string expected;
   };
   for (const Case& c : std::vector<Case>{
-           {R"({"procs": 2})", "unknown option \"procs\""},
+           {R"({"procs": 2})", "bad.json: unknown option \"procs\"; did you mean \"process\"?"},
            {R"({"defaults": "x.json"})", "unknown option \"defaults\""},
            {R"({"process": [1, 2]})", "option \"process\" expects a number or a string, not array"},
            {R"({"process": true})", "option \"process\" expects a number or a string, not boolean"},
@@ -90,6 +90,11 @@ TEST_F(DefaultsTest, UnknownKeyOrWrongTypeIsAnErrorNamingTheKey) {
     EXPECT_EQ(o.error().exit_code, 2);
     EXPECT_NE(o.error().text.find(c.expected), std::string::npos) << o.error().text;
   }
+  std::string far = Write("bad.json", R"({"zzzzzz": 2})");  // near no option: no guess
+  auto unknown = ParseCommandLine({"cuts/Dummy", "--defaults", far});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().text.find("unknown option \"zzzzzz\""), std::string::npos);
+  EXPECT_EQ(unknown.error().text.find("did you mean"), std::string::npos) << unknown.error().text;
   auto missing = ParseCommandLine({"cuts/Dummy", "--defaults", "nope.json"});
   ASSERT_FALSE(missing.has_value());
   EXPECT_NE(missing.error().text.find("cannot read defaults file 'nope.json'"), std::string::npos);

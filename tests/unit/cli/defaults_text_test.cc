@@ -18,7 +18,13 @@ TEST(ParseDefaultsText, AnObjectIsItsOptionValues) {
 TEST(ParseDefaultsText, TextThatIsNotJsonNamesTheFile) {
   auto parsed = ParseDefaultsText("d.json", "{\"process\": ");
   ASSERT_FALSE(parsed);
-  EXPECT_EQ(parsed.error(), "d.json: not valid JSON");
+  EXPECT_EQ(parsed.error(), "d.json: not valid JSON (syntax error at line 1, column 13)");
+}
+
+TEST(ParseDefaultsText, ASyntaxErrorIsPlacedByLineAndColumn) {
+  auto parsed = ParseDefaultsText("d.json", "{\n  \"process\": 2,\n  oops\n}");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error(), "d.json: not valid JSON (syntax error at line 3, column 3)");
 }
 
 TEST(ParseDefaultsText, JsonThatIsNotAnObjectNamesTheFile) {
@@ -30,7 +36,7 @@ TEST(ParseDefaultsText, JsonThatIsNotAnObjectNamesTheFile) {
 TEST(ParseDefaultsText, NumbersOutOfRangeAreNotValidJsonNotAnAbort) {
   auto parsed = ParseDefaultsText("d.json", R"({"extra": {"a": 1e400}})");
   ASSERT_FALSE(parsed);
-  EXPECT_EQ(parsed.error(), "d.json: not valid JSON");
+  EXPECT_EQ(parsed.error(), "d.json: not valid JSON (a number out of range)");
 }
 
 }  // namespace

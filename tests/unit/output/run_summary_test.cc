@@ -194,7 +194,7 @@ TEST_F(RunSummaryTest, WorkerFaultsAreNamed) {
   killed.state = "killed";
   summary_.workers.insert(summary_.workers.end(), {crashed, failed, killed});
   AddDerivedWarnings(summary_);
-  EXPECT_TRUE(Warns("runner-1 (pid 77) of ID crashed: Killed (signal 9)"));
+  EXPECT_TRUE(Warns("runner-1 (pid 77) of ID crashed: killed by SIGKILL"));
   EXPECT_TRUE(Warns("runner-2 (pid 77) of ID failed (exit code 1): setup failed: no key"));
   EXPECT_TRUE(Warns("runner-3 (pid 77) of ID was killed after the grace period"));
 }
@@ -398,6 +398,17 @@ TEST_F(RunSummaryTest, TheTextBoundsTheP99ByTheLargestLag) {
   AddDerivedWarnings(summary_);
   EXPECT_TRUE(Warns("worker-0's timers fired up to 3.00ms late (p99)"));
   EXPECT_EQ(SummaryJson(summary_)["workers"][1]["loop"]["lag_p99_ns"], 4'194'304);
+}
+
+// A generator killed by a signal is said by the signal's name, as workers are.
+TEST_F(RunSummaryTest, ACrashedGeneratorIsSaidByTheSignalsName) {
+  OpenedSummary o;
+  o.load_id = "Dummy";
+  o.generator_state = "crashed";
+  o.generator_signal = SIGSEGV;
+  summary_.opened.push_back(o);
+  AddDerivedWarnings(summary_);
+  EXPECT_TRUE(Warns("Dummy: the generator crashed: killed by SIGSEGV"));
 }
 
 // ---- The opened model's limit: --maxworkers x --concurrency reached.

@@ -61,19 +61,19 @@ TEST(RepeatedLines, DistinctTextsLoadsAndKindsAreDistinctLinesInTheirOrder) {
   lines.Add(Failed(1, "B"), 0);
   lines.Add(Failed(2, "A"), 0);
   lines.Add(Failed(7, "A", 1), 0);
-  lines.Add({0, EndKind::kCrashed, "runner-4", "runner", "Segmentation fault"}, 0);
+  lines.Add({0, EndKind::kCrashed, "runner-4", "runner", "killed by SIGSEGV"}, 0);
   EXPECT_EQ(lines.LoadEnded(1), (std::vector<Said>{{Level::kError, "runner-7 failed setup: A"}}));
   EXPECT_EQ(lines.LoadEnded(0), (std::vector<Said>{{Level::kError, "2 runners failed setup: A"},
                                                    {Level::kError, "runner-1 failed setup: B"},
-                                                   {Level::kWarning, "runner-4 died: Segmentation fault"}}));
+                                                   {Level::kWarning, "runner-4 crashed: killed by SIGSEGV"}}));
 }
 
 TEST(RepeatedLines, EachKindHasItsWording) {
   ProcessEnd killed{0, EndKind::kKilledAfterGrace, "worker-2", "worker", ""};
   EXPECT_EQ(RepeatedLines::Line(killed, 1, 0), "worker-2 was still busy after the grace period: killed");
   EXPECT_EQ(RepeatedLines::Line(killed, 9, 0), "9 workers were still busy after the grace period: killed");
-  ProcessEnd crashed{0, EndKind::kCrashed, "runner-0", "runner", "Killed"};
-  EXPECT_EQ(RepeatedLines::Line(crashed, 50, 0), "50 runners died: Killed");
+  ProcessEnd crashed{0, EndKind::kCrashed, "runner-0", "runner", "killed by SIGKILL"};
+  EXPECT_EQ(RepeatedLines::Line(crashed, 50, 0), "50 runners crashed: killed by SIGKILL");
   EXPECT_EQ(RepeatedLines::LevelOf(EndKind::kCrashed), Level::kWarning);
   EXPECT_EQ(RepeatedLines::LevelOf(EndKind::kKilledAfterGrace), Level::kWarning);
 }
