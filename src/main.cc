@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
       }
       return UsageError(report.error().text + " (see pylogen report --help)");
     }
+    for (const std::string& warning : report->warnings) PrintLine(stderr, "pylogen: warning: " + warning);
     return pylogen::report::RunReportCommand(*report);
   }
   pylogen::process::BlockRunSignals();
@@ -161,6 +162,8 @@ int main(int argc, char** argv) {
   auto built = pylogen::cli::BuildPlan(*options, refs);
   if (!built) return UsageError(built.error());
   pylogen::plan::RunPlan& plan = *built;
+  // The plan's own warnings (options without effect with the CUT's kind).
+  for (const std::string& warning : plan.warnings) PrintLine(stderr, "pylogen: warning: " + warning);
   plan.warnings.insert(plan.warnings.begin(), options->warnings.begin(), options->warnings.end());
   if (!plan.format_warning.empty()) pylogen::log::Warn("{}", plan.format_warning);
 
