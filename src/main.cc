@@ -120,8 +120,6 @@ int main(int argc, char** argv) {
     return UsageError(options.error().text + " (see pylogen --help)");
   }
   pylogen::log::SetLevel(options->verbosity);
-  // Options given without effect: said now, and listed in the summary.
-  for (const std::string& warning : options->warnings) PrintLine(stderr, "pylogen: warning: " + warning);
 
   // The CUTs' files are found, then checked against the outputs, before any
   // of them is probed (the one fork before the run).
@@ -161,7 +159,11 @@ int main(int argc, char** argv) {
   auto built = pylogen::cli::BuildPlan(*options, refs);
   if (!built) return UsageError(built.error());
   pylogen::plan::RunPlan& plan = *built;
+  // Options given without effect (the command line's, then those the CUT's
+  // kind tells): said once every check of the input passed (bad input is
+  // one error line alone), before the run; listed in the summary.
   plan.warnings.insert(plan.warnings.begin(), options->warnings.begin(), options->warnings.end());
+  const std::vector<std::string> inapplicable = plan.warnings;
   if (!plan.format_warning.empty()) pylogen::log::Warn("{}", plan.format_warning);
 
   pylogen::shm::SegmentShape shape = ShapeOf(plan);
@@ -204,6 +206,7 @@ int main(int argc, char** argv) {
     }
   }
 
+  for (const std::string& warning : inapplicable) PrintLine(stderr, "pylogen: warning: " + warning);
   auto segment = pylogen::shm::Segment::Create(shape);
   if (!segment) {
     PrintLine(stderr, "pylogen: error: " + segment.error());

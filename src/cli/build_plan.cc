@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/applicability.h"
 #include "output/line_format.h"
 #include "plan/ring_sizing.h"
 #include "util/excerpt.h"
@@ -114,6 +115,13 @@ std::expected<RunPlan, std::string> BuildPlan(const RunOptions& options,
       if (options.scenario.empty()) return std::unexpected(load.error());
       return std::unexpected(
           fmt::format("{}:{}: {}", options.scenario_file, options.scenario[i].line, load.error()));
+    }
+    // Said by main before the run, and in the summary.
+    std::string where = options.scenario.empty()
+                            ? std::string()
+                            : fmt::format("{}:{}: ", options.scenario_file, options.scenario[i].line);
+    for (const std::string& warning : CutKindWarnings(loads[i], cuts[i].name, load->event_driven())) {
+      plan.warnings.push_back(where + warning);
     }
     plan.loads.push_back(std::move(*load));
   }

@@ -28,7 +28,9 @@ std::string UnknownFormatWarning(const std::string& value);
 
 // Builds the plan of a run; cuts[i] is the loaded CUT of the i-th load of
 // LoadsOf(options). Fails on a bad schedule or burst, naming it (and
-// the scenario file's line).
+// the scenario file's line). The warnings of options without effect with
+// the CUT's kind (CutKindWarnings, cli/applicability.h) go to
+// plan.warnings, prefixed FILE:LINE for a scenario's load.
 std::expected<plan::RunPlan, std::string> BuildPlan(const RunOptions& options,
                                               const std::vector<CutRef>& cuts);
 

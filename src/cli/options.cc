@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/applicability.h"
 #include "cli/defaults.h"
 #include "cli/fields.h"
 #include "cli/help_format.h"
@@ -213,20 +214,6 @@ std::expected<void, std::string> CrossCheck(FieldTarget& target) {
   return {};
 }
 
-// An opened-model option given on a closed load's command line is checked,
-// then said to be ignored (a defaults file's are not: it may serve both models).
-std::vector<std::string> IgnoredOptionWarnings(const CLI::App& app, bool opened) {
-  std::vector<std::string> warnings;
-  if (opened) return warnings;
-  for (const CLI::Option* option : app.get_options()) {
-    if (option->get_group() != kOpenedGroup || option->get_name() == "--openedmodel") continue;
-    if (option->count() == 0) continue;
-    warnings.push_back(fmt::format("{} applies to the opened model (--openedmodel): ignored",
-                                   option->get_name()));
-  }
-  return warnings;
-}
-
 // Options a defaults file may not set.
 const std::vector<std::string> kNotInDefaults = {"defaults", "version", "help", "threshold"};
 
@@ -361,8 +348,19 @@ std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::
   if (auto checked = CrossCheck(target); !checked) {
     return std::unexpected(ParseStop{2, checked.error()});
   }
-  options.warnings = IgnoredOptionWarnings(app, options.load.opened);
+  options.load.given = GivenOptions(app);
+  options.warnings = LoadWarnings(options);
   return options;
+}
+
+std::vector<std::string> CutCommandLineOptionNames() {
+  CLI::App app;
+  bool opened = false;
+  int verbosity = 0;
+  AddOptions(app, opened, verbosity);
+  std::vector<std::string> names;
+  for (const CLI::Option* option : app.get_options()) names.push_back(option->get_name());
+  return names;
 }
 
 }  // namespace pylogen::cli

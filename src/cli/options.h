@@ -50,6 +50,10 @@ struct LoadOptions {
   double pauselen_s = 0;
   std::string extra = "{}";   // a JSON object
   std::string defaults_file;  // the defaults file its values came from, if any
+  // The options given on its command line (as CLI11 names them: "--process"),
+  // a defaults file's aside: those warned about when they have no effect
+  // (cli/applicability.h).
+  std::vector<std::string> given;
   // Operations in flight per process (event-driven CUTs; 1 for blocking ones).
   std::uint32_t concurrency = plan::kDefaultConcurrency;
   double optimeout_s = plan::kDefaultOptimeoutS;  // an event-driven operation open longer gets rc 17
@@ -116,6 +120,11 @@ enum class LineOrigin { kCommandLine, kScenarioLine };
 std::expected<RunOptions, ParseStop> ParseCutCommandLine(const std::vector<std::string>& args,
                                                          const std::string& inherited_defaults = "",
                                                          LineOrigin origin = LineOrigin::kCommandLine);
+
+// The names of every option of a CUT command line, as CLI11 names them
+// ("--process", "action"): for the test that every one is classified in
+// cli/applicability.h.
+std::vector<std::string> CutCommandLineOptionNames();
 
 // The loads of a run: the scenario's lines, or the single CUT command line.
 std::vector<LoadOptions> LoadsOf(const RunOptions& options);

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/applicability.h"
 #include "cli/fields.h"
 #include "cli/help_format.h"
 #include "cli/prefix.h"
@@ -104,6 +105,7 @@ std::expected<ReportOptions, ParseStop> ParseReportCommandLine(const std::vector
   const char* name = rest[0] == "show" ? "report show" : "report merge";
   const char* usage = rest[0] == "show" ? kShowUsage : kMergeUsage;
   std::vector<std::string> words(rest.begin() + 1, rest.end());
+  if (options.action == ReportOptions::Action::kShow) options.warnings = DropMergeOnlyOptions(words);
   CLI::App* sub = options.action == ReportOptions::Action::kShow ? a.show : a.merge;
   auto expanded = ExpandPrefixes(words, LongOptionNames(*sub));
   if (!expanded) return std::unexpected(ParseStop{2, fmt::format("{}: {}", name, expanded.error())});

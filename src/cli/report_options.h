@@ -21,6 +21,9 @@ struct ReportOptions {
   std::vector<std::string> files;  // show: exactly one; merge: at least one
   std::string report;              // merge --report OUT; empty: none
   std::vector<thresholds::Threshold> thresholds;  // merge --threshold, in the order given
+  // Options given without effect (report show given --report): main prints
+  // them, "pylogen: warning: " first.
+  std::vector<std::string> warnings;
 };
 
 // `args` starts with "report". Errors name the subcommand and the culprit

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/applicability.h"
 #include "cli/fields.h"
 #include "cli/help_format.h"
 #include "cli/prefix.h"
@@ -193,7 +194,19 @@ std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<
   }
   options.scenario = std::move(*lines);
   options.load = options.scenario.front().load;
+  for (std::string& warning : ScenarioRunWarnings(options, GivenOptions(app))) {
+    options.warnings.push_back(std::move(warning));
+  }
   return options;
+}
+
+std::vector<std::string> ScenarioCommandLineOptionNames() {
+  CLI::App app;
+  int verbosity = 0;
+  AddRunOptions(app, verbosity);
+  std::vector<std::string> names;
+  for (const CLI::Option* option : app.get_options()) names.push_back(option->get_name());
+  return names;
 }
 
 }  // namespace pylogen::cli

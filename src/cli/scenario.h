@@ -23,6 +23,11 @@ namespace pylogen::cli {
 // `args` starts with "scenario".
 std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<std::string>& args);
 
+// The names of every option of a scenario command line, as CLI11 names
+// them ("--file"): for the test that every one is classified in
+// cli/applicability.h.
+std::vector<std::string> ScenarioCommandLineOptionNames();
+
 // A load line longer than this is refused (echoed as an excerpt).
 inline constexpr std::size_t kMaxScenarioLineBytes = 64 << 10;
 

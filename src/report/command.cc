@@ -93,7 +93,14 @@ int RunReportCommand(const cli::ReportOptions& options) {
     }
     inputs.push_back(std::move(*r));
   }
-  if (options.action == cli::ReportOptions::Action::kShow) return PrintSummary(inputs.front().summary);
+  if (options.action == cli::ReportOptions::Action::kShow) {
+    // Options without effect: said once the input is known good.
+    for (const std::string& warning : options.warnings) {
+      std::fputs(("pylogen: warning: " + warning + "\n").c_str(), stderr);
+    }
+    std::fflush(stderr);
+    return PrintSummary(inputs.front().summary);
+  }
 
   auto merged = MergeReports(inputs);
   if (!merged) {
