@@ -11,6 +11,7 @@
 //                other; otherwise one request R_<length>
 //   error        a positive integer n: every n-th request of this process
 //                fails (rc 1); 0 = none (the default)
+// Any other key fails setup(), naming it and the known ones.
 #include <cstdint>
 #include <cstdio>
 #include <string>

@@ -13,8 +13,10 @@
 //   error        a positive integer n: every n-th call of this process fails
 //                (rc 1, a message); 0 = none (the default)
 // A value of another type or out of range fails setup() with one line naming
-// the key, what it takes and the value given, e.g.
+// the key, what it takes and the value given; any other key fails it naming
+// the key and the known ones (Pylogen's Dummy ignored it), e.g.
 //   Dummy: setup failed: extra.sleep: expected a number of seconds from 0 to 8640000, got "x"
+//   Dummy: setup failed: extra.slep: unknown key (did you mean sleep?); known keys: error, sleep, transaction
 #include <time.h>
 
 #include <cstdint>

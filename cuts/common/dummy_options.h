@@ -19,10 +19,14 @@
 //                0 = none (the default). A fraction, a negative number or a
 //                number beyond 2^63-1 is refused as "a positive integer".
 //
-// Other keys are ignored, as Pylogen's Dummy ignored them. A refusal throws
-// std::invalid_argument naming the key, what was expected and the value
-// (pylogen/extra.h), which fails setup() with that line:
+// Any other key is refused (pylogen::ExtraCheckKeys), where Pylogen's Dummy
+// ignored it: a typo such as "slep" would otherwise run with the default
+// sleep of 1 s. Pylogen's samples and every run in this tree pass Dummy
+// these three keys only. A refusal throws std::invalid_argument naming the
+// key, what was expected and the value (pylogen/extra.h), which fails
+// setup() with that line:
 //   Dummy: setup failed: extra.sleep: expected a number of seconds from 0 to 8640000, got "x"
+//   Dummy: setup failed: extra.slep: unknown key (did you mean sleep?); known keys: error, sleep, transaction
 #ifndef PYLOGEN_CUTS_COMMON_DUMMY_OPTIONS_H_
 #define PYLOGEN_CUTS_COMMON_DUMMY_OPTIONS_H_
 
@@ -30,6 +34,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <string_view>
 
 #include "pylogen/extra.h"
 
@@ -65,8 +70,12 @@ T Read(const nlohmann::json& extra, const char* key, T fallback, const char* exp
 
 }  // namespace dummy_detail
 
+// The keys ParseDummyOptions reads; any other is refused.
+inline constexpr std::string_view kDummyKeys[] = {"sleep", "transaction", "error"};
+
 inline DummyOptions ParseDummyOptions(const nlohmann::json& extra) {
   using dummy_detail::Read;
+  ExtraCheckKeys(extra, kDummyKeys);
   DummyOptions options;
   double sleep_s = Read(extra, "sleep", 1.0, dummy_detail::kSleepExpected, ExtraNumber);
   if (!(sleep_s >= 0 && sleep_s <= kDummyMaxSleepS)) {

@@ -157,6 +157,7 @@ std::string SignAlgorithmNames() {
 }  // namespace
 
 KeyEntry LoadKeyEntry(const nlohmann::json& extra, const Context& context) {
+  ExtraCheckKeys(extra, {"file", "key"});
   nlohmann::json params = LoadKeyParams(extra, context);  // checks "key" first
   return KeyEntry{ExtraString(extra, "key", ""), std::move(params)};
 }

@@ -37,11 +37,13 @@ inline constexpr std::size_t kAes256KeyBytes = 32;
 // pylogen/key_params.h) and its name. "file" defaults to KmsDefault.json; a
 // relative one is looked up in the current directory, then beside the CUT.
 // The key file is read by the SDK's LoadKeyParams (pylogen/key_params.h): a regular
-// file of at most 16 MiB, never waited on. Throws std::invalid_argument naming
-// the key and what is wrong: "extra.file: '' is not a file", "extra.file:
-// '/tmp' is a directory", "extra.file: 'k.json' not found (tried 'k.json',
-// '/cuts/k.json')", "key file 'KmsDefault.json' is not a JSON object",
-// "extra.key: "nokey" not found in 'KmsDefault.json'" (the key as JSON).
+// file of at most 16 MiB, never waited on. Any other --extra key is refused
+// first ("extra.kye: unknown key (did you mean key?); known keys: file, key").
+// Throws std::invalid_argument naming the key and what is wrong: "extra.file:
+// '' is not a file", "extra.file: '/tmp' is a directory", "extra.file:
+// 'k.json' not found (tried 'k.json', '/cuts/k.json')", "key file
+// 'KmsDefault.json' is not a JSON object", "extra.key: "nokey" not found in
+// 'KmsDefault.json'" (the key as JSON).
 struct KeyEntry {
   std::string name;
   nlohmann::json params;

@@ -82,16 +82,9 @@ bool HttpOptions::SendsLengthBody() const {
 }
 
 HttpOptions ParseHttpOptions(const nlohmann::json& extra) {
-  if (!extra.is_object()) throw std::invalid_argument("--extra must be a JSON object");
-  for (const auto& [key, value] : extra.items()) {
-    if (std::find(std::begin(kKnownKeys), std::end(kKnownKeys), key) == std::end(kKnownKeys)) {
-      throw std::invalid_argument("extra: unknown key " + extra_detail::Quote(key) +
-                                  " (known: url, method, headers, body, timeout, "
-                                  "connect_timeout, verify, warmup, name, engine)");
-    }
-  }
+  ExtraCheckKeys(extra, kKnownKeys);
   HttpOptions options;
-  if (!extra.contains("url"))
+  if (!ExtraHas(extra, "url"))
     Bad("url", "given: the URL to call, e.g. {\"url\":\"http://127.0.0.1:8080/\"}");
   options.url = ExtraString(extra, "url", "");
   CheckUrl(options.url);

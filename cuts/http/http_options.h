@@ -18,7 +18,8 @@
 //
 // Read with pylogen/extra.h: seconds may be numeric strings ("0.5"), the
 // flags any ExtraFlag spelling (false, 0, "no", "off"); a string key given a
-// number is refused.
+// number is refused; any other key is refused by pylogen::ExtraCheckKeys,
+// naming it, the nearest known key and the known ones.
 #ifndef PYLOGEN_CUTS_HTTP_HTTP_OPTIONS_H_
 #define PYLOGEN_CUTS_HTTP_HTTP_OPTIONS_H_
 
@@ -50,8 +51,8 @@ struct HttpOptions {
   bool SendsLengthBody() const;
 };
 
-// Parses --extra. Throws std::invalid_argument naming the key and what was
-// expected.
+// Parses --extra (an object; null is one without "url"). Throws
+// std::invalid_argument naming the key and what was expected.
 HttpOptions ParseHttpOptions(const nlohmann::json& extra);
 
 }  // namespace pylogen::cuts

@@ -14,16 +14,6 @@ namespace {
 constexpr std::string_view kKnownKeys[] = {"host", "port", "command", "timeout", "connect_timeout",
                                            "name"};
 
-void RefuseUnknownKeys(const nlohmann::json& extra) {
-  for (const auto& [key, value] : extra.items()) {
-    if (std::find(std::begin(kKnownKeys), std::end(kKnownKeys), key) == std::end(kKnownKeys)) {
-      throw std::invalid_argument("extra." + key +
-                                  ": unknown key (known: host, port, command, timeout, "
-                                  "connect_timeout, name)");
-    }
-  }
-}
-
 std::int64_t SecondsKey(const nlohmann::json& extra, std::string_view key,
                         std::int64_t fallback_ns) {
   if (!ExtraHas(extra, key)) return fallback_ns;
@@ -60,16 +50,12 @@ std::string UpperCased(std::string text) {
 }  // namespace
 
 RedisOptions ParseRedisOptions(const nlohmann::json& extra) {
-  if (!extra.is_null() && !extra.is_object()) {
-    throw std::invalid_argument("--extra: expected a JSON object, got " +
-                                extra_detail::Quote(extra));
-  }
+  ExtraCheckKeys(extra, kKnownKeys);  // and refuses a non-object
   RedisOptions options;
   if (extra.is_null()) {
     options.name = "PING";
     return options;
   }
-  RefuseUnknownKeys(extra);
   options.host = ExtraString(extra, "host", options.host);
   if (options.host.empty()) throw ExtraError("host", "a host name or address", extra.at("host"));
   std::int64_t port = ExtraInteger(extra, "port", options.port);

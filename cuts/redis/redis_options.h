@@ -13,7 +13,8 @@
 //
 // Read with pylogen/extra.h: seconds and the port may be numeric strings; a
 // string key given a number is refused. Every refusal names extra.KEY; an
-// unknown key is refused with the list of the known ones.
+// unknown key is refused by pylogen::ExtraCheckKeys, naming the nearest
+// known key and the list of the known ones.
 #ifndef PYLOGEN_CUTS_REDIS_REDIS_OPTIONS_H_
 #define PYLOGEN_CUTS_REDIS_REDIS_OPTIONS_H_
 

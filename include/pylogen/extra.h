@@ -50,19 +50,47 @@
 //   // extra.sleep: expected a number >= 0, got -1
 //
 // The value is quoted as JSON, cut to about 40 characters ("..." then).
+//
+// ExtraCheckKeys is the opt-in check of unknown keys: a CUT that calls it
+// first in setup() turns a typo into a setup error instead of a silently
+// ignored key:
+//
+//   pylogen::ExtraCheckKeys(extra(), {"sleep", "transaction", "error"});
+//   // --extra '{"slep":1}':
+//   // extra.slep: unknown key (did you mean sleep?); known keys: error, sleep, transaction
+//
+//   - null, {} or only known keys: nothing happens; --extra that is neither
+//     an object nor null throws, naming --extra (the getters' rule);
+//   - the first unknown key (in JSON object order: by name, bytewise) is
+//     named; further ones are counted, not listed: "extra.a: unknown key,
+//     and 2 more unknown keys; known keys: ...";
+//   - "did you mean" names the known key nearest to it, at most 2 edits
+//     away (insertions, deletions, substitutions, swaps of two neighbours),
+//     1 for known keys of 3 letters or fewer: the command line's rule for
+//     options; ties go to the key sharing the longest start, then the
+//     shorter, then the first by name;
+//   - the known keys are listed sorted, each once ("known keys: none" for a
+//     CUT that takes none);
+//   - a key of letters, digits, '_', '-' and '.' up to 40 bytes is written
+//     as is; any other (empty, spaces, control characters, longer) is
+//     quoted as JSON and cut like a value: extra."a b", extra."xxx...
 #ifndef PYLOGEN_EXTRA_H_
 #define PYLOGEN_EXTRA_H_
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
+#include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace pylogen {
 
@@ -85,13 +113,18 @@ inline std::string Quote(const nlohmann::json& value) {
   return text + "...";
 }
 
+// Throws, naming --extra, when `extra` is neither an object nor null.
+inline void RequireObjectOrNull(const nlohmann::json& extra) {
+  if (!extra.is_null() && !extra.is_object()) {
+    throw std::invalid_argument("--extra: expected a JSON object, got " + Quote(extra));
+  }
+}
+
 // The value under `key`, nullptr when absent. Throws when `extra` is neither
 // an object nor null.
 inline const nlohmann::json* Find(const nlohmann::json& extra, std::string_view key) {
+  RequireObjectOrNull(extra);
   if (extra.is_null()) return nullptr;
-  if (!extra.is_object()) {
-    throw std::invalid_argument("--extra: expected a JSON object, got " + Quote(extra));
-  }
   auto it = extra.find(std::string(key));
   return it == extra.end() ? nullptr : &*it;
 }
@@ -129,6 +162,83 @@ inline bool EqualsNoCase(std::string_view a, std::string_view b) {
     if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
   }
   return true;
+}
+
+// Keys longer than this get no "did you mean" (and no quadratic work).
+inline constexpr std::size_t kNearestMax = 64;
+
+// Optimal string alignment distance (Damerau-Levenshtein without repeated
+// edits of one substring), as the command line's "did you mean".
+inline std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+inline std::size_t CommonStart(std::string_view a, std::string_view b) {
+  std::size_t n = 0;
+  while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+  return n;
+}
+
+// The one of `known` (sorted, unique) nearest to `key`, "" when none is near.
+inline std::string_view NearestKey(std::string_view key, const std::vector<std::string_view>& known) {
+  if (key.empty() || key.size() > kNearestMax) return {};
+  std::string_view best;
+  std::size_t best_distance = 0, best_start = 0;
+  for (std::string_view name : known) {
+    std::size_t limit = name.size() <= 3 ? 1 : 2;
+    std::size_t distance = EditDistance(key, name);
+    if (distance == 0 || distance > limit) continue;
+    std::size_t start = CommonStart(key, name);
+    // `known` is sorted: on a full tie the first by name stays.
+    bool better = best.empty() || distance < best_distance ||
+                  (distance == best_distance &&
+                   (start > best_start || (start == best_start && name.size() < best.size())));
+    if (better) {
+      best = name;
+      best_distance = distance;
+      best_start = start;
+    }
+  }
+  return best;
+}
+
+// A key as it appears after "extra.": as is when plain, else quoted and cut.
+inline std::string KeyText(const std::string& key) {
+  bool plain = !key.empty() && key.size() <= kQuotedMax &&
+               std::all_of(key.begin(), key.end(), [](char c) {
+                 unsigned char u = static_cast<unsigned char>(c);
+                 return std::isalnum(u) != 0 || c == '_' || c == '-' || c == '.';
+               });
+  return plain ? key : Quote(nlohmann::json(key));
+}
+
+inline std::string UnknownKeyMessage(const std::string& key, std::size_t more,
+                                     const std::vector<std::string_view>& known) {
+  std::string text = "extra." + KeyText(key) + ": unknown key";
+  std::string_view nearest = NearestKey(key, known);
+  if (!nearest.empty()) text += " (did you mean " + std::string(nearest) + "?)";
+  if (more != 0) {
+    text += ", and " + std::to_string(more) + (more == 1 ? " more unknown key" : " more unknown keys");
+  }
+  text += "; known keys: ";
+  if (known.empty()) text += "none";
+  for (std::size_t i = 0; i < known.size(); ++i) {
+    if (i != 0) text += ", ";
+    text += known[i];
+  }
+  return text;
 }
 
 }  // namespace extra_detail
@@ -222,6 +332,38 @@ inline std::string ExtraString(const nlohmann::json& extra, std::string_view key
   if (value == nullptr) return std::string(fallback);
   if (!value->is_string()) throw ExtraError(key, "a string", *value);
   return value->get<std::string>();
+}
+
+// Refuses the first key of `extra` that is not one of `known` (any range of
+// things a std::string_view is made from: an initializer list, an array, a
+// vector of strings), with one line naming it, the nearest known key and
+// the known keys (see the top of this file). Allocates and throws: setup().
+template <typename Keys>
+void ExtraCheckKeys(const nlohmann::json& extra, const Keys& known) {
+  extra_detail::RequireObjectOrNull(extra);
+  if (extra.is_null() || extra.empty()) return;
+  std::vector<std::string_view> names;
+  for (const auto& name : known) names.emplace_back(name);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  const std::string* first = nullptr;
+  std::size_t more = 0;
+  for (auto it = extra.begin(); it != extra.end(); ++it) {
+    if (std::binary_search(names.begin(), names.end(), std::string_view(it.key()))) continue;
+    if (first == nullptr) {
+      first = &it.key();  // the object's own key: outlives the iterator
+    } else {
+      ++more;
+    }
+  }
+  if (first != nullptr) {
+    throw std::invalid_argument(extra_detail::UnknownKeyMessage(*first, more, names));
+  }
+}
+
+inline void ExtraCheckKeys(const nlohmann::json& extra,
+                           std::initializer_list<std::string_view> known) {
+  ExtraCheckKeys<std::initializer_list<std::string_view>>(extra, known);
 }
 
 }  // namespace pylogen

@@ -59,8 +59,10 @@ enum class SlotError : std::uint32_t {
   kEscaped = 3,   // an exception escaped the process' own code (exit 1)
 };
 
-// Bytes of an error text kept in the segment (NUL-terminated, truncated).
-inline constexpr std::size_t kErrorTextBytes = 128;
+// Bytes of an error text kept in the segment (NUL-terminated, truncated):
+// room for "CUT: setup failed: " and a CUT's one-line refusal, such as
+// pylogen::ExtraCheckKeys' list of known keys (Http's is 163 bytes).
+inline constexpr std::size_t kErrorTextBytes = 256;
 // Bytes of the first exception text that escaped an event loop's callbacks.
 inline constexpr std::size_t kCallbackErrorBytes = 96;
 

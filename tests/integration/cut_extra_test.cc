@@ -1,7 +1,8 @@
 // Bad --extra for every sample CUT, through the real binary (issue 10): the
 // start fails with one line naming the CUT, the key (extra.KEY), what it
 // takes and the value given; never a library's raw text (nlohmann_json's
-// "[json.exception...]", an iostream's "basic_filebuf::underflow ...").
+// "[json.exception...]", an iostream's "basic_filebuf::underflow ..."); an
+// unknown key names the nearest known one and lists them all.
 #include <gtest/gtest.h>
 
 #include "harness.h"
@@ -62,7 +63,27 @@ INSTANTIATE_TEST_SUITE_P(
         BadExtra{"SignDevice", "Sign", R"({"key":"asymmetric1","file":"/dev/zero"})",
                  "extra.file: '/dev/zero' is a device"},
         BadExtra{"SignKeyNotAString", "Sign", R"({"key":3})", "extra.key: expected a string, got 3"},
-        BadExtra{"KmsKeyMissing", "KmsEncrytSymmetric", R"({})", "extra.key: must be given"}),
+        BadExtra{"KmsKeyMissing", "KmsEncrytSymmetric", R"({})", "extra.key: must be given"},
+        // Unknown keys (issue 13): the whole line, known keys included, must
+        // survive the trip through the runner's slot.
+        BadExtra{"DummyUnknownKey", "Dummy", R"({"slep":1})",
+                 "extra.slep: unknown key (did you mean sleep?); known keys: error, sleep, "
+                 "transaction"},
+        BadExtra{"AsyncDummyUnknownKeys", "AsyncDummy", R"({"sleep":0,"slep":1,"x":2})",
+                 "extra.slep: unknown key (did you mean sleep?), and 1 more unknown key; known "
+                 "keys: error, sleep, transaction"},
+        BadExtra{"HttpUnknownKey", "Http", R"({"url":"http://127.0.0.1:9/","engin":"fast"})",
+                 "extra.engin: unknown key (did you mean engine?); known keys: body, "
+                 "connect_timeout, engine, headers, method, name, timeout, url, verify, warmup"},
+        BadExtra{"RedisUnknownKey", "Redis", R"({"comand":["PING"]})",
+                 "extra.comand: unknown key (did you mean command?); known keys: command, "
+                 "connect_timeout, host, name, port, timeout"},
+        BadExtra{"EncryptUnknownKey", "Encrypt", R"({"key":"symmetric1","fiel":"K.json"})",
+                 "extra.fiel: unknown key (did you mean file?); known keys: file, key"},
+        BadExtra{"SignUnknownKey", "Sign", R"({"key":"asymmetric1","sleep":0})",
+                 "extra.sleep: unknown key; known keys: file, key"},
+        BadExtra{"KmsUnknownKey", "KmsEncrytSymmetric", R"({"kye":"symmetric1"})",
+                 "extra.kye: unknown key (did you mean key?); known keys: file, key"}),
     [](const ::testing::TestParamInfo<BadExtra>& info) { return info.param.name; });
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Pylogen's --extra spellings for Dummy, through the real binary: a
 // transaction switched on with 1 and a sleep given as a string work, and a
-// sleep that is no number stops the start with one line naming the key.
+// sleep that is no number or an unknown key stops the start with one line
+// naming the key.
 #include <gtest/gtest.h>
 
 #include "harness.h"
@@ -36,6 +37,23 @@ TEST(DummyExtra, SleepNotANumberFailsTheStartWithOneLine) {
             std::string::npos)
       << lines[0];
   EXPECT_EQ(lines[0].find("json.exception"), std::string::npos) << lines[0];
+  EXPECT_TRUE(GroupGone(r.pgid, 2));
+}
+
+// Issue 13: a typo in a key is no longer ignored (it ran a whole run with the
+// default sleep of 1 s): the start fails with one line naming it.
+TEST(DummyExtra, AnUnknownKeyFailsTheStartWithOneLineNamingIt) {
+  auto r = RunPylogen({SampleCut("Dummy"), "--extra", R"({"slep":1})"}, 30);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  auto lines = Lines(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  const std::string tail =
+      "Dummy: setup failed: extra.slep: unknown key (did you mean sleep?); known keys: error, "
+      "sleep, transaction";
+  EXPECT_EQ(lines[0].rfind("pylogen: error: ", 0), 0u) << lines[0];
+  ASSERT_GE(lines[0].size(), tail.size()) << lines[0];
+  EXPECT_EQ(lines[0].substr(lines[0].size() - tail.size()), tail) << lines[0];
+  EXPECT_EQ(CountContaining(EventLines(r.out), "R_"), 0u) << r.out;
   EXPECT_TRUE(GroupGone(r.pgid, 2));
 }
 

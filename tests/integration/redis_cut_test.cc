@@ -284,7 +284,8 @@ TEST(RedisCut, BadExtraStopsTheRunAtStartupNamingTheKey) {
     std::string message;
   };
   const Case cases[] = {
-      {R"({"hots":"x"})", "extra.hots: unknown key (known: host, port, command"},
+      {R"({"hots":"x"})",
+       "extra.hots: unknown key (did you mean host?); known keys: command, connect_timeout, host"},
       {R"({"port":99999})", "extra.port: expected a TCP port from 1 to 65535, got 99999"},
       {R"({"command":"PING"})", "extra.command: expected a non-empty JSON array of strings"},
       {R"({"timeout":"x"})", "extra.timeout: expected a number, got \"x\""},

@@ -133,5 +133,41 @@ INSTANTIATE_TEST_SUITE_P(
             R"({"sleep":0,"transaction":null})",
             R"(extra.transaction: expected a boolean (true/false, 1/0, "yes"/"no", "on"/"off"), got null)"}));
 
+
+// What ParseDummyOptions throws for `extra_json`, "" when it accepts it.
+std::string Refusal(const char* extra_json) {
+  try {
+    ParseDummyOptions(json::parse(extra_json));
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(DummyOptions, AnUnknownKeyIsRefusedNamingItAndTheKnownOnes) {
+  EXPECT_EQ(Refusal(R"({"slep":1})"),
+            "extra.slep: unknown key (did you mean sleep?); known keys: error, sleep, transaction");
+  EXPECT_EQ(Refusal(R"({"sleep":0,"transation":1})"),
+            "extra.transation: unknown key (did you mean transaction?); known keys: error, sleep, "
+            "transaction");
+  EXPECT_EQ(Refusal(R"({"url":"http://h/","method":"GET"})"),
+            "extra.method: unknown key, and 1 more unknown key; known keys: error, sleep, transaction");
+}
+
+TEST(DummyOptions, TheUnknownKeyComesBeforeABadValue) {
+  // The typo is the cause: {"slep":"x"} names slep, not sleep's default.
+  EXPECT_EQ(Refusal(R"({"sleep":"x","slep":"x"})"),
+            "extra.slep: unknown key (did you mean sleep?); known keys: error, sleep, transaction");
+}
+
+TEST(DummyOptions, PylogensAndThisTreesSpellingsStayAccepted) {
+  // Pylogen's README ({"sleep":1}), scenarios/, bench/ and the README's runs.
+  for (const char* extra : {R"({"sleep":1})", R"({"sleep": 0.05})", R"({"sleep":0})",
+                            R"({"sleep":0.01,"transaction":true,"error":4})",
+                            R"({"sleep":0.001,"transaction":1})", R"({"sleep":0,"error":2})"}) {
+    EXPECT_EQ(Refusal(extra), "") << extra;
+  }
+}
+
 }  // namespace
 }  // namespace pylogen::cuts

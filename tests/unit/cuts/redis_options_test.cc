@@ -57,7 +57,11 @@ TEST(RedisOptions, BadInputIsRefusedNamingTheKey) {
   };
   const Case cases[] = {
       {R"({"hots":"x"})",
-       "extra.hots: unknown key (known: host, port, command, timeout, connect_timeout, name)"},
+       "extra.hots: unknown key (did you mean host?); known keys: command, connect_timeout, host, "
+       "name, port, timeout"},
+      {R"({"comand":["PING"],"prot":1})",
+       "extra.comand: unknown key (did you mean command?), and 1 more unknown key; known keys: "
+       "command, connect_timeout, host, name, port, timeout"},
       {R"({"host":""})", "extra.host: expected a host name or address, got \"\""},
       {R"({"host":1})", "extra.host: expected a string, got 1"},
       {R"({"port":0})", "extra.port: expected a TCP port from 1 to 65535, got 0"},

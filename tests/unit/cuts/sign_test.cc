@@ -274,6 +274,8 @@ INSTANTIATE_TEST_SUITE_P(
                    {{"file", "nope.json"}, {"key", "asymmetric1"}},
                    "extra.file: 'nope.json' not found (tried 'nope.json', '" + SourceCutDir() +
                        "/nope.json')"},
+        BadKeyCase{"unknown_key_in_extra", "", Pem::kNone, {{"key", "asymmetric1"}, {"aad", "x"}},
+                   "extra.aad: unknown key; known keys: file, key"},
         BadKeyCase{"symmetric_key_for_sign",
                    "",
                    Pem::kNone,

@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pylogen {
@@ -291,6 +293,121 @@ TEST(ExtraError, BuildsTheSameLineForACutsOwnCheck) {
   json extra{{"sleep", -1}};
   std::invalid_argument e = ExtraError("sleep", "a number >= 0", extra["sleep"]);
   EXPECT_STREQ(e.what(), R"(extra.sleep: expected a number >= 0, got -1)");
+}
+
+
+// --- ExtraCheckKeys ---
+
+const std::vector<std::string_view> kDummyKeys = {"sleep", "transaction", "error"};
+constexpr const char* kDummyList = "known keys: error, sleep, transaction";
+
+// What ExtraCheckKeys(JSON text, kDummyKeys) throws, "" when it accepts.
+std::string CheckError(const char* extra_json) {
+  json extra = json::parse(extra_json);
+  return ErrorOf([&] { ExtraCheckKeys(extra, kDummyKeys); });
+}
+
+TEST(ExtraCheckKeys, AcceptsKnownKeysNullAndEmpty) {
+  EXPECT_EQ(CheckError(R"({"sleep":1,"transaction":true,"error":3})"), "");
+  EXPECT_EQ(CheckError(R"({"sleep":1})"), "");
+  EXPECT_EQ(CheckError("{}"), "");
+  EXPECT_EQ(CheckError("null"), "");
+  EXPECT_EQ(ErrorOf([] { ExtraCheckKeys(json(), {}); }), "");
+  EXPECT_EQ(ErrorOf([] { ExtraCheckKeys(json::object(), {}); }), "");
+}
+
+TEST(ExtraCheckKeys, NamesTheUnknownKeyTheNearestAndTheKnownOnes) {
+  EXPECT_EQ(CheckError(R"({"slep":1})"),
+            std::string("extra.slep: unknown key (did you mean sleep?); ") + kDummyList);
+  EXPECT_EQ(CheckError(R"({"sleep":0,"transactoin":1})"),
+            std::string("extra.transactoin: unknown key (did you mean transaction?); ") + kDummyList);
+  EXPECT_EQ(CheckError(R"({"Sleep":1})"),
+            std::string("extra.Sleep: unknown key (did you mean sleep?); ") + kDummyList);
+  EXPECT_EQ(CheckError(R"({"errors":1})"),
+            std::string("extra.errors: unknown key (did you mean error?); ") + kDummyList);
+}
+
+TEST(ExtraCheckKeys, NoSuggestionWhenNothingIsNear) {
+  EXPECT_EQ(CheckError(R"({"url":"http://h/"})"), std::string("extra.url: unknown key; ") + kDummyList);
+  EXPECT_EQ(CheckError(R"({"sl":1})"), std::string("extra.sl: unknown key; ") + kDummyList);
+}
+
+TEST(ExtraCheckKeys, ShortKnownKeysAllowOneEdit) {
+  std::vector<std::string_view> known = {"url", "key"};
+  auto error = [&](const char* key) {
+    return ErrorOf([&] { ExtraCheckKeys(json{{key, 1}}, known); });
+  };
+  EXPECT_EQ(error("uri"), "extra.uri: unknown key (did you mean url?); known keys: key, url");
+  EXPECT_EQ(error("kye"), "extra.kye: unknown key (did you mean key?); known keys: key, url");
+  EXPECT_EQ(error("ul"), "extra.ul: unknown key (did you mean url?); known keys: key, url");
+  EXPECT_EQ(error("xrx"), "extra.xrx: unknown key; known keys: key, url");  // 2 edits from url
+}
+
+TEST(ExtraCheckKeys, TiesGoToTheLongestCommonStartThenTheShorterThenTheFirst) {
+  auto nearest = [](std::initializer_list<std::string_view> known, const char* key) {
+    std::string error = ErrorOf([&] { ExtraCheckKeys(json{{key, 1}}, known); });
+    auto from = error.find("did you mean ");
+    if (from == std::string::npos) return std::string();
+    from += 13;
+    return error.substr(from, error.find('?', from) - from);
+  };
+  EXPECT_EQ(nearest({"zbcde", "abcdef"}, "abcde"), "abcdef");  // start 5 beats the shorter
+  EXPECT_EQ(nearest({"hosts", "host"}, "hostx"), "host");      // same start: the shorter
+  EXPECT_EQ(nearest({"sort", "port"}, "xort"), "port");        // full tie: the first by name
+  EXPECT_EQ(nearest({"sleep"}, "selep"), "sleep");             // a swap is one edit
+}
+
+TEST(ExtraCheckKeys, SeveralUnknownKeysNameTheFirstByNameAndCountTheRest) {
+  EXPECT_EQ(CheckError(R"({"zz":1,"sleep":0,"slep":2,"aa":3})"),
+            std::string("extra.aa: unknown key, and 2 more unknown keys; ") + kDummyList);
+  EXPECT_EQ(CheckError(R"({"slep":1,"trans":1})"),
+            std::string("extra.slep: unknown key (did you mean sleep?), and 1 more unknown key; ") +
+                kDummyList);
+}
+
+TEST(ExtraCheckKeys, ListsTheKnownKeysSortedOnceOrNone) {
+  json extra{{"xyz", 1}};
+  EXPECT_EQ(ErrorOf([&] { ExtraCheckKeys(extra, {"bb", "aa", "bb", "cc"}); }),
+            "extra.xyz: unknown key; known keys: aa, bb, cc");
+  EXPECT_EQ(ErrorOf([&] { ExtraCheckKeys(extra, {}); }), "extra.xyz: unknown key; known keys: none");
+}
+
+TEST(ExtraCheckKeys, TakesAnyRangeOfNames) {
+  json extra{{"hots", "h"}};
+  const char* expected = "extra.hots: unknown key (did you mean host?); known keys: host, port";
+  std::vector<std::string> strings = {"port", "host"};
+  const std::array<std::string_view, 2> views = {"port", "host"};
+  const char* const pointers[] = {"port", "host"};
+  EXPECT_EQ(ErrorOf([&] { ExtraCheckKeys(extra, strings); }), expected);
+  EXPECT_EQ(ErrorOf([&] { ExtraCheckKeys(extra, views); }), expected);
+  EXPECT_EQ(ErrorOf([&] { ExtraCheckKeys(extra, pointers); }), expected);
+  EXPECT_EQ(ErrorOf([&] { ExtraCheckKeys(json{{"host", "h"}}, strings); }), "");
+}
+
+TEST(ExtraCheckKeys, ExtraThatIsNotAnObjectIsNamedAsByTheGetters) {
+  for (const char* text : {"[1,2]", "3", R"("s")", "true"}) {
+    json extra = json::parse(text);
+    EXPECT_EQ(CheckError(text), ErrorOf([&] { ExtraHas(extra, "k"); })) << text;
+    EXPECT_EQ(CheckError(text), std::string("--extra: expected a JSON object, got ") + text);
+  }
+}
+
+TEST(ExtraCheckKeys, AnOddKeyIsQuotedAndALongOneCut) {
+  EXPECT_EQ(CheckError(R"({"a b":1})"), std::string(R"(extra."a b": unknown key; )") + kDummyList);
+  EXPECT_EQ(CheckError(R"({"":1})"), std::string(R"(extra."": unknown key; )") + kDummyList);
+  EXPECT_EQ(CheckError(R"({"sle\nep":1})"),
+            std::string(R"(extra."sle\nep": unknown key (did you mean sleep?); )") + kDummyList);
+  EXPECT_EQ(CheckError(R"({"a.b_c-9":1})"), std::string("extra.a.b_c-9: unknown key; ") + kDummyList);
+  std::string forty(40, 'k');
+  EXPECT_EQ(ErrorOf([&] { ExtraCheckKeys(json{{forty, 1}}, kDummyKeys); }),
+            "extra." + forty + ": unknown key; " + kDummyList);
+  std::string huge(100000, 'x');
+  std::string error = ErrorOf([&] { ExtraCheckKeys(json{{huge, 1}}, kDummyKeys); });
+  EXPECT_EQ(error, "extra.\"" + std::string(39, 'x') + "...: unknown key; " + kDummyList);
+  // A long typo of a known key: no suggestion work beyond 64 bytes.
+  std::string long_sleep = "sleep" + std::string(60, 'p');
+  EXPECT_EQ(ErrorOf([&] { ExtraCheckKeys(json{{long_sleep, 1}}, kDummyKeys); }).find("did you mean"),
+            std::string::npos);
 }
 
 }  // namespace
