@@ -141,7 +141,8 @@ TEST(CutStdout, JsonLinesStayParseable) {
   for (const auto& line : lines) {
     auto j = nlohmann::json::parse(line, nullptr, false);
     ASSERT_FALSE(j.is_discarded()) << line;
-    EXPECT_EQ(j["name"], "CHAT") << line;
+    EXPECT_EQ(j["nature"], "req") << line;
+    EXPECT_TRUE(j["id"].get<std::string>().ends_with(".CHAT")) << line;
   }
   ExpectTwoChattyRunners(r);
 }
@@ -182,7 +183,9 @@ TEST(CutStdout, NothingIsLostWhenTheCutFillsThePipeManyTimes) {
       std::set<std::string> seen;
       std::string tag = fmt::format("chatty exec-{} printf pid={} #", n, pid);
       for (const std::string& line : lines) {
-        if (line.rfind(tag, 0) == 0) EXPECT_TRUE(seen.insert(line).second) << role << ": twice: " << line;
+        if (line.rfind(tag, 0) == 0) {
+          EXPECT_TRUE(seen.insert(line).second) << role << ": twice: " << line;
+        }
       }
       EXPECT_EQ(seen.size(), 1999u) << role << " exec-" << n;
     }
