@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
@@ -119,14 +120,15 @@ std::string LineSplitter::Finish() {
 }
 
 CutStdoutRelay::CutStdoutRelay(std::string role) {
+  std::fflush(stdout);  // nothing of before goes through the pipe
   int data[2];
   int stop[2];
   if (::pipe2(data, O_CLOEXEC) != 0) {
-    log::Error("cannot keep the CUT's stdout apart (pipe: {}): it goes to pylogen's stdout", std::strerror(errno));
+    Unrelayed("pipe", errno);
     return;
   }
   if (::pipe2(stop, O_CLOEXEC) != 0) {
-    log::Error("cannot keep the CUT's stdout apart (pipe: {}): it goes to pylogen's stdout", std::strerror(errno));
+    Unrelayed("pipe", errno);
     ::close(data[0]);
     ::close(data[1]);
     return;
@@ -145,12 +147,17 @@ CutStdoutRelay::CutStdoutRelay(std::string role) {
   try {
     thread_ = std::thread(Relay, read_.get(), stop_read_.get(), CutStdoutPrefix(role));
   } catch (const std::system_error& e) {
-    log::Error("cannot keep the CUT's stdout apart (thread: {}): it goes to pylogen's stdout", e.what());
+    Unrelayed("thread", e.code().value());
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  if (!thread_.joinable()) return;
-  std::fflush(stdout);  // nothing of before goes through the pipe
-  ::dup2(write.get(), STDOUT_FILENO);
+  if (thread_.joinable()) ::dup2(write.get(), STDOUT_FILENO);
+}
+
+void CutStdoutRelay::Unrelayed(const char* what, int error) {
+  // Still never pylogen's stdout; said at -vvv only: every process of a
+  // machine out of tasks would say it.
+  ::dup2(STDERR_FILENO, STDOUT_FILENO);
+  log::Debug("the CUT's stdout goes to stderr unprefixed ({}: {})", what, std::strerror(error));
 }
 
 CutStdoutRelay::~CutStdoutRelay() { Finish(); }

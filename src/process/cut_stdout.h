@@ -16,7 +16,11 @@
 // Caveats (by design):
 // - A CUT that writes faster than stderr drains blocks on the full pipe, as
 //   it would on a slow terminal.
-// - A process killed (SIGKILL: a grace kill, a crash) loses what it printed
+// - The relay thread is a task: it counts against RLIMIT_NPROC (ulimit -u),
+//   pids.max and kernel.threads-max like a process (plan/capacity.h counts
+//   processes only).
+// - A process killed (SIGKILL: a grace kill, a crash), or a CUT that calls
+//   exit() itself, loses what it printed
 //   that the relay had not written yet, and what stdio still buffered.
 // - What a process the CUT started (fork, system) prints after its parent
 //   ended is dropped: the relay stops when its own process ends.
@@ -71,8 +75,9 @@ class LineSplitter {
 };
 
 // Owns the redirection of fd 1 in a slot child (see above). Move-less: it
-// lives on the child's stack for the whole body. Start failing (no pipe, no
-// thread) leaves fd 1 as it was and says so once on stderr.
+// lives on the child's stack for the whole body. When no pipe or no thread
+// can be had (a machine out of fds or tasks), fd 1 points at stderr
+// instead: the CUT's lines unprefixed, still never on pylogen's stdout.
 class CutStdoutRelay {
  public:
   explicit CutStdoutRelay(std::string role);
@@ -89,6 +94,8 @@ class CutStdoutRelay {
   bool active() const { return thread_.joinable(); }
 
  private:
+  static void Unrelayed(const char* what, int error);
+
   util::UniqueFd read_;  // the pipe's read end, the relay's
   util::UniqueFd stop_read_;
   util::UniqueFd stop_write_;  // closed by Finish: the relay drains and ends
