@@ -19,6 +19,7 @@
 #include "plan/capacity.h"
 #include "plan/run_plan.h"
 #include "process/child.h"
+#include "process/cut_stdout.h"
 #include "process/machine_limits.h"
 #include "report/command.h"
 #include "supervisor/supervisor.h"
@@ -147,7 +148,9 @@ int main(int argc, char** argv) {
     auto same = std::find_if(cuts.begin(), cuts.end(),
                              [&](const pylogen::cut::LoadedCut& c) { return c.path() == cut_files[i]; });
     if (same == cuts.end()) {
-      auto cut = pylogen::cut::LoadedCut::LoadFile(cut_files[i]);
+      // Its static constructors print on stderr, never before the event lines.
+      std::expected<pylogen::cut::LoadedCut, std::string> cut = std::unexpected(std::string());
+      pylogen::process::WithCutStdoutCaptured([&] { cut = pylogen::cut::LoadedCut::LoadFile(cut_files[i]); });
       if (!cut) return UsageError(WhereInScenario(*options, i) + cut.error());
       pylogen::log::Info("CUT {} loaded from {}", cut->name(), cut->path().string());
       cuts.push_back(std::move(*cut));
@@ -220,5 +223,7 @@ int main(int argc, char** argv) {
                      pylogen::plan::HumanBytes(segment->size()),
                      pylogen::plan::HumanBytes(segment->ring_bytes()),
                      pylogen::plan::HumanBytes(plan.ring_budget_bytes));
-  return ExitCode(pylogen::supervisor::Supervise(plan, *segment, fds));
+  int code = ExitCode(pylogen::supervisor::Supervise(plan, *segment, fds));
+  pylogen::process::CutStdoutToStderr();  // the CUTs' static destructors, after the summary
+  return code;
 }

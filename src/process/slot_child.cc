@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "process/child.h"
+#include "process/cut_stdout.h"
 #include "util/log.h"
 
 namespace pylogen::process {
@@ -49,7 +50,10 @@ pid_t StartInSlot(Forker& forker, const shm::Segment& segment, std::uint32_t slo
   slot.signal = 0;
   slot.exit_code = 0;
   slot.state.store(shm::SlotState::kIdle, std::memory_order_release);
-  pid_t pid = forker.Fork(role, [&slot, &body] { return RunRecordingEscapes(slot, body); });
+  pid_t pid = forker.Fork(role, [&slot, &body, &role] {
+    CutStdoutRelay relay(role);  // before the CUT is constructed, done before _exit
+    return RunRecordingEscapes(slot, body);
+  });
   if (pid < 0) {
     RecordForkFailure(segment, role, errno);
     return -1;

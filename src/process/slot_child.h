@@ -22,7 +22,9 @@ namespace pylogen::process {
 // fork failed: the slot is left idle, the failure counted in the segment's
 // header, and the run's first failure logged — one line, however many follow.
 // An exception escaping `body` in the child is recorded in the slot
-// (RunRecordingEscapes), not printed by each child.
+// (RunRecordingEscapes), not printed by each child. The child's stdout is
+// the CUT's: relayed to stderr, prefixed by `role`, for the whole body
+// (process/cut_stdout.h), never pylogen's stdout.
 pid_t StartInSlot(Forker& forker, const shm::Segment& segment, std::uint32_t slot,
                   std::uint16_t load, std::uint16_t index, const std::string& role,
                   const std::function<int()>& body);

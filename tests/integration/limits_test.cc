@@ -60,8 +60,9 @@ TEST_F(Limits, ForkFailureMidRunIsOneLineStopsAdditionsAndIsReported) {
   std::string report = ReportFor("fork.json", kForkFailureUser);
   ASSERT_FALSE(report.empty());
   RunSpec spec;
-  // The supervisor, the reader, one worker and the generator: 4 tasks. The
-  // backlog makes the controller add workers, whose forks fail.
+  // The supervisor, the reader, one worker with its stdout relay thread
+  // (process/cut_stdout.h) and the generator: 5 tasks. The backlog makes the
+  // controller add workers, whose forks fail.
   spec.args = {SampleCut("Dummy"),  "--openedmodel",
                "--schedule",        "2@10",
                "--prefork",         "1",
@@ -72,7 +73,7 @@ TEST_F(Limits, ForkFailureMidRunIsOneLineStopsAdditionsAndIsReported) {
                "--outformat",       "none",
                "--report",          report};
   spec.uid = kForkFailureUser;
-  spec.nproc = 4;
+  spec.nproc = 5;
   auto r = RunPylogen(spec);
   EXPECT_EQ(r.exit_code, 3) << r.err;
   auto lines = Lines(r.err);
@@ -82,7 +83,7 @@ TEST_F(Limits, ForkFailureMidRunIsOneLineStopsAdditionsAndIsReported) {
   // --maxworkers above the ceiling: one warning at the start, naming it.
   EXPECT_EQ(CountContaining(lines,
                             "warning: --maxworkers 8: this run may need up to 10 more "
-                            "processes, but the machine allows 3 more (RLIMIT_NPROC"),
+                            "processes, but the machine allows 4 more (RLIMIT_NPROC"),
             1u)
       << r.err;
   auto j = ReadJson(report);
