@@ -111,6 +111,29 @@ std::expected<std::optional<RunOptions>, std::string> ParseLine(const std::strin
   return std::optional<RunOptions>(std::move(*parsed));
 }
 
+// The one of `names` (without dashes) that `word` names: itself, or the
+// only one it is a prefix of (argparse's abbreviations); empty otherwise.
+std::string NamedOption(std::string_view word, const std::vector<std::string>& names) {
+  std::string prefixed;
+  for (const std::string& name : names) {
+    if (name == word) return name;
+    if (!name.starts_with(word)) continue;
+    if (!prefixed.empty()) return "";  // ambiguous
+    prefixed = name;
+  }
+  return prefixed;
+}
+
+// The long names of a load's options: the CUT command line's, less the run
+// options (they are the scenario command line's).
+std::vector<std::string> LoadOptionNames() {
+  std::vector<std::string> names;
+  for (const std::string& name : CutCommandLineOptionNames()) {
+    if (name.starts_with("--") && !IsRunOption(name)) names.push_back(name.substr(2));
+  }
+  return names;
+}
+
 }  // namespace
 
 bool IsRunOption(std::string_view long_name) {
@@ -159,6 +182,26 @@ std::expected<std::vector<ScenarioLine>, std::string> ParseScenarioText(
   return lines;
 }
 
+std::string ScenarioUnexpectedArguments(const std::vector<std::string>& remaining,
+                                        const std::vector<std::string>& run_names) {
+  std::string said = UnexpectedArguments(remaining, "pylogen scenario --file F [run options]", run_names);
+  const std::string& first = remaining.front();
+  if (!first.starts_with("--") || first.size() == 2 || !NearestOptionName(first, run_names).empty()) {
+    return said;
+  }
+  constexpr std::string_view kWhere = "an option of one load: give it on the load's line of the scenario file";
+  const std::vector<std::string> load_names = LoadOptionNames();
+  std::string word = first.substr(2, first.find('=') - 2);  // npos - 2: to the end
+  std::string named = NamedOption(word, load_names);
+  if (!named.empty()) {
+    if (named == word) return fmt::format("--{} is {}", named, kWhere);
+    return fmt::format("{} is --{}, {}", util::Excerpt(first.substr(0, word.size() + 2)), named, kWhere);
+  }
+  std::string nearest = NearestOptionName(first, load_names);
+  if (nearest.empty()) return said;
+  return fmt::format("unknown option '{}'; did you mean --{}? ({})", util::Excerpt(first), nearest, kWhere);
+}
+
 std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<std::string>& args) {
   RunOptions options;
   CLI::App app(kScenarioDescription, "pylogen scenario");
@@ -177,8 +220,8 @@ std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<
     return std::unexpected(ParseStop{2, fmt::format("scenario: {}", util::Excerpt(e.what(), 200))});
   }
   if (!app.remaining().empty()) {
-    return std::unexpected(ParseStop{
-        2, "scenario: " + UnexpectedArguments(app.remaining(), "pylogen scenario --file F [run options]", LongOptionNames(app))});
+    return std::unexpected(
+        ParseStop{2, "scenario: " + ScenarioUnexpectedArguments(app.remaining(), LongOptionNames(app))});
   }
   FieldTarget target{options};
   if (auto set = SetGivenFields(app, target); !set) return std::unexpected(ParseStop{2, set.error()});

@@ -23,6 +23,17 @@ namespace pylogen::cli {
 // `args` starts with "scenario".
 std::expected<RunOptions, ParseStop> ParseScenarioCommandLine(const std::vector<std::string>& args);
 
+// What a scenario command line's unexpected words (`remaining`, CLI11's
+// extras; `run_names` its long option names, without dashes) are said as:
+// UnexpectedArguments' line, except for an option that is not near one of
+// `run_names` but is (exact, an abbreviation or near) an option of a load,
+// which belongs on a line of the scenario file:
+//   "--process is an option of one load: give it on the load's line of the scenario file"
+//   "--proc is --process, an option of one load: ..."
+//   "unknown option '--procs'; did you mean --process? (an option of one load: ...)"
+std::string ScenarioUnexpectedArguments(const std::vector<std::string>& remaining,
+                                        const std::vector<std::string>& run_names);
+
 // The names of every option of a scenario command line, as CLI11 names
 // them ("--file"): for the test that every one is classified in
 // cli/applicability.h.

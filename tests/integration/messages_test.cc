@@ -56,6 +56,7 @@ struct Row {
   std::string stderr_path = {};  // non-empty: pylogen's stderr goes there
   uid_t uid = 0;                 // > 0 (and nproc): run as that user under RLIMIT_NPROC
   long nproc = 0;
+  std::vector<std::string> first_run = {};  // non-empty: pylogen run first (exit 0), to make a report
 };
 
 // gtest shows a failing row by its label, not its bytes.
@@ -198,9 +199,22 @@ const std::vector<Row>& Catalogue() {
        "pylogen: error: s.txt:2: --process: 'x' is not a valid count (expected an integer from 1 "
        "to 100000) (see pylogen --help)",
        2, Where::kOnlyStderrLine, {{"s.txt", "{dummy} --process 1\n{dummy} --process x\n"}}},
-      {"ScenarioUnknownOption", {"scenario", "--file", "s.txt", "--procs", "3"},
-       "pylogen: error: scenario: unknown option '--procs' (see pylogen --help)", 2,
-       Where::kOnlyStderrLine, {{"s.txt", "{dummy}\n"}}},
+      {"ScenarioUnknownOption", {"scenario", "--file", "s.txt", "--outfromat", "csv"},
+       "pylogen: error: scenario: unknown option '--outfromat'; did you mean --outformat? (see "
+       "pylogen --help)",
+       2, Where::kOnlyStderrLine, {{"s.txt", "{dummy}\n"}}},
+      {"ScenarioUnknownOptionNearALoadOption", {"scenario", "--file", "s.txt", "--procs", "3"},
+       "pylogen: error: scenario: unknown option '--procs'; did you mean --process? (an option of "
+       "one load: give it on the load's line of the scenario file) (see pylogen --help)",
+       2, Where::kOnlyStderrLine, {{"s.txt", "{dummy}\n"}}},
+      {"ScenarioGivenALoadOption", {"scenario", "--file", "s.txt", "--process", "3"},
+       "pylogen: error: scenario: --process is an option of one load: give it on the load's line "
+       "of the scenario file (see pylogen --help)",
+       2, Where::kOnlyStderrLine, {{"s.txt", "{dummy}\n"}}},
+      {"ScenarioGivenALoadOptionsAbbreviation", {"scenario", "--file", "s.txt", "--proc", "3"},
+       "pylogen: error: scenario: --proc is --process, an option of one load: give it on the "
+       "load's line of the scenario file (see pylogen --help)",
+       2, Where::kOnlyStderrLine, {{"s.txt", "{dummy}\n"}}},
       // -- pylogen report.
       {"ReportWithoutSubcommand", {"report"},
        "pylogen: error: report: no subcommand given: expected pylogen report show A.json or "
@@ -219,6 +233,16 @@ const std::vector<Row>& Catalogue() {
       {"ReportNotAReport", {"report", "merge", "r.json"},
        "pylogen: error: r.json: not a pylogen report (no \"schema\")", 2, Where::kOnlyStderrLine,
        {{"r.json", "{}"}}},
+      {"ReportShowGivenReport", {"report", "show", "r.json", "--report", "x.json"},
+       "pylogen: warning: --report applies to report merge: ignored (report show prints the "
+       "summary again, nothing else)",
+       0, Where::kStderrLine, {}, {}, {}, 0, 0,
+       {"{dummy}", "--loops", "1", "--extra", R"({"sleep":0})", "--outformat", "none", "--report", "r.json"}},
+      {"ReportShowGivenThreshold", {"report", "show", "r.json", "--threshold", "p99<1"},
+       "pylogen: warning: --threshold applies to report merge: ignored (report show prints the "
+       "summary again, nothing else)",
+       0, Where::kStderrLine, {}, {}, {}, 0, 0,
+       {"{dummy}", "--loops", "1", "--extra", R"({"sleep":0})", "--outformat", "none", "--report", "r.json"}},
       // -- Machine limits (root only: a user of its own under RLIMIT_NPROC).
       {"ProcessesAboveTheMachinesLimit", {"{dummy}", "--process", "10", "--loops", "1"},
        "pylogen: error: --process 10: this run needs 11 more processes at its start (10 runners "
@@ -230,6 +254,68 @@ const std::vector<Row>& Catalogue() {
       {"OpenedOptionInAClosedRun", {"{dummy}", "--schedule", "5@1", "--loops", "1", "-v"},
        "pylogen: warning: --schedule applies to the opened model (--openedmodel): ignored", 0,
        Where::kStderrLine},
+      // Options that do not apply (cli/applicability.h): one row per wording.
+      {"ClosedOptionInAnOpenedRun",
+       {"{dummy}", "--openedmodel", "--schedule", "0.2@5", "--prefork", "1", "--process", "4",
+        "--extra", R"({"sleep":0})", "--outformat", "none"},
+       "pylogen: warning: --process applies to the closed model: ignored (the opened model's "
+       "workers are set by --prefork, --minworkers and --maxworkers)",
+       0, Where::kStderrLine},
+      {"DurationInAnOpenedRun",
+       {"{dummy}", "--openedmodel", "--schedule", "0.2@5", "--prefork", "1", "--duration", "3",
+        "--extra", R"({"sleep":0})", "--outformat", "none"},
+       "pylogen: warning: --duration applies to the closed model: ignored (the opened model runs "
+       "for its --schedule, 0.2 s)",
+       0, Where::kStderrLine},
+      {"PauseInAnOpenedRun",
+       {"{dummy}", "--openedmodel", "--schedule", "0.2@5", "--prefork", "1", "--pauselen", "0",
+        "--extra", R"({"sleep":0})", "--outformat", "none"},
+       "pylogen: warning: --pauselen applies to the closed model: ignored (the opened model's calls "
+       "follow its --schedule)",
+       0, Where::kStderrLine},
+      {"LoopsBesideADuration",
+       {"{dummy}", "--duration", "0.2", "--loops", "3", "--extra", R"({"sleep":0})", "--outformat", "none"},
+       "pylogen: warning: --loops is ignored: --duration 0.2 s is given and wins over --loops", 0,
+       Where::kStderrLine},
+      {"RampupWithOneRunner",
+       {"{dummy}", "--rampup", "1", "--loops", "1", "--extra", R"({"sleep":0})", "--outformat", "none"},
+       "pylogen: warning: --rampup spaces the runners' starts: ignored with one runner (--process 1)",
+       0, Where::kStderrLine},
+      {"SeedWithNothingRandom",
+       {"{dummy}", "--openedmodel", "--schedule", "0.2@5", "--prefork", "1", "--seed", "3",
+        "--extra", R"({"sleep":0})", "--outformat", "none"},
+       "pylogen: warning: --seed is used by --arrivals poisson and random bursts (--burst 0 or N): "
+       "ignored with uniform arrivals and --burst 1",
+       0, Where::kStderrLine},
+      {"PreforkBelowMinworkers",
+       {"{dummy}", "--openedmodel", "--schedule", "0.2@5", "--prefork", "1", "--minworkers", "2",
+        "--extra", R"({"sleep":0})", "--outformat", "none"},
+       "pylogen: warning: --prefork 1 is below --minworkers 2: 2 workers are started before the "
+       "first event",
+       0, Where::kStderrLine},
+      {"OptimeoutWithABlockingCut",
+       {"{dummy}", "--optimeout", "1", "--loops", "1", "--extra", R"({"sleep":0})", "--outformat", "none"},
+       "pylogen: warning: --optimeout applies to event-driven CUTs: ignored (Dummy is a blocking "
+       "CUT, its calls are never timed out)",
+       0, Where::kStderrLine},
+      {"OutputWithOutformatNone",
+       {"{dummy}", "--output", "o.txt", "--outformat", "none", "--loops", "1", "--extra", R"({"sleep":0})"},
+       "pylogen: warning: --output o.txt is left empty: --outformat none writes no event line", 0,
+       Where::kStderrLine},
+      {"OptionWithoutEffect",
+       {"{dummy}", "--generatorDelay", "1", "--loops", "1", "--extra", R"({"sleep":0})", "--outformat", "none"},
+       "pylogen: warning: --generatorDelay has no effect (accepted for Pylogen compatibility): "
+       "ignored",
+       0, Where::kStderrLine},
+      {"ScenarioJobsWithoutAnOpenedLoad",
+       {"scenario", "--file", "s.txt", "--jobs", "4", "--outformat", "none"},
+       "pylogen: warning: --jobs sizes the opened model's jobs queue: ignored (no load of the "
+       "scenario is opened)",
+       0, Where::kStderrLine, {{"s.txt", "{dummy} --loops 1 --extra '{\"sleep\":0}'\n"}}},
+      {"ScenarioLineOptionThatDoesNotApply", {"scenario", "--file", "s.txt", "--outformat", "none"},
+       "pylogen: warning: s.txt:1: --schedule applies to the opened model (--openedmodel): ignored",
+       0, Where::kStderrLine,
+       {{"s.txt", "{dummy} --loops 1 --schedule 5@1 --extra '{\"sleep\":0}'\n"}}},
       {"UnknownOutformat", {"{dummy}", "--outformat", "bogus", "--loops", "1", "-v"},
        "pylogen: warning: unknown --outformat 'bogus' (expected short, csv, long, json, jtl or "
        "none): event lines use the long format",
@@ -279,6 +365,14 @@ const std::vector<Row>& Catalogue() {
       {"SetupThrows", {"{cut:FailSetup}", "--process", "1", "--duration", "0.3"},
        "pylogen: error: runner-0 failed setup: FailSetup: setup failed: no key file for this test",
        3, Where::kStderrLine},
+      {"UnknownExtraKeyOfASampleCut",
+       {"{dummy}", "--loops", "1", "--extra", R"({"slep":1})", "--outformat", "none"},
+       "pylogen: error: runner-0 failed setup: Dummy: setup failed: extra.slep: unknown key (did "
+       "you mean sleep?); known keys: error, sleep, transaction",
+       3, Where::kStderrLine},
+      // -- A CUT's own stdout (process/cut_stdout.h): on stderr, prefixed.
+      {"CutStdoutOnStderr", {"{cut:Chatty}", "--loops", "1", "--outformat", "none"},
+       "runner-0: stdout: chatty setup printf pid={n}", 0, Where::kStderrLine},
       {"SetupThrowsInManyRunners", {"{cut:FailSetup}", "--process", "3", "--duration", "0.3"},
        "pylogen: error: 3 runners failed setup: FailSetup: setup failed: no key file for this test",
        3, Where::kStderrLine},
@@ -400,6 +494,14 @@ TEST_P(Messages, SaysExactly) {
     } else {
       std::ofstream(path) << Expand(f.content, dir, false);
     }
+  }
+  if (!row.first_run.empty()) {
+    RunSpec first;
+    for (const std::string& a : row.first_run) first.args.push_back(Expand(a, dir, false));
+    first.cwd = dir;
+    first.timeout_s = 30;
+    RunResult made = RunPylogen(first);
+    ASSERT_EQ(made.exit_code, 0) << made.err;
   }
   RunSpec spec;
   for (const std::string& a : row.args) spec.args.push_back(Expand(a, dir, false));

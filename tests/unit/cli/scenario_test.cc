@@ -196,6 +196,30 @@ TEST(ScenarioCommandLine, RunOptionsApplyToTheWholeRun) {
   std::filesystem::remove_all(dir);
 }
 
+// `pylogen scenario --file s.txt --procs 3` said "unknown option '--procs'"
+// and no more: --process is a load's option, given on the file's lines.
+TEST(ScenarioCommandLine, AnUnknownOptionSuggestsTheNearestOfEitherCommandLine) {
+  auto dir = std::filesystem::temp_directory_path() / ("pylogen-scenario-u-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string file = (dir / "s.txt").string();
+  std::ofstream(file) << "cuts.Dummy\n";
+  const std::string kWhere = "an option of one load: give it on the load's line of the scenario file";
+  for (const auto& [word, said] : std::vector<std::pair<std::string, std::string>>{
+           {"--outfromat", "scenario: unknown option '--outfromat'; did you mean --outformat?"},
+           {"--procs", "scenario: unknown option '--procs'; did you mean --process? (" + kWhere + ")"},
+           {"--process", "scenario: --process is " + kWhere},
+           {"--proc", "scenario: --proc is --process, " + kWhere},
+           {"--schedule=1@1", "scenario: --schedule is " + kWhere},
+           {"--shedule", "scenario: unknown option '--shedule'; did you mean --schedule? (" + kWhere + ")"},
+           {"--frobnicate", "scenario: unknown option '--frobnicate'"}}) {
+    auto o = ParseCommandLine({"scenario", "--file", file, word, "3"});
+    ASSERT_FALSE(o.has_value()) << word;
+    EXPECT_EQ(o.error().exit_code, 2) << word;
+    EXPECT_EQ(o.error().text, said) << word;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 class ScenarioFile : public ::testing::Test {
  protected:
   void SetUp() override {
