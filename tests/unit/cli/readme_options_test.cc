@@ -52,7 +52,8 @@ std::string WithoutBackticks(std::string s) {
 }
 
 // Rows "| `--name TYPE` (`--alias`) | meaning | default |" under a
-// "**Group**" line.
+// "**Group**" line, up to the next "### " subsection (whose tables, such as
+// "Options that do not apply", are not option tables).
 std::vector<HelpEntry> ReadmeEntries(const std::vector<std::string>& section) {
   std::vector<HelpEntry> entries;
   std::string group;
@@ -62,7 +63,8 @@ std::vector<HelpEntry> ReadmeEntries(const std::vector<std::string>& section) {
       group = line.substr(2, line.find("**", 2) - 2);
       continue;
     }
-    if (!line.starts_with("| `-")) continue;
+    if (line.starts_with("### ")) group.clear();
+    if (group.empty() || !line.starts_with("| `-")) continue;
     std::vector<std::string> cells;
     std::size_t at = 1;
     for (std::size_t bar; (bar = line.find(" |", at)) != std::string::npos; at = bar + 2) {
@@ -136,6 +138,16 @@ TEST(ReadmeOptionsTest, ReadsARow) {
   EXPECT_EQ(entries[0].names, (std::vector<std::string>{"--pauselen", "--pausestep"}));
   EXPECT_EQ(entries[0].type, "DURATION");
   EXPECT_EQ(entries[0].default_text, "0");
+}
+
+// A subsection's table ("### Options that do not apply") is not an option
+// table, even though its rows start with an option.
+TEST(ReadmeOptionsTest, ASubsectionsTableIsNotRead) {
+  auto entries = ReadmeEntries({"**Closed model**:", "| option | meaning | default |",
+                                "| `--loops N` | loops | `0` |", "### Options that do not apply",
+                                "| Given | Warning |", "| `--loops` with a `--duration` | `--loops is ignored` |"});
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].names, (std::vector<std::string>{"--loops"}));
 }
 
 }  // namespace
