@@ -17,11 +17,16 @@ std::string Plural(std::uint64_t n, const char* one) {
   return fmt::format("{} {}{}", n, one, n == 1 ? "" : "s");
 }
 
-// "100000 runners, 10 workers, a generator and the reader"
+// "4 runners with their stdout relays, 10 preforked workers with their
+// stdout relays, a generator and the reader"
+std::string WithRelays(std::uint64_t n, const char* one) {
+  return Plural(n, one) + (n == 1 ? " with its stdout relay" : " with their stdout relays");
+}
+
 std::string StartWhat(std::uint64_t runners, std::uint64_t workers, std::uint64_t generators) {
   std::vector<std::string> parts;
-  if (runners != 0) parts.push_back(Plural(runners, "runner"));
-  if (workers != 0) parts.push_back(Plural(workers, "preforked worker"));
+  if (runners != 0) parts.push_back(WithRelays(runners, "runner"));
+  if (workers != 0) parts.push_back(WithRelays(workers, "preforked worker"));
   if (generators != 0)
     parts.push_back(generators == 1 ? "a generator" : Plural(generators, "generator"));
   std::string what;
@@ -113,13 +118,13 @@ PlanNeeds NeedsOf(const RunPlan& plan, std::uint64_t segment_bytes) {
     if (load.opened) {
       workers += std::max(load.opened->prefork, load.opened->min_workers);
       ++generators;
-      most += load.opened->max_workers + 1;
+      most += kTasksPerSlotChild * std::uint64_t{load.opened->max_workers} + 1;
     } else {
       runners += load.processes;
-      most += load.processes;
+      most += kTasksPerSlotChild * std::uint64_t{load.processes};
     }
   }
-  needs.at_start = runners + workers + generators + 1;
+  needs.at_start = kTasksPerSlotChild * (runners + workers) + generators + 1;
   needs.at_most = most + 1;
   needs.start_what = StartWhat(runners, workers, generators);
   needs.start_option = StartOption(plan);
@@ -134,7 +139,7 @@ CapacityVerdict CheckCapacity(const PlanNeeds& needs, const MachineLimits& limit
   std::optional<Room> processes = ProcessRoom(limits);
   if (processes && needs.at_start > processes->more) {
     verdict.error = fmt::format(
-        "{}: this run needs {} more processes at its start ({}), but the machine allows {} more "
+        "{}: this run needs {} more tasks at its start ({}), but the machine allows {} more "
         "({}); {}",
         needs.start_option, needs.at_start, needs.start_what, processes->more, processes->because,
         needs.start_advice);
@@ -150,7 +155,7 @@ CapacityVerdict CheckCapacity(const PlanNeeds& needs, const MachineLimits& limit
   }
   if (processes && !needs.most_option.empty() && needs.at_most > processes->more) {
     verdict.warnings.push_back(fmt::format(
-        "{}: this run may need up to {} more processes, but the machine allows {} more ({}): "
+        "{}: this run may need up to {} more tasks, but the machine allows {} more ({}): "
         "the controller cannot start workers beyond that ceiling",
         needs.most_option, needs.at_most, processes->more, processes->because));
   }

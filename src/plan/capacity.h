@@ -51,12 +51,18 @@ std::optional<Room> ProcessRoom(const MachineLimits& limits);
 // The tightest memory limit, nullopt when none is known.
 std::optional<Room> MemoryRoom(const MachineLimits& limits);
 
-// What the plan takes, besides the supervisor that is already running.
+// The tasks of one runner or worker: the process and the thread that relays
+// its CUT's stdout (process/cut_stdout.h). The reader and the generators are
+// one task each.
+inline constexpr std::uint64_t kTasksPerSlotChild = 2;
+
+// What the plan takes, besides the supervisor that is already running, in
+// tasks (what the kernel's limits count: processes and their threads).
 struct PlanNeeds {
   std::uint64_t at_start =
-      0;  // processes at the start: the reader, runners, preforked workers, generators
-  std::uint64_t at_most = 0;  // processes alive at once at most (every opened load at --maxworkers)
-  std::string start_what;     // "100000 runners and the reader"
+      0;  // tasks at the start: the reader, runners, preforked workers, generators
+  std::uint64_t at_most = 0;  // tasks alive at once at most (every opened load at --maxworkers)
+  std::string start_what;     // "100000 runners with their stdout relays and the reader"
   std::string start_option;   // "--process 100000", or "the scenario's loads"
   std::string start_advice;   // "lower --process, or use --concurrency with an event-driven CUT"
   std::string most_option;    // "--maxworkers 5000"; empty without opened loads

@@ -48,8 +48,8 @@ TEST_F(Limits, ClosedPlanAboveRlimitNprocIsRefusedBeforeAnythingStarts) {
   auto lines = Lines(r.err);
   ASSERT_EQ(lines.size(), 1u) << r.err;
   EXPECT_NE(
-      lines[0].find("--process 10: this run needs 11 more processes at its start (10 runners "
-                    "and the reader), but the machine allows 4 more (RLIMIT_NPROC (ulimit -u) "
+      lines[0].find("--process 10: this run needs 21 more tasks at its start (10 runners "
+                    "with their stdout relays and the reader), but the machine allows 4 more (RLIMIT_NPROC (ulimit -u) "
                     "5 with 1 task of this user)"),
       std::string::npos)
       << lines[0];
@@ -82,8 +82,8 @@ TEST_F(Limits, ForkFailureMidRunIsOneLineStopsAdditionsAndIsReported) {
       << r.err;
   // --maxworkers above the ceiling: one warning at the start, naming it.
   EXPECT_EQ(CountContaining(lines,
-                            "warning: --maxworkers 8: this run may need up to 10 more "
-                            "processes, but the machine allows 4 more (RLIMIT_NPROC"),
+                            "warning: --maxworkers 8: this run may need up to 18 more "
+                            "tasks, but the machine allows 4 more (RLIMIT_NPROC"),
             1u)
       << r.err;
   auto j = ReadJson(report);

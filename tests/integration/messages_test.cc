@@ -245,8 +245,8 @@ const std::vector<Row>& Catalogue() {
        {"{dummy}", "--loops", "1", "--extra", R"({"sleep":0})", "--outformat", "none", "--report", "r.json"}},
       // -- Machine limits (root only: a user of its own under RLIMIT_NPROC).
       {"ProcessesAboveTheMachinesLimit", {"{dummy}", "--process", "10", "--loops", "1"},
-       "pylogen: error: --process 10: this run needs 11 more processes at its start (10 runners "
-       "and the reader), but the machine allows 4 more (RLIMIT_NPROC (ulimit -u) 5 with 1 task of "
+       "pylogen: error: --process 10: this run needs 21 more tasks at its start (10 runners with "
+       "their stdout relays and the reader), but the machine allows 4 more (RLIMIT_NPROC (ulimit -u) 5 with 1 task of "
        "this user); lower --process, or use --concurrency with an event-driven CUT",
        2, Where::kOnlyStderrLine, {}, {}, {}, kLimitedUser, 5},
 

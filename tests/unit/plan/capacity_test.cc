@@ -34,25 +34,39 @@ MachineLimits PidMax(std::uint64_t pid_max, std::uint64_t tasks) {
   return limits;
 }
 
-TEST(Capacity, NeedsCountTheReaderAndEveryProcessAtTheStart) {
+// A runner or worker is two tasks: the process and its stdout relay thread
+// (process/cut_stdout.h); the reader and a generator one each.
+TEST(Capacity, NeedsCountTheReaderAndEveryTaskAtTheStart) {
   PlanNeeds closed = NeedsOf(Closed(100000), 123);
-  EXPECT_EQ(closed.at_start, 100001u);
-  EXPECT_EQ(closed.at_most, 100001u);
-  EXPECT_EQ(closed.start_what, "100000 runners and the reader");
+  EXPECT_EQ(closed.at_start, 200001u);
+  EXPECT_EQ(closed.at_most, 200001u);
+  EXPECT_EQ(closed.start_what, "100000 runners with their stdout relays and the reader");
   EXPECT_EQ(closed.shared_bytes, 123u);
   EXPECT_TRUE(closed.most_option.empty());
   PlanNeeds opened = NeedsOf(Opened(10, 5000), 0);
-  EXPECT_EQ(opened.at_start, 12u);  // 10 workers, the generator, the reader
-  EXPECT_EQ(opened.at_most, 5002u);
-  EXPECT_EQ(opened.start_what, "10 preforked workers, a generator and the reader");
+  EXPECT_EQ(opened.at_start, 22u);  // 10 workers and their relays, the generator, the reader
+  EXPECT_EQ(opened.at_most, 10002u);
+  EXPECT_EQ(opened.start_what,
+            "10 preforked workers with their stdout relays, a generator and the reader");
   EXPECT_EQ(opened.most_option, "--maxworkers 5000");
+  PlanNeeds one = NeedsOf(Closed(1), 0);
+  EXPECT_EQ(one.at_start, 3u);
+  EXPECT_EQ(one.start_what, "1 runner with its stdout relay and the reader");
+  RunPlan both = Closed(4);
+  both.loads.push_back(Opened(2, 6).loads.front());
+  PlanNeeds mixed = NeedsOf(both, 0);
+  EXPECT_EQ(mixed.at_start, 14u);  // 2 × (4 + 2), the generator, the reader
+  EXPECT_EQ(mixed.at_most, 22u);   // 2 × (4 + 6), the generator, the reader
+  EXPECT_EQ(mixed.start_what,
+            "4 runners with their stdout relays, 2 preforked workers with their stdout relays, a "
+            "generator and the reader");
 }
 
 TEST(Capacity, TooManyProcessesForPidMaxIsRefusedWithOneLine) {
   auto verdict = CheckCapacity(NeedsOf(Closed(100000), 0), PidMax(32768, 5));
   EXPECT_EQ(verdict.error,
-            "--process 100000: this run needs 100001 more processes at its start (100000 runners "
-            "and the reader), but the machine allows 32763 more (kernel.pid_max 32768 with 5 tasks "
+            "--process 100000: this run needs 200001 more tasks at its start (100000 runners with "
+            "their stdout relays and the reader), but the machine allows 32763 more (kernel.pid_max 32768 with 5 tasks "
             "running); lower --process, or use --concurrency with an event-driven CUT");
   EXPECT_EQ(verdict.error.find('\n'), std::string::npos);
 }
@@ -73,10 +87,10 @@ TEST(Capacity, TheTightestLimitIsNamed) {
   room = ProcessRoom(limits);
   EXPECT_EQ(room->more, 290u);
   EXPECT_EQ(room->because, "cgroup pids.max 300 with 10 in use, /sys/fs/cgroup/run");
-  auto verdict = CheckCapacity(NeedsOf(Closed(290), 0), limits);
-  EXPECT_NE(verdict.error.find("--process 290: this run needs 291 more"), std::string::npos)
+  auto verdict = CheckCapacity(NeedsOf(Closed(145), 0), limits);  // 290 tasks and the reader
+  EXPECT_NE(verdict.error.find("--process 145: this run needs 291 more"), std::string::npos)
       << verdict.error;
-  EXPECT_TRUE(CheckCapacity(NeedsOf(Closed(289), 0), limits).error.empty());
+  EXPECT_TRUE(CheckCapacity(NeedsOf(Closed(144), 0), limits).error.empty());
 }
 
 TEST(Capacity, UnknownLimitsLetThePlanStart) {
@@ -87,7 +101,7 @@ TEST(Capacity, UnknownLimitsLetThePlanStart) {
 
 TEST(Capacity, PreforkThatDoesNotFitIsRefused) {
   auto verdict = CheckCapacity(NeedsOf(Opened(100, 100), 0), PidMax(100, 10));
-  EXPECT_NE(verdict.error.find("--prefork 100: this run needs 102 more processes"),
+  EXPECT_NE(verdict.error.find("--prefork 100: this run needs 202 more tasks"),
             std::string::npos)
       << verdict.error;
   EXPECT_NE(verdict.error.find("lower --prefork"), std::string::npos);
@@ -98,7 +112,7 @@ TEST(Capacity, MaxworkersAboveTheCeilingIsOneWarning) {
   EXPECT_TRUE(verdict.error.empty()) << verdict.error;
   ASSERT_EQ(verdict.warnings.size(), 1u);
   EXPECT_EQ(verdict.warnings[0],
-            "--maxworkers 100000: this run may need up to 100002 more processes, but the machine "
+            "--maxworkers 100000: this run may need up to 200002 more tasks, but the machine "
             "allows 32700 more (kernel.pid_max 32768 with 68 tasks running): the controller cannot "
             "start workers beyond that ceiling");
   EXPECT_TRUE(CheckCapacity(NeedsOf(Opened(10, 1000), 0), PidMax(32768, 68)).warnings.empty());
@@ -127,7 +141,7 @@ TEST(Capacity, ScenarioIsNamedAsAWhole) {
   RunPlan plan = Closed(10);
   plan.loads.push_back(plan.loads.front());
   auto verdict = CheckCapacity(NeedsOf(plan, 0), PidMax(15, 5));
-  EXPECT_EQ(verdict.error.rfind("the scenario's loads: this run needs 21 more processes", 0), 0u)
+  EXPECT_EQ(verdict.error.rfind("the scenario's loads: this run needs 41 more tasks", 0), 0u)
       << verdict.error;
 }
 
