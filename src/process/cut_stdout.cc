@@ -55,7 +55,11 @@ bool Drain(int fd, LineSplitter& split) {
 // the stop pipe is closed; then what the pipe still holds, then the partial
 // last line.
 void Relay(int read_fd, int stop_fd, std::string prefix) {
-  LineSplitter split(std::move(prefix));
+  // A write of at most PIPE_BUF bytes to a pipe is atomic: a piece with its
+  // prefix and newline fits, so lines of two processes never mix on a
+  // stderr that is a pipe.
+  std::size_t piece = PIPE_BUF > prefix.size() + 1 + 64 ? PIPE_BUF - prefix.size() - 1 : 64;
+  LineSplitter split(std::move(prefix), piece);
   pollfd fds[2] = {{read_fd, POLLIN, 0}, {stop_fd, POLLIN, 0}};
   for (;;) {
     if (::poll(fds, 2, -1) < 0) {
@@ -169,8 +173,13 @@ void CutStdoutRelay::Finish() {
   // fd 1 at stderr from now on: the pipe's last writer is closed, and a late
   // write (an exit path's flush) neither dies of SIGPIPE nor reaches stdout.
   ::dup2(STDERR_FILENO, STDOUT_FILENO);
-  stop_write_.Reset();
+  // A byte, not a close: a process the CUT forked holds copies of both
+  // write ends, and the relay must not wait for it to end.
+  char stop = 1;
+  while (::write(stop_write_.get(), &stop, 1) < 0 && errno == EINTR) {
+  }
   thread_.join();
+  stop_write_.Reset();
   read_.Reset();
   stop_read_.Reset();
 }
@@ -183,10 +192,18 @@ void WithCutStdoutCaptured(const std::function<void()>& load) {
     load();
     return;
   }
-  load();
-  std::cout.flush();
-  std::fflush(stdout);
-  ::dup2(saved.get(), STDOUT_FILENO);
+  struct Restore {  // fd 1 back on pylogen's stdout, even when load() throws
+    int saved;
+    ~Restore() {
+      std::cout.flush();
+      std::fflush(stdout);
+      ::dup2(saved, STDOUT_FILENO);
+    }
+  };
+  {
+    Restore restore{saved.get()};
+    load();
+  }
   LineSplitter split(CutStdoutPrefix("pylogen"));  // the supervisor's role (util/log.h)
   char buffer[kCutLinePiece];
   off_t offset = 0;

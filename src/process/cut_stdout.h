@@ -98,7 +98,7 @@ class CutStdoutRelay {
 
   util::UniqueFd read_;  // the pipe's read end, the relay's
   util::UniqueFd stop_read_;
-  util::UniqueFd stop_write_;  // closed by Finish: the relay drains and ends
+  util::UniqueFd stop_write_;  // a byte written by Finish: the relay drains and ends
   std::thread thread_;
 };
 

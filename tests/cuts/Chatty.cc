@@ -12,6 +12,11 @@
 // pid=<pid>" (at dlclose or exit).
 // extra.repeat (default 1): each exec-<n> printf line is printed that many
 // times, with " #<i>" added, to fill the pipe (64 KiB) many times over.
+// extra.fork_sleeper (seconds, default 0): setup() forks a process that
+// prints "chatty sleeper pid=<pid>", closes its stdin and stderr (so that
+// a test reading pylogen's stderr sees its end), then sleeps that long
+// holding the stdout pipe and the other fds it inherited, without exec: the
+// relay must not wait for it.
 #include <unistd.h>
 
 #include <cstdio>
@@ -52,6 +57,17 @@ class Chatty : public pylogen::ClassUnderTest {
   void setup() override {
     Say("setup");
     repeat_ = extra().value("repeat", 1);
+    if (double sleep_s = extra().value("fork_sleeper", 0.0); sleep_s > 0) {
+      std::fflush(stdout);
+      if (::fork() == 0) {
+        std::printf("chatty sleeper pid=%d\n", static_cast<int>(::getpid()));
+        std::fflush(stdout);
+        ::close(STDIN_FILENO);
+        ::close(STDERR_FILENO);
+        ::usleep(static_cast<useconds_t>(sleep_s * 1e6));
+        ::_exit(0);
+      }
+    }
     std::printf("chatty long pid=%d %s\n", static_cast<int>(::getpid()), std::string(10000, 'x').c_str());
   }
 

@@ -2,6 +2,8 @@
 // the chatty test CUTs, every event line parses in each format, the summary
 // is intact, and stderr holds each line the CUT printed exactly once,
 // prefixed with its process' role.
+#include <signal.h>
+
 #include <algorithm>
 #include <map>
 #include <regex>
@@ -53,14 +55,16 @@ void ExpectChattyPhases(const std::string& role, const std::vector<std::string>&
       EXPECT_EQ(Count(lines, line), 1u) << role << ": " << line;
     }
   }
-  // 10000 x after the tag: three pieces of at most 4096 bytes, each prefixed.
+  // 10000 x after the tag: three pieces, each prefixed, each written whole
+  // within PIPE_BUF (4096) bytes with its prefix and newline.
   std::string tag = fmt::format("chatty long pid={} ", pid);
   std::string all = tag + std::string(10000, 'x');
-  auto first = std::find(lines.begin(), lines.end(), all.substr(0, 4096));
+  std::size_t piece = 4096 - fmt::format("{}: stdout: ", role).size() - 1;
+  auto first = std::find(lines.begin(), lines.end(), all.substr(0, piece));
   ASSERT_NE(first, lines.end()) << role << ": the long line's first piece";
   ASSERT_LT(first + 2, lines.end());
-  EXPECT_EQ(first[1], all.substr(4096, 4096));
-  EXPECT_EQ(first[2], all.substr(8192));
+  EXPECT_EQ(first[1], all.substr(piece, piece));
+  EXPECT_EQ(first[2], all.substr(2 * piece));
   // The line without a newline, last, with one added.
   EXPECT_EQ(lines.back(), fmt::format("chatty last pid={}", pid)) << role;
 }
@@ -240,6 +244,29 @@ TEST(CutStdout, EventDrivenRunnersAreRelayedToo) {
   }
   EXPECT_EQ(starts, lines.size() - 1);  // one request per operation, the csv header apart
   ExpectKeptApart(r, "eventchatty");
+}
+
+// A CUT that forks a process holding its stdout pipe (and the relay's stop
+// pipe): the runner ends when its work is done, not when that process does.
+TEST(CutStdout, AProcessTheCutForkedDoesNotHoldItsRunner) {
+  RunSpec spec;
+  spec.args = {TestCut("Chatty"), "--id", "CHAT", "--loops", "2", "--extra",
+               R"({"fork_sleeper":30})"};
+  spec.timeout_s = 15;  // the sleeper sleeps 30 s: waiting for it would time out
+  auto r = RunPylogen(spec);
+  pid_t sleeper = 0;
+  for (const std::string& line : Lines(r.err)) {
+    if (auto at = line.find("chatty sleeper pid="); at != std::string::npos) {
+      sleeper = std::stoi(line.substr(at + 19));
+    }
+  }
+  if (sleeper > 0) ::kill(sleeper, SIGKILL);
+  EXPECT_FALSE(r.timed_out) << r.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(sleeper, 0) << "the forked process' line was relayed: " << r.err;
+  Said said = StdoutLinesOf(r.err);
+  ASSERT_EQ(said.size(), 1u) << r.err;
+  ExpectChattyExecs(said.begin()->first, said.begin()->second, 2);
 }
 
 }  // namespace
