@@ -1,7 +1,10 @@
 // pylogen: wires the command line, the CUT loader, the run plan, the shared
 // segment and the supervisor. Maps every error to its exit code.
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 #include <filesystem>
@@ -92,7 +95,19 @@ std::string Preflight(pylogen::plan::RunPlan& plan, const pylogen::shm::SegmentS
 
 }  // namespace
 
+// A standard stream started closed (`pylogen ... >&-`) is opened on
+// /dev/null: else the first pipe or file opened would take its number, and
+// event lines or messages would go into it.
+static void OpenClosedStandardStreams() {
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; ++fd) {
+    if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+    int null = open("/dev/null", O_RDWR);  // the lowest free number: fd itself
+    if (null >= 0 && null != fd) close(null);
+  }
+}
+
 int main(int argc, char** argv) {
+  OpenClosedStandardStreams();
   pylogen::process::InitProcessTitle(argc, argv);
   // An inherited "ignore" of SIGCHLD would make the kernel reap the children
   // before the supervisor could see how they ended.
@@ -166,8 +181,9 @@ int main(int argc, char** argv) {
   // kind tells): said once every check of the input passed (bad input is
   // one error line alone), before the run; listed in the summary.
   plan.warnings.insert(plan.warnings.begin(), options->warnings.begin(), options->warnings.end());
-  const std::vector<std::string> inapplicable = plan.warnings;
-  if (!plan.format_warning.empty()) pylogen::log::Warn("{}", plan.format_warning);
+  std::vector<std::string> inapplicable = plan.warnings;
+  // An unknown --outformat: said as they are, at every verbosity.
+  if (!plan.format_warning.empty()) inapplicable.push_back(plan.format_warning);
 
   pylogen::shm::SegmentShape shape = ShapeOf(plan);
   if (std::string refused = Preflight(plan, shape); !refused.empty()) return UsageError(refused);

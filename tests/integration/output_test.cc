@@ -336,5 +336,39 @@ TEST(Output, ReportReplacesAnExistingFileWhole) {
   EXPECT_EQ(names, (std::set<std::string>{"old.json", "r.json"}));
 }
 
+// pylogen started with a standard stream closed (`>&-`, `2>&-`): the stream
+// is opened on /dev/null, so no pipe, segment or file of the run takes its
+// number. The run completes and its report holds every request.
+int RunWithClosedStream(int closed_fd, const std::string& report) {
+  std::vector<std::string> args = {PYLOGEN_BINARY, SampleCut("Dummy"), "--loops", "3",
+                                   "--extra", R"({"sleep":0})", "--report", report};
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd <= 2; ++fd) {
+      if (fd != closed_fd) dup2(null, fd);
+    }
+    close(null);
+    close(closed_fd);
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST(Output, AClosedStandardStreamIsOpenedOnDevNull) {
+  for (int fd : {STDOUT_FILENO, STDERR_FILENO}) {
+    std::string report = TempPath("closed.json");
+    EXPECT_EQ(RunWithClosedStream(fd, report), 0) << "fd " << fd;
+    nlohmann::json r = ReadJson(report);
+    EXPECT_EQ(r["requests"]["count"], 3) << "fd " << fd << ": " << r.dump().substr(0, 300);
+  }
+}
+
 }  // namespace
 }  // namespace pylogen::testing
