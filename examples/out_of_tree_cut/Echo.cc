@@ -8,7 +8,10 @@
 
 class Echo : public pylogen::ClassUnderTest {
  public:
-  void setup() override { text_ = pylogen::ExtraString(extra(), "text", "echo"); }
+  void setup() override {
+    pylogen::ExtraCheckKeys(extra(), {"text"});  // a typo of a key is a setup error
+    text_ = pylogen::ExtraString(extra(), "text", "echo");
+  }
 
   void func() override {
     requests().exec("ECHO", [this](pylogen::Request& request) {

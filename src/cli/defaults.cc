@@ -28,7 +28,8 @@ const CLI::Option* FindLong(const CLI::App& app, const std::string& name) {
 // 1)", " (a number out of range)". Called on a text known to be bad.
 std::string WhyNotJson(const std::string& text) {
   try {
-    (void)nlohmann::json::parse(text);
+    nlohmann::json parsed = nlohmann::json::parse(text);
+    (void)parsed;
   } catch (const nlohmann::json::parse_error& e) {
     std::size_t offset = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
     std::size_t line = 1 + std::count(text.begin(), text.begin() + offset, '\n');

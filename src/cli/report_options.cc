@@ -50,9 +50,9 @@ struct Apps {
 };
 
 void Build(Apps& a) {
-  UseHelpFormat(a.report, {kShowUsage, kMergeUsage, "pylogen report show|merge --help"}, "");
-  UseHelpFormat(*a.show, {kShowUsage}, "");
-  UseHelpFormat(*a.merge, {kMergeUsage}, "");
+  UseHelpFormat(a.report, {kShowUsage, kMergeUsage, "pylogen report show|merge --help"}, "Options");
+  UseHelpFormat(*a.show, {kShowUsage}, "Options");
+  UseHelpFormat(*a.merge, {kMergeUsage}, "Options");
   a.show->add_option("report", a.show_files, "The JSON report")->type_name("A.json");
   a.merge->add_option("reports", a.merge_files, "The JSON reports to merge, one or more")
       ->type_name("A.json B.json ...");

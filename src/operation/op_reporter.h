@@ -109,7 +109,8 @@ class OpReporter {
       last_end = std::max(last_end, request.end_ns);
       in += request.bytes_in;
       out += request.bytes_out;
-      if (std::abs(request.rc) > std::abs(worst->rc)) worst = &request;
+      // Magnitudes in 64 bits: |INT32_MIN| does not fit an int.
+      if (std::abs(std::int64_t{request.rc}) > std::abs(std::int64_t{worst->rc})) worst = &request;
     }
     if (overlap) service = last_end - requests.begin()->begin_ns;
     stats::Record& r = *Claim();

@@ -79,9 +79,13 @@ pid_t FindInGroup(pid_t pgid, const std::string& comm) {
   return found;
 }
 
-void Send(pid_t pid, const TimedSignal& signal) {
+// Sends `signal`; false when it names a process not there yet (a slow
+// machine, ASan): it is sent once that process exists, never dropped.
+bool Send(pid_t pid, const TimedSignal& signal) {
   pid_t target = signal.comm.empty() ? pid : FindInGroup(pid, signal.comm);
-  if (target > 0) kill(target, signal.signo);
+  if (target <= 0) return false;
+  kill(target, signal.signo);
+  return true;
 }
 
 bool ReadSome(int fd, std::string& into) {
@@ -119,8 +123,9 @@ RunResult RunPylogen(const RunSpec& spec) {
       result.timed_out = true;
       kill(-pid, SIGKILL);
     }
-    while (next_signal < spec.signals.size() && now - start >= spec.signals[next_signal].after_s) {
-      Send(pid, spec.signals[next_signal++]);
+    while (next_signal < spec.signals.size() && now - start >= spec.signals[next_signal].after_s &&
+           Send(pid, spec.signals[next_signal])) {
+      ++next_signal;
     }
     pollfd fds[2] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0}};
     poll(fds, 2, 20);
@@ -137,8 +142,9 @@ RunResult RunPylogen(const RunSpec& spec) {
       result.timed_out = true;
       kill(-pid, SIGKILL);
     }
-    while (next_signal < spec.signals.size() && Now() - start >= spec.signals[next_signal].after_s) {
-      Send(pid, spec.signals[next_signal++]);
+    while (next_signal < spec.signals.size() && Now() - start >= spec.signals[next_signal].after_s &&
+           Send(pid, spec.signals[next_signal])) {
+      ++next_signal;
     }
     usleep(10000);
   }

@@ -30,7 +30,7 @@ TEST(Inapplicable, AScheduleWithoutOpenedmodelRunsTheClosedModel) {
 
 // `--open --sche 2@2 --duration 30`: the schedule's 2 s rule, 4 events.
 TEST(Inapplicable, ADurationInAnOpenedRunGivesWayToTheSchedule) {
-  auto r = RunPylogen({SampleCut("Dummy"), "--open", "--sche", "2@2", "--duration", "30", "--extra",
+  auto r = RunPylogen({SampleCut("Dummy"), "--open", "--maxworkers", "2", "--sche", "2@2", "--duration", "30", "--extra",
                        kNoSleep, "--outformat", "none", "--prefork", "1"},
                       30);
   ExpectWarnedAndRun(r,
@@ -41,7 +41,7 @@ TEST(Inapplicable, ADurationInAnOpenedRunGivesWayToTheSchedule) {
 
 // `--open --proc 4`: the workers are the controller's.
 TEST(Inapplicable, AProcessInAnOpenedRunIsIgnored) {
-  auto r = RunPylogen({SampleCut("Dummy"), "--open", "--proc", "4", "--sche", "2@1", "--extra",
+  auto r = RunPylogen({SampleCut("Dummy"), "--open", "--maxworkers", "2", "--proc", "4", "--sche", "2@1", "--extra",
                        kNoSleep, "--outformat", "none", "--prefork", "1"},
                       30);
   ExpectWarnedAndRun(r,

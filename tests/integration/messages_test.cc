@@ -316,11 +316,11 @@ const std::vector<Row>& Catalogue() {
        "pylogen: warning: s.txt:1: --schedule applies to the opened model (--openedmodel): ignored",
        0, Where::kStderrLine,
        {{"s.txt", "{dummy} --loops 1 --schedule 5@1 --extra '{\"sleep\":0}'\n"}}},
-      {"UnknownOutformat", {"{dummy}", "--outformat", "bogus", "--loops", "1", "-v"},
+      {"UnknownOutformat", {"{dummy}", "--outformat", "bogus", "--loops", "1"},
        "pylogen: warning: unknown --outformat 'bogus' (expected short, csv, long, json, jtl or "
        "none): event lines use the long format",
        0, Where::kStderrLine},
-      {"OutformatThatLooksLikeAFile", {"{dummy}", "--outformat", "results.csv", "--loops", "1", "-v"},
+      {"OutformatThatLooksLikeAFile", {"{dummy}", "--outformat", "results.csv", "--loops", "1"},
        "pylogen: warning: unknown --outformat 'results.csv' (expected short, csv, long, json, jtl "
        "or none): event lines use the long format; to write them to a file, use --output "
        "results.csv",
