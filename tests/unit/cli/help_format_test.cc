@@ -242,7 +242,9 @@ TEST(HelpTest, ReportHelpsHaveNoRawCli11Block) {
         std::vector<std::string>{"merge", "-h"}}) {
     const std::string help = ReportHelp(words);
     EXPECT_EQ(help.find("[OPTIONS]"), std::string::npos) << help;
-    EXPECT_EQ(help.find("-h,--help"), std::string::npos) << help;
+    // -h is listed, in pylogen's words (CLI11's own: "Print this help message and exit").
+    EXPECT_NE(help.find("-h,--help"), std::string::npos) << help;
+    EXPECT_EQ(help.find("help message"), std::string::npos) << help;
     EXPECT_EQ(help.find("TEXT"), std::string::npos) << help;
     EXPECT_NE(help.find("Exit codes: 0 done, 1 an output could not be written, 2 bad input"),
               std::string::npos)
