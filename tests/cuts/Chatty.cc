@@ -13,10 +13,10 @@
 // extra.repeat (default 1): each exec-<n> printf line is printed that many
 // times, with " #<i>" added, to fill the pipe (64 KiB) many times over.
 // extra.fork_sleeper (seconds, default 0): setup() forks a process that
-// prints "chatty sleeper pid=<pid>", closes its stdin and stderr (so that
-// a test reading pylogen's stderr sees its end), then sleeps that long
-// holding the stdout pipe and the other fds it inherited, without exec: the
-// relay must not wait for it.
+// closes its stdin and stderr (so that a test reading pylogen's stderr sees
+// its end), then sleeps that long holding the stdout pipe and the other fds
+// it inherited, without exec: the relay must not wait for it. setup() then
+// prints "chatty sleeper pid=<its pid>".
 #include <unistd.h>
 
 #include <cstdio>
@@ -59,14 +59,14 @@ class Chatty : public pylogen::ClassUnderTest {
     repeat_ = extra().value("repeat", 1);
     if (double sleep_s = extra().value("fork_sleeper", 0.0); sleep_s > 0) {
       std::fflush(stdout);
-      if (::fork() == 0) {
-        std::printf("chatty sleeper pid=%d\n", static_cast<int>(::getpid()));
-        std::fflush(stdout);
+      pid_t sleeper = ::fork();
+      if (sleeper == 0) {
         ::close(STDIN_FILENO);
         ::close(STDERR_FILENO);
         ::usleep(static_cast<useconds_t>(sleep_s * 1e6));
         ::_exit(0);
       }
+      std::printf("chatty sleeper pid=%d\n", static_cast<int>(sleeper));
     }
     std::printf("chatty long pid=%d %s\n", static_cast<int>(::getpid()), std::string(10000, 'x').c_str());
   }

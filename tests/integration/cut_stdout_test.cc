@@ -263,7 +263,7 @@ TEST(CutStdout, AProcessTheCutForkedDoesNotHoldItsRunner) {
   if (sleeper > 0) ::kill(sleeper, SIGKILL);
   EXPECT_FALSE(r.timed_out) << r.err;
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_GT(sleeper, 0) << "the forked process' line was relayed: " << r.err;
+  EXPECT_GT(sleeper, 0) << "the CUT's line naming the forked process: " << r.err;
   Said said = StdoutLinesOf(r.err);
   ASSERT_EQ(said.size(), 1u) << r.err;
   ExpectChattyExecs(said.begin()->first, said.begin()->second, 2);
